@@ -1,0 +1,193 @@
+"""Compare pypdf and pdfminer.six on the published IMR letters, to choose the PDF reader.
+
+Usage: python bench/compare_pdf_extractors.py [PDF_DIR TEXT_DIR]
+
+PDF_DIR holds the letters as published; TEXT_DIR holds the reference text of each (same stem,
+``.txt``), the text every rule and fixture is written against. Both default to
+``../shared/corpus/pdf`` and ``../shared/corpus/text`` relative to the repository root.
+
+For each library the script extracts every letter (per page, pages joined with ``"\\n"``) and
+prints one row of figures:
+
+- identical: letters whose text equals the reference byte for byte;
+- word ratio: difflib similarity of the word sequences (whitespace ignored), mean and minimum;
+- line ratio: difflib similarity of the non-blank lines after collapsing whitespace, mean and
+  minimum, which drops when lines are merged, split or reordered;
+- marker lines: of the reference lines the parser keys on (item headings ending in
+  ": Upheld"/": Overturned", "Claims Administrator guideline:", "MAXIMUS guideline:",
+  "Decision rationale:"), how many appear as the same whole line in the extraction;
+- seconds: wall time to open, decrypt and extract all letters (files already in memory).
+
+It then checks that ``imrlint.readers.pdf.extract_pdf`` reproduces the reference text and lists
+every letter where it does not, with the first differing line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import logging
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from imrlint.readers.pdf import extract_pdf  # noqa: E402
+
+MARKERS = {
+    "heading": re.compile(r"(?:^|:)\s*(?:Upheld|Overturned)$"),
+    "CA guideline": re.compile(r"^Claims Administrator guideline:"),
+    "MAXIMUS guideline": re.compile(r"^MAXIMUS guideline:"),
+    "rationale": re.compile(r"^Decision rationale:"),
+}
+
+
+def pypdf_pages(data: bytes) -> list[str]:
+    """Pages as ``page.extract_text()`` returns them, the way the reference text was made."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return [page.extract_text() for page in reader.pages]
+
+
+def pdfminer_pages(data: bytes) -> list[str]:
+    """Pages from pdfminer.six's ``extract_text`` with its default layout analysis.
+
+    pdfminer ends every page with a form feed; splitting on it gives the pages.
+    """
+    from pdfminer.high_level import extract_text
+
+    return extract_text(io.BytesIO(data), password="").split("\f")[:-1]
+
+
+EXTRACTORS: dict[str, Callable[[bytes], list[str]]] = {
+    "pypdf": pypdf_pages,
+    "pdfminer.six": pdfminer_pages,
+}
+
+
+def normalised_lines(text: str) -> list[str]:
+    """Non-blank lines with runs of whitespace collapsed to one space."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def marker_lines(lines: list[str]) -> Counter[tuple[str, str]]:
+    """The lines that start an item or one of its parts, keyed by marker name and line text."""
+    return Counter(
+        (name, line) for line in lines for name, pattern in MARKERS.items() if pattern.search(line)
+    )
+
+
+def ratio(a: list[str], b: list[str]) -> float:
+    """difflib similarity of two sequences, without the junk heuristic that skews long texts."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def load(pdf_dir: Path, text_dir: Path) -> list[tuple[str, bytes, str]]:
+    """(stem, PDF bytes, reference text) for every PDF that has a reference text."""
+    letters = []
+    for pdf in sorted(pdf_dir.glob("*.pdf")):
+        reference = text_dir / f"{pdf.stem}.txt"
+        if reference.exists():
+            letters.append((pdf.stem, pdf.read_bytes(), reference.read_bytes().decode("utf-8")))
+    return letters
+
+
+def measure(extract: Callable[[bytes], list[str]], letters: list[tuple[str, bytes, str]]) -> dict:
+    """Extract every letter with ``extract`` and score the result against the references."""
+    started = time.perf_counter()
+    texts = ["\n".join(extract(data)) for _, data, _ in letters]
+    seconds = time.perf_counter() - started
+
+    word_ratios, line_ratios = [], []
+    markers_kept, markers_total = Counter(), Counter()
+    for (_, _, reference), text in zip(letters, texts):
+        word_ratios.append(ratio(reference.split(), text.split()))
+        ref_lines, lines = normalised_lines(reference), normalised_lines(text)
+        line_ratios.append(ratio(ref_lines, lines))
+        expected, found = marker_lines(ref_lines), marker_lines(lines)
+        for (name, _), count in (expected & found).items():
+            markers_kept[name] += count
+        for (name, _), count in expected.items():
+            markers_total[name] += count
+    return {
+        "identical": sum(text == reference for (_, _, reference), text in zip(letters, texts)),
+        "word_mean": sum(word_ratios) / len(letters),
+        "word_min": min(word_ratios),
+        "line_mean": sum(line_ratios) / len(letters),
+        "line_min": min(line_ratios),
+        "markers_kept": markers_kept,
+        "markers_total": markers_total,
+        "seconds": seconds,
+    }
+
+
+def first_difference(reference: str, text: str) -> str:
+    """The first line where ``text`` departs from ``reference``, as a short description."""
+    for number, (want, got) in enumerate(zip(reference.split("\n"), text.split("\n")), 1):
+        if want != got:
+            return f"line {number}: expected {want!r}, got {got!r}"
+    return f"lengths differ: expected {len(reference)} characters, got {len(text)}"
+
+
+def main(argv: list[str]) -> int:
+    """Print the comparison table and the extract_pdf check; exit 1 if any letter differs."""
+    if len(argv) not in (0, 2):
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    corpus = REPO_ROOT.parent / "shared" / "corpus"
+    pdf_dir, text_dir = map(Path, argv) if argv else (corpus / "pdf", corpus / "text")
+    letters = load(pdf_dir, text_dir)
+    if not letters:
+        print(f"no PDF in {pdf_dir} has a reference text in {text_dir}", file=sys.stderr)
+        return 2
+    for noisy in ("pypdf", "pdfminer"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL + 1)
+
+    print(f"{len(letters)} letters from {pdf_dir}\n")
+    print("| library | identical | word ratio mean / min | line ratio mean / min "
+          "| marker lines kept | seconds (ms/letter) |")
+    print("|---|---|---|---|---|---|")
+    results = {}
+    for name, extract in EXTRACTORS.items():
+        extract(letters[0][1])
+        result = results[name] = measure(extract, letters)
+        kept, total = sum(result["markers_kept"].values()), sum(result["markers_total"].values())
+        print(
+            f"| {name} | {result['identical']}/{len(letters)} "
+            f"| {result['word_mean']:.4f} / {result['word_min']:.4f} "
+            f"| {result['line_mean']:.4f} / {result['line_min']:.4f} "
+            f"| {kept}/{total} ({kept / total:.1%}) "
+            f"| {result['seconds']:.2f} ({1000 * result['seconds'] / len(letters):.0f}) |"
+        )
+
+    print("\n| marker line | " + " | ".join(results) + " |")
+    print("|---|" + "---|" * len(results))
+    for marker in MARKERS:
+        cells = [
+            f"{result['markers_kept'][marker]}/{result['markers_total'][marker]}"
+            for result in results.values()
+        ]
+        print(f"| {marker} | " + " | ".join(cells) + " |")
+
+    differences = []
+    for stem, data, reference in letters:
+        text = extract_pdf(data).text
+        if text != reference:
+            differences.append(f"  {stem}: {first_difference(reference, text)}")
+    identical = len(letters) - len(differences)
+    print(f"\nimrlint extract_pdf: {identical}/{len(letters)} identical to the reference text")
+    for difference in differences:
+        print(difference)
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

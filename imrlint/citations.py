@@ -1,0 +1,232 @@
+"""Structured citations of one guideline field ("Claims Administrator guideline:" / "MAXIMUS
+guideline:"): the MTUS chapters, editions, sections, topics and pages it cites, its non-MTUS
+references, or its statement that no evidence was cited.
+
+The grammar (grammars/citation.lark) decides the structure; the knowledge base only helps split
+section lists whose names contain commas.  Nothing here judges whether a citation is valid: that
+is for the rules, which need every piece with its exact offsets to point at it.  Text that fits no
+known form gives a result with ``error`` set, never an exception, so one odd letter cannot stop a
+run over thousands.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import lark
+
+from .catalogue import Catalogue
+from .resources import data_path
+
+
+@dataclass(frozen=True)
+class Located:
+    """A piece of the guideline text: ``text`` is ``guideline[start:end]``, except for an error,
+    whose ``text`` is the message."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """A cited page ("63") or page range ("76-78"), as written (a reversed range stays reversed)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ChapterCitation:
+    """One cited MTUS chapter: "Low Back Complaints 2004, Section(s): Summary" or, in the older
+    style, "Chronic Pain Treatment Guidelines Muscle Relaxants Page(s): 63"."""
+
+    name: Located
+    edition: Located | None
+    topic: Located | None
+    sections: tuple[Located, ...]
+    section_text: Located | None
+    pages: tuple[PageRange, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class GuidelineCitations:
+    """Everything one guideline field cites.  ``source`` is "mtus" when it cites a chapter (with
+    or without non-MTUS references), "non-mtus" when it cites only references outside the MTUS,
+    "none" when it says no evidence was cited, "unknown" when nothing was recognised."""
+
+    source: str
+    chapters: tuple[ChapterCitation, ...]
+    non_mtus: tuple[Located, ...]
+    no_evidence: Located | None
+    outside_mtus: Located | None
+    error: Located | None
+
+
+_NAMES = frozenset({"NEW_NAME", "OLD_NAME", "BARE_NAME"})
+# Tokens that belong to the chapter begun by the last name token.
+_CHAPTER_PARTS = frozenset({"YEAR", "TOPIC", "SECTIONS_INTRO", "SECTION_TEXT", "PAGES_INTRO", "PAGE"})
+_NUMBER = re.compile(r"\d+")
+
+# What an error message calls each terminal, in the order it lists them.
+_EXPECTED = {
+    "MTUS_INTRO": '"Decision based on MTUS"',
+    "NON_MTUS_INTRO": '"Decision based on Non-MTUS Citation"',
+    "NO_EVIDENCE": '"... did not cite any medical evidence for its decision."',
+    "OUTSIDE_MTUS": '"... based their decision on recommendation(s) outside of the MTUS Guidelines."',
+    "NEW_NAME": "a chapter name",
+    "OLD_NAME": "a chapter name",
+    "BARE_NAME": "a chapter name",
+    "YEAR": "an edition year",
+    "SECTIONS_INTRO": '"Section(s):"',
+    "SECTION_TEXT": "section names",
+    "TOPIC": "a topic",
+    "PAGES_INTRO": '"Page(s):"',
+    "PAGE": "a page number",
+    "PAGE_SEP": "a comma and another page",
+    "CHAPTER_SEP": '", and" and another chapter',
+    "NON_MTUS_TEXT": "the non-MTUS reference",
+    "_PERIOD": '"."',
+    "$END": "the end of the text",
+}
+_RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    grammar = data_path("grammars", "citation.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer="contextual")
+
+
+@functools.cache
+def _default_catalogue() -> Catalogue:
+    return Catalogue.load()
+
+
+def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> GuidelineCitations:
+    """The citations in one guideline field's ``text`` (whitespace collapsed, trimmed); all
+    offsets index ``text``.  ``catalogue`` (default: the shipped knowledge base) supplies the
+    section names that contain commas.  On text the grammar does not accept, ``error`` says
+    where and what was expected, and the rest holds what was read before that point."""
+    interactive = _parser().parse_interactive(text)
+    tokens: list[lark.Token] = []
+    error = None
+    try:
+        for token in interactive.iter_parse():
+            tokens.append(token)
+        interactive.feed_eof(tokens[-1] if tokens else None)
+    except lark.exceptions.UnexpectedInput as exception:
+        # iter_parse hands out a token before feeding it, so a rejected token may already be listed.
+        if tokens and tokens[-1] is getattr(exception, "token", None):
+            tokens.pop()
+        error = _error(text, exception)
+    return _citations(text, tokens, error, catalogue or _default_catalogue())
+
+
+def _citations(text: str, tokens: list[lark.Token], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
+    chapters: list[list[lark.Token]] = []
+    non_mtus: list[Located] = []
+    no_evidence = outside_mtus = None
+    non_mtus_cited = False
+    for token in tokens:
+        kind = token.type
+        if kind in _NAMES:
+            chapters.append([token])
+        elif kind in _CHAPTER_PARTS:
+            chapters[-1].append(token)
+        elif kind == "NON_MTUS_INTRO":
+            non_mtus_cited = True
+        elif kind == "NON_MTUS_TEXT":
+            non_mtus.append(_located(token))
+        elif kind == "NO_EVIDENCE" and no_evidence is None:
+            no_evidence = _located(token)
+        elif kind == "OUTSIDE_MTUS" and outside_mtus is None:
+            outside_mtus = _located(token)
+    if chapters:
+        source = "mtus"
+    elif non_mtus_cited or outside_mtus is not None:
+        source = "non-mtus"
+    elif no_evidence is not None:
+        source = "none"
+    else:
+        source = "unknown"
+    return GuidelineCitations(
+        source=source,
+        chapters=tuple(_chapter(text, group, catalogue) for group in chapters),
+        non_mtus=tuple(non_mtus),
+        no_evidence=no_evidence,
+        outside_mtus=outside_mtus,
+        error=error,
+    )
+
+
+def _chapter(text: str, tokens: list[lark.Token], catalogue: Catalogue) -> ChapterCitation:
+    """The chapter citation made of ``tokens``: its name token, then the tokens that follow it."""
+    name = _located(tokens[0])
+    parts = {token.type: token for token in tokens[1:]}
+    edition = _located(parts["YEAR"]) if "YEAR" in parts else None
+    section_text = _located(parts["SECTION_TEXT"]) if "SECTION_TEXT" in parts else None
+    sections: tuple[Located, ...] = ()
+    if section_text is not None:
+        chapter = catalogue.find_chapter(name.text)
+        known = catalogue.edition(chapter, int(edition.text)) if chapter is not None and edition is not None else None
+        base = section_text.start
+        sections = tuple(
+            Located(text[base + start : base + end], base + start, base + end)
+            for start, end in catalogue.split_sections(known, section_text.text)
+        )
+    pages = tuple(_page_range(token) for token in tokens if token.type == "PAGE")
+    return ChapterCitation(
+        name=name,
+        edition=edition,
+        topic=_located(parts["TOPIC"]) if "TOPIC" in parts else None,
+        sections=sections,
+        section_text=section_text,
+        pages=pages,
+        start=name.start,
+        end=tokens[-1].end_pos,
+    )
+
+
+def _located(token: lark.Token) -> Located:
+    return Located(str(token), token.start_pos, token.end_pos)
+
+
+def _page_range(token: lark.Token) -> PageRange:
+    numbers = [int(number) for number in _NUMBER.findall(token)]
+    return PageRange(numbers[0], numbers[-1], token.start_pos, token.end_pos)
+
+
+def _error(text: str, exception: lark.exceptions.UnexpectedInput) -> Located:
+    """Where parsing stopped, with a one-line message: what was expected, what was found."""
+    if isinstance(exception, lark.exceptions.UnexpectedCharacters):
+        expected = exception.allowed or set()
+        start = exception.pos_in_stream
+        end = start + len(_word_at(text, start))
+    elif isinstance(exception, lark.exceptions.UnexpectedToken) and exception.token.type != "$END":
+        expected = exception.expected
+        start, end = exception.token.start_pos, exception.token.end_pos
+    else:  # the text ended too soon
+        expected = getattr(exception, "expected", None) or set()
+        start = end = len(text)
+    descriptions = dict.fromkeys(_EXPECTED.get(name, name) for name in sorted(expected, key=lambda name: (_RANK.get(name, len(_RANK)), name)))
+    found = f'"{_word_at(text, start)}"' if start < len(text) else "the end of the text"
+    return Located(f"expected {_alternatives(list(descriptions))}; found {found}", start, end)
+
+
+def _word_at(text: str, start: int) -> str:
+    """The text at ``start`` up to the next space, at most 30 characters, for an error message."""
+    return text[start:].split(maxsplit=1)[0][:30] if text[start:].strip() else text[start : start + 1]
+
+
+def _alternatives(descriptions: list[str]) -> str:
+    if len(descriptions) <= 1:
+        return descriptions[0] if descriptions else "nothing more"
+    return ", ".join(descriptions[:-1]) + " or " + descriptions[-1]

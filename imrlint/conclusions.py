@@ -1,0 +1,77 @@
+"""Reading a rationale's medical-necessity conclusion, with the phrase lists of rules/phrases.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+NECESSARY = "medically necessary"
+NOT_NECESSARY = "not medically necessary"
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """A conclusion found in a text: its meaning and where it is (offsets into that text)."""
+
+    meaning: str  # NECESSARY or NOT_NECESSARY
+    start: int
+    end: int
+
+
+class ConclusionReader:
+    """Finds the medical-necessity conclusion of a rationale (phrase lists: rules/phrases.yaml)."""
+
+    def __init__(self, phrases: dict[str, Any]):
+        flags = re.IGNORECASE
+        self.anchor = _union(phrases["anchors"], flags)
+        self.noun_anchor = _union(phrases["noun_anchors"], flags)
+        self.noun_cues_before = [re.compile(pattern, flags) for pattern in phrases["noun_cues_before"]]
+        self.noun_cues_after = [re.compile(pattern, flags) for pattern in phrases["noun_cues_after"]]
+        self.before = _union(phrases["negations_before"], flags)
+        self.after = [re.compile(pattern, flags) for pattern in phrases["negations_after"]]
+        self.boundary = re.compile(phrases["clause_boundary"])
+        self.window_words = int(phrases["window_words"])
+        self.opener_negative = [re.compile(pattern, flags) for pattern in phrases["openers"]["negative"]]
+        self.opener_positive = [re.compile(pattern, flags) for pattern in phrases["openers"]["positive"]]
+
+    def conclusions(self, text: str) -> list[Conclusion]:
+        """Every necessity statement in ``text``, in order, each read as positive or negative."""
+        statements = [(match, True) for match in self.anchor.finditer(text)]
+        statements += [(match, False) for match in self.noun_anchor.finditer(text)]
+        found = []
+        for match, adjective in sorted(statements, key=lambda statement: statement[0].start()):
+            clause_start = 0
+            for boundary in self.boundary.finditer(text, 0, match.start()):
+                clause_start = boundary.end()
+            window = " ".join(text[clause_start : match.start()].split()[-self.window_words :])
+            tail = text[match.end() :]
+            if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
+                continue
+            negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
+            start = max(clause_start, match.start() - len(window))
+            found.append(Conclusion(NOT_NECESSARY if negative else NECESSARY, _skip_space(text, start), match.end()))
+        return found
+
+    def conclusion(self, text: str) -> Conclusion | None:
+        """The rationale's conclusion: its last necessity statement, else its opening Yes/No."""
+        found = self.conclusions(text)
+        if found:
+            return found[-1]
+        for patterns, meaning in ((self.opener_negative, NOT_NECESSARY), (self.opener_positive, NECESSARY)):
+            for pattern in patterns:
+                match = pattern.search(text)
+                if match:
+                    return Conclusion(meaning, _skip_space(text, match.start()), match.end())
+        return None
+
+
+def _union(patterns: list[str], flags: int) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), flags)
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " ,":
+        index += 1
+    return index

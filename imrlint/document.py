@@ -1,0 +1,84 @@
+"""A letter's text as the user has it, and positions within it.
+
+Every position imrlint reports is a 1-based line and column in the text the user sees in an
+editor: lines end at "\\n", "\\r\\n" or a lone "\\r"; a byte-order mark is not a column; a column
+counts characters (code points), not bytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file: 1-based lines and columns, the end column exclusive (as in SARIF)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One letter's decoded text, with where its pages (PDF) or paragraphs (DOCX) begin.
+
+    ``units`` are (offset, label) pairs: a PDF's pages ("1", "2", …) or a DOCX's paragraphs (their
+    first words); empty for plain text.  ``unit_kind`` names them ("page", "paragraph") for
+    messages and reports.
+    """
+
+    path: str
+    text: str
+    kind: str = "text"
+    unit_kind: str = ""
+    units: tuple[tuple[int, str], ...] = ()
+    line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        text = self.text
+        index = 0
+        length = len(text)
+        while index < length:
+            char = text[index]
+            if char == "\n":
+                starts.append(index + 1)
+            elif char == "\r":
+                if index + 1 < length and text[index + 1] == "\n":
+                    index += 1
+                starts.append(index + 1)
+            index += 1
+        object.__setattr__(self, "line_starts", tuple(starts))
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset, clamped to the text."""
+        offset = max(0, min(offset, len(self.text)))
+        line_index = bisect.bisect_right(self.line_starts, offset) - 1
+        return line_index + 1, offset - self.line_starts[line_index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        """The Span of the character range [start, end)."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(start, end))
+        return Span(line, column, end_line, end_column)
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def unit_at(self, offset: int) -> tuple[int, str] | None:
+        """The 1-based number and label of the page or paragraph holding ``offset``."""
+        if not self.units:
+            return None
+        starts = [start for start, _ in self.units]
+        index = max(0, bisect.bisect_right(starts, offset) - 1)
+        return index + 1, self.units[index][1]

@@ -1,0 +1,96 @@
+"""The linting pipeline for one letter: read -> normalise -> parse -> model -> rules -> filter.
+
+A Linter is built once per run (rule set, configuration, knowledge) and then lints any number of
+files; nothing it does for one file can stop the others being linted.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+from .config import Config
+from .document import Document
+from .findings import Finding
+from .knowledge import load_knowledge
+from .model import Letter, build_letter
+from .plugins import RuleSet
+from .read import DEFAULT_MAX_BYTES, InputProblem, read_bytes, read_path
+from .rule import RuleContext
+
+
+@dataclass
+class FileReport:
+    """The outcome of linting one file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    items: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    internal_error: bool = False
+
+
+class Linter:
+    def __init__(self, rule_set: RuleSet, config: Config):
+        self.rule_set = rule_set
+        self.config = config
+        self.knowledge = load_knowledge(config)
+        self.max_bytes = config.max_bytes or DEFAULT_MAX_BYTES
+        self.checks = [
+            (rule, config.rules[code])
+            for code, rule in rule_set.rules.items()
+            if rule.check is not None and config.rules[code].enabled
+        ]
+        self.by_name = {settings.name: settings for settings in config.rules.values()}
+
+    def lint_path(self, path: str, display_path: str | None = None) -> FileReport:
+        result = read_path(path, display_path, max_bytes=self.max_bytes)
+        return self._lint_read(display_path or path, result)
+
+    def lint_bytes(self, data: bytes, display_path: str) -> FileReport:
+        return self._lint_read(display_path, read_bytes(data, display_path, max_bytes=self.max_bytes))
+
+    def _lint_read(self, path: str, result) -> FileReport:
+        report = FileReport(path)
+        for problem in result.problems:
+            finding = self._input_finding(path, problem, result.document)
+            if finding is not None:
+                report.findings.append(finding)
+        if result.document is not None:
+            self._lint_document(result.document, report)
+        report.findings.sort(key=lambda finding: finding.sort_key)
+        return report
+
+    def _input_finding(self, path: str, problem: InputProblem, document: Document | None) -> Finding | None:
+        settings = self.by_name[problem.rule]
+        if not settings.enabled:
+            return None
+        span = document.span(problem.offset, problem.offset) if document is not None else Document(path, "").span(0, 0)
+        context = RuleContext(settings, self.knowledge, path)
+        return context.finding(span, detail=problem.message)
+
+    def lint_document(self, document: Document) -> FileReport:
+        report = FileReport(document.path)
+        self._lint_document(document, report)
+        report.findings.sort(key=lambda finding: finding.sort_key)
+        return report
+
+    def _lint_document(self, document: Document, report: FileReport) -> None:
+        letter = build_letter(document)
+        report.items = len(letter.items)
+        for item in letter.items:
+            label = item.decision or "(none)"
+            report.labels[label] = report.labels.get(label, 0) + 1
+        for rule, settings in self.checks:
+            context = RuleContext(settings, self.knowledge, document.path, letter)
+            try:
+                report.findings.extend(rule.check(letter, context))
+            except Exception as error:  # a rule's bug must not hide the letter's other findings
+                report.internal_error = True
+                report.findings.append(self._internal_error(letter, rule.code, error))
+
+    def _internal_error(self, letter: Letter, code: str, error: Exception) -> Finding:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        detail = f"{type(error).__name__}: {error} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+        context = RuleContext(self.by_name["internal-error"], self.knowledge, letter.document.path, letter)
+        return context.finding(letter.document.span(0, 0), rule=code, detail=" ".join(detail.split()))

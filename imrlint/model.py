@@ -1,0 +1,360 @@
+"""The typed model of a letter, built from the syntax tree.
+
+Every node keeps its exact place in the user's file: a Passage is a range of the letter's text
+whose whitespace-collapsed form is what rules read, and any match inside that form maps back to
+the original offsets, so findings point at the very characters they are about.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import lark
+
+from .citations import GuidelineCitations, parse_guideline
+from .document import Document, Span
+from .parse import ParseError, line_bounds, parse_letter
+
+_WORD = re.compile(r"\S+")
+
+
+class Passage:
+    """A range [start, end) of a document's text, read with its whitespace collapsed."""
+
+    __slots__ = ("document", "start", "end", "__dict__")
+
+    def __init__(self, document: Document, start: int, end: int):
+        self.document = document
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Passage({self.start}, {self.end}, {self.text[:40]!r})"
+
+    @cached_property
+    def _words(self) -> tuple[list[int], list[int], str]:
+        text_starts: list[int] = []
+        doc_starts: list[int] = []
+        pieces: list[str] = []
+        length = 0
+        for match in _WORD.finditer(self.document.text, self.start, self.end):
+            if pieces:
+                length += 1
+            text_starts.append(length)
+            doc_starts.append(match.start())
+            pieces.append(match.group())
+            length += len(match.group())
+        return text_starts, doc_starts, " ".join(pieces)
+
+    @property
+    def text(self) -> str:
+        """The passage with every whitespace run collapsed to one space, trimmed."""
+        return self._words[2]
+
+    @property
+    def span(self) -> Span:
+        start, end = self.trimmed()
+        return self.document.span(start, end)
+
+    def trimmed(self) -> tuple[int, int]:
+        """Document offsets of the passage without its surrounding whitespace."""
+        if not self.text:
+            return self.start, self.start
+        return self.offset(0), self.offset(len(self.text) - 1) + 1
+
+    def offset(self, index: int) -> int:
+        """Document offset of character ``index`` of :attr:`text`."""
+        text_starts, doc_starts, text = self._words
+        if not text_starts:
+            return self.start
+        index = max(0, min(index, len(text) - 1))
+        word = bisect.bisect_right(text_starts, index) - 1
+        return doc_starts[word] + index - text_starts[word]
+
+    def sub_span(self, start: int, end: int) -> Span:
+        """Span of the characters [start, end) of :attr:`text`."""
+        if end <= start:
+            offset = self.offset(start)
+            return self.document.span(offset, offset)
+        return self.document.span(self.offset(start), self.offset(end - 1) + 1)
+
+    def sub(self, start: int, end: int) -> Passage:
+        """The passage holding characters [start, end) of :attr:`text`."""
+        if end <= start:
+            offset = self.offset(start)
+            return Passage(self.document, offset, offset)
+        return Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # "how", "summary" or "issues"
+    title: Passage
+    body: Passage
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    name: str
+    key: Passage
+    value: Passage | None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The reviewer's qualifications, stated as a block of fields or in prose."""
+
+    form: str  # "block", "prose" or "none"
+    licensure: Passage | None
+    specialty: Passage | None
+    passage: Passage  # the section body they were read from
+
+
+@dataclass
+class Guideline:
+    """A "Claims Administrator guideline:" or "MAXIMUS guideline:" field."""
+
+    keyword: Passage
+    content: Passage
+
+    @cached_property
+    def citations(self) -> GuidelineCitations:
+        return parse_guideline(self.content.text)
+
+    def located(self, start: int, end: int) -> Span:
+        """Span of a citation's offsets [start, end) (offsets into content.text)."""
+        return self.content.sub_span(start, end)
+
+
+@dataclass(frozen=True)
+class PartialRequest:
+    """The partial-authorization form: original request, what UR authorized, what remains."""
+
+    original: Passage
+    authorized: Passage
+    remaining: Passage
+
+
+@dataclass
+class Item:
+    """One disputed item: heading, label, the two guideline lines and the rationale."""
+
+    index: int
+    heading: Passage
+    name: Passage
+    label: Passage | None  # "Upheld" or "Overturned" as written, when the heading ends in one
+    label_candidate: Passage | None  # a trailing ": Word" that may be a mistaken label
+    claims: Guideline | None
+    maximus: Guideline | None
+    rationale: Passage | None
+    partial: PartialRequest | None
+
+    @property
+    def decision(self) -> str | None:
+        """The label normalised to "Upheld" / "Overturned", or None."""
+        return self.label.text.capitalize() if self.label else None
+
+
+@dataclass
+class Letter:
+    document: Document
+    sections: list[Section]
+    header: dict[str, HeaderField]
+    credentials: Credentials | None
+    summary: Passage | None
+    items: list[Item]
+    parse_errors: tuple[ParseError, ...]
+    tree: lark.Tree = field(repr=False)
+
+    def section(self, kind: str) -> Section | None:
+        return next((section for section in self.sections if section.kind == kind), None)
+
+
+HEADER_FIELDS = {
+    "case-number": (r"Case\s+Number\s*:", r"[A-Z]{2}\d{2}-\d{5,}"),
+    "date-assigned": (r"Date\s+Assigned\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
+    "decision-date": (r"Decision\s+Date\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
+    "priority": (r"Priority\s*:", r"(?:Standard|Expedited|Urgent)\b"),
+    "date-of-injury": (r"Date\s+of\s+Injury\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
+    "ur-denial-date": (r"UR\s+Denial\s+Date\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
+    "application-received": (r"Application\s+Received\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
+}
+_HEADER_KEYS = re.compile("|".join(f"(?P<{name.replace('-', '_')}>{key})" for name, (key, _) in HEADER_FIELDS.items()), re.I)
+_HEADER_VALUES = {name: re.compile(value, re.I) for name, (_, value) in HEADER_FIELDS.items()}
+
+_LABEL = re.compile(r":\s*(Upheld|Overturned)\s*$", re.I)
+_LABEL_CANDIDATE = re.compile(r":\s*([A-Za-z][A-Za-z\- ]{0,30}?)\s*$")
+_PARTIAL = re.compile(
+    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.?\s+(?P<authorized>.+?)\s+was\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s+"
+    r"The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s+(?P<remaining>.+?)(?:\s+is)?\s*$",
+    re.I,
+)
+_PROSE_SPECIALTY = re.compile(r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][\w&/ -]*?)(?=,|\.|\s+and\s+(?:has|is)\b)", re.I)
+_PROSE_LICENSURE = re.compile(r"\blicensed\s+to\s+practice\s+in\s+([A-Z][A-Za-z ,]*?)(?=\.|\s+and\s+|$)")
+
+
+def build_letter(document: Document) -> Letter:
+    """Parse a document and build its model; never raises for any text."""
+    result = parse_letter(document.text)
+    builder = _Builder(document)
+    builder.visit(result.tree)
+    return Letter(
+        document=document,
+        sections=builder.sections,
+        header=_header_fields(document, builder.preamble),
+        credentials=builder.credentials,
+        summary=builder.summary,
+        items=builder.items,
+        parse_errors=result.errors,
+        tree=result.tree,
+    )
+
+
+class _Builder:
+    def __init__(self, document: Document):
+        self.document = document
+        self.sections: list[Section] = []
+        self.preamble: Passage | None = None
+        self.credentials: Credentials | None = None
+        self.summary: Passage | None = None
+        self.items: list[Item] = []
+
+    def passage(self, start: int, end: int) -> Passage:
+        return Passage(self.document, start, end)
+
+    def visit(self, tree: lark.Tree) -> None:
+        for child in tree.children:
+            if not isinstance(child, lark.Tree):
+                continue
+            if child.data == "preamble":
+                self.preamble = self.passage(*_extent(child.children))
+            elif child.data in ("how_section", "summary_section", "issues_section"):
+                self.section(child)
+
+    def section(self, tree: lark.Tree) -> None:
+        title, *rest = tree.children
+        title_start, title_end = line_bounds(title)
+        body_end = _extent(rest)[1] if rest else title_end
+        body = self.passage(title_end, body_end)
+        kind = tree.data.removesuffix("_section")
+        self.sections.append(Section(kind, self.passage(title_start, title_end), body))
+        if kind == "how":
+            self.credentials = self.reviewer(body, [child for child in rest if isinstance(child, lark.Tree)])
+        elif kind == "summary" and self.summary is None:
+            self.summary = body
+        elif kind == "issues":
+            for child in rest:
+                if isinstance(child, lark.Tree) and child.data == "item":
+                    self.items.append(self.item(child))
+
+    def field_content(self, tokens: list, keyword: str) -> tuple[Passage, Passage]:
+        """The keyword of a key line and the content after it (continuation lines included)."""
+        start, end = line_bounds(tokens[0])
+        text = self.document.text
+        colon = text.index(":", start, end) + 1 if ":" in text[start:end] else start
+        keyword_passage = self.passage(start, colon)
+        return keyword_passage, self.passage(colon, _extent(tokens)[1])
+
+    def reviewer(self, body: Passage, fields: list[lark.Tree]) -> Credentials:
+        licensure = specialty = None
+        for tree in fields:
+            kind = tree.children[0].type
+            _, content = self.field_content(tree.children, kind)
+            if kind == "LICENSURE":
+                licensure = content
+            elif kind == "SPECIALTY":
+                specialty = content
+        if fields:
+            return Credentials("block", licensure, specialty, body)
+        text = body.text
+        specialty_match = _PROSE_SPECIALTY.search(text)
+        licensure_match = _PROSE_LICENSURE.search(text)
+        if specialty_match or licensure_match:
+            return Credentials(
+                "prose",
+                body.sub(*licensure_match.span(1)) if licensure_match else None,
+                body.sub(*specialty_match.span(1)) if specialty_match else None,
+                body,
+            )
+        return Credentials("none", None, None, body)
+
+    def item(self, tree: lark.Tree) -> Item:
+        heading_token, *parts = tree.children
+        start, end = line_bounds(heading_token)
+        value = str(heading_token)
+        first_line = len(value) - len(value.lstrip("\n \t"))
+        heading = self.passage(heading_token.start_pos - 1 + first_line, end)
+        text = heading.text
+        label = label_candidate = None
+        name_end = len(text)
+        match = _LABEL.search(text)
+        if match:
+            label = heading.sub(*match.span(1))
+            name_end = match.start()
+        else:
+            candidate = _LABEL_CANDIDATE.search(text)
+            if candidate:
+                label_candidate = heading.sub(*candidate.span(1))
+                name_end = candidate.start()
+        name = heading.sub(0, name_end)
+        fields: dict[str, object] = {}
+        for part in parts:
+            keyword, content = self.field_content(part.children, part.data)
+            if part.data == "rationale":
+                fields.setdefault("rationale", content)
+            else:
+                fields.setdefault(part.data, Guideline(keyword, content))
+        return Item(
+            index=len(self.items) + 1,
+            heading=heading,
+            name=name,
+            label=label,
+            label_candidate=label_candidate,
+            claims=fields.get("claims_guideline"),
+            maximus=fields.get("maximus_guideline"),
+            rationale=fields.get("rationale"),
+            partial=_partial(name),
+        )
+
+
+def _extent(children: list) -> tuple[int, int]:
+    """Offsets from the first visible character to the end of the last token among children."""
+    tokens = [token for token in _tokens(children)]
+    return line_bounds(tokens[0])[0], line_bounds(tokens[-1])[1]
+
+
+def _tokens(children: list):
+    for child in children:
+        if isinstance(child, lark.Tree):
+            yield from _tokens(child.children)
+        else:
+            yield child
+
+
+def _partial(name: Passage) -> PartialRequest | None:
+    match = _PARTIAL.match(name.text)
+    if not match:
+        return None
+    return PartialRequest(*(name.sub(*match.span(group)) for group in ("original", "authorized", "remaining")))
+
+
+def _header_fields(document: Document, preamble: Passage | None) -> dict[str, HeaderField]:
+    """Header block fields ("Case Number: CM16-0213037", ...): each value follows its key.
+
+    pypdf interleaves the block's two columns and may split "Application / Received: / date" over
+    three lines; on the whitespace-collapsed text every key is still directly followed by its value.
+    """
+    if preamble is None:
+        return {}
+    text = preamble.text
+    fields: dict[str, HeaderField] = {}
+    for key in _HEADER_KEYS.finditer(text):
+        name = key.lastgroup.replace("_", "-")
+        if name in fields:
+            continue
+        value = _HEADER_VALUES[name].match(text, key.end() + (1 if text[key.end():key.end() + 1] == " " else 0))
+        fields[name] = HeaderField(name, preamble.sub(*key.span()), preamble.sub(*value.span()) if value else None)
+    return fields

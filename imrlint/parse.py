@@ -1,0 +1,105 @@
+"""Parsing: normalised letter text to a Lark syntax tree, with located parse errors.
+
+The grammar (grammars/letter.lark) is LALR(1) with Lark's contextual lexer, compiled once per
+process.  A letter that does not fit it is not rejected: each unexpected line is recorded as a
+ParseError and, where plain text is allowed at that point, parsed as text, so the rest of the
+letter still yields a tree and the structural rules can still run.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from .normalise import normalise
+from .resources import data_path
+
+# What each terminal looks like to a person reading a parse error.
+TERMINAL_DESCRIPTIONS = {
+    "HOW_TITLE": "the section title 'HOW THE IMR FINAL DETERMINATION WAS MADE'",
+    "SUMMARY_TITLE": "the section title 'CLINICAL CASE SUMMARY'",
+    "ISSUES_TITLE": "the section title 'IMR ISSUES, DECISIONS AND RATIONALES'",
+    "CREDENTIALS_INTRO": "'The Expert Reviewer has the following credentials:'",
+    "LICENSURE": "'State(s) of Licensure:'",
+    "SPECIALTY": "'Certification(s)/Specialty:'",
+    "ITEM_HEADING": "an item heading ending in ': Upheld' or ': Overturned'",
+    "CLAIMS_GUIDELINE": "'Claims Administrator guideline:'",
+    "MAXIMUS_GUIDELINE": "'MAXIMUS guideline:'",
+    "RATIONALE": "'Decision rationale:'",
+    "TEXT": "text",
+    "_TRAILER": "the end of the letter",
+    "$END": "the end of the letter",
+}
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A line that does not fit the grammar: where (offsets in the letter) and what was expected."""
+
+    start: int
+    end: int
+    found: str
+    expected: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        expected = sorted({TERMINAL_DESCRIPTIONS.get(name, name) for name in self.expected if name != "TEXT"})
+        wanted = ", ".join(expected) if expected else "text"
+        return f"{TERMINAL_DESCRIPTIONS.get(self.found, self.found)} is out of place here; expected {wanted}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    tree: lark.Tree
+    errors: tuple[ParseError, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def letter_parser() -> lark.Lark:
+    """The compiled letter grammar (built once per process)."""
+    grammar = data_path("grammars", "letter.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
+
+
+def line_bounds(token: lark.Token) -> tuple[int, int]:
+    """Offsets in the letter of a line token's visible content (its leading blank lines skipped).
+
+    Tokens carry the line break and blank lines before the line; the parser input is the letter
+    with one "\\n" prepended, hence the shift by one.
+    """
+    value = str(token)
+    content = value.rfind("\n") + 1 if "\n" in value else 0
+    start = token.start_pos - 1 + content
+    return start, token.start_pos - 1 + len(value)
+
+
+def parse_letter(text: str) -> ParseResult:
+    """Parse a letter's text; never raises for any input string."""
+    errors: list[ParseError] = []
+
+    def recover(error: UnexpectedInput) -> bool:
+        if isinstance(error, UnexpectedToken):
+            token = error.token
+            if token.type == "$END":
+                return False
+            start, end = line_bounds(token)
+            errors.append(ParseError(start, end, token.type, tuple(sorted(error.accepts or error.expected))))
+            if "TEXT" in (error.accepts or error.expected):
+                error.interactive_parser.feed_token(lark.Token.new_borrow_pos("TEXT", str(token), token))
+            return True
+        if isinstance(error, UnexpectedCharacters):
+            position = max(0, error.pos_in_stream - 1)
+            errors.append(ParseError(position, position + 1, "character", tuple(sorted(error.allowed))))
+            return True
+        return False
+
+    try:
+        tree = letter_parser().parse("\n" + normalise(text), on_error=recover)
+    except UnexpectedInput as error:
+        position = max(0, min(len(text), getattr(error, "pos_in_stream", 0) or 0) - 1)
+        errors.append(ParseError(position, position, "$END", tuple(sorted(getattr(error, "expected", ()) or ()))))
+        tree = lark.Tree("start", [])
+    return ParseResult(tree, tuple(errors))

@@ -1,0 +1,116 @@
+"""Reading: bytes on disk (or stdin) to a decoded Document, or a problem that says why not.
+
+A file that cannot be linted is never an exception for the caller: it becomes an InputProblem,
+which the engine reports as a finding of one of the input rules (unreadable-file, binary-file,
+empty-letter, file-too-large, not-utf8, unreadable-document), so the other files are still linted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .document import Document
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+TEXT_SUFFIXES = (".txt",)
+PDF_SUFFIXES = (".pdf",)
+DOCX_SUFFIXES = (".docx",)
+LETTER_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """Why a file could not be read as a letter, or was read with a caveat.
+
+    ``rule`` is the name of the input rule that reports it; ``offset`` locates it in the decoded
+    text when there is one (an undecodable byte), else it points at the start of the file.
+    """
+
+    rule: str
+    message: str
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    document: Document | None
+    problems: tuple[InputProblem, ...] = ()
+
+
+def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read the letter at ``path``; ``display_path`` is the name used in findings."""
+    shown = display_path or path
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            return ReadResult(None, (InputProblem("file-too-large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"),))
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        return ReadResult(None, (InputProblem("unreadable-file", "is a directory, not a letter"),))
+    except OSError as error:
+        return ReadResult(None, (InputProblem("unreadable-file", f"cannot read file: {error.strerror or error}"),))
+    return read_bytes(data, shown, max_bytes=max_bytes)
+
+
+def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Decode ``data`` (the content of ``path``) into a Document, choosing the reader by suffix."""
+    if len(data) > max_bytes:
+        return ReadResult(None, (InputProblem("file-too-large", f"file is over the {max_bytes:,}-byte limit (--max-bytes)"),))
+    lower = path.lower()
+    if lower.endswith(PDF_SUFFIXES):
+        return _read_extracted(data, path, "pdf", "page")
+    if lower.endswith(DOCX_SUFFIXES):
+        return _read_extracted(data, path, "docx", "paragraph")
+    return _read_text(data, path)
+
+
+def _read_text(data: bytes, path: str) -> ReadResult:
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            return ReadResult(None, (InputProblem("not-utf8", f"invalid UTF-16 at byte {error.start}"),))
+        return _checked_text(Document(path, text.lstrip("\ufeff")), ())
+    if _looks_binary(data):
+        return ReadResult(None, (InputProblem("binary-file", "binary data, not a text letter (NUL bytes or control characters)"),))
+    try:
+        text = data.decode("utf-8-sig")
+        problems: tuple[InputProblem, ...] = ()
+    except UnicodeDecodeError as error:
+        text = data.decode("cp1252", errors="replace")
+        prefix_offset = len(data[: error.start].decode("cp1252", errors="replace"))
+        problems = (InputProblem("not-utf8", f"not valid UTF-8 (byte 0x{data[error.start]:02x}); read as Windows-1252 - save the letter as UTF-8", prefix_offset),)
+    return _checked_text(Document(path, text), problems)
+
+
+def _checked_text(document: Document, problems: tuple[InputProblem, ...]) -> ReadResult:
+    if not document.text.strip():
+        return ReadResult(None, problems + (InputProblem("empty-letter", "the letter is empty"),))
+    return ReadResult(document, problems)
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return bool(sample) and controls / len(sample) > 0.05
+
+
+def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str) -> ReadResult:
+    from .readers.extracted import ExtractionError
+
+    try:
+        if kind == "pdf":
+            from .readers.pdf import extract_pdf as extract
+        else:
+            from .readers.docx import extract_docx as extract
+        extracted = extract(data)
+    except ExtractionError as error:
+        return ReadResult(None, (InputProblem("unreadable-document", f"{error.message}"),))
+    units = tuple(zip(extracted.unit_starts, extracted.unit_labels))
+    return _checked_text(Document(path, extracted.text, kind=kind, unit_kind=unit_kind, units=units), ())

@@ -1,0 +1,47 @@
+"""The JSON format: one array of findings, written as files finish.
+
+Each finding is an object with the stable keys ``path``, ``line``, ``column``, ``end_line``,
+``end_column`` (1-based; the end column is exclusive), ``code``, ``name``, ``severity`` and
+``message``; they never change meaning.  Later keys may be added: ``page`` (PDF),
+``paragraph`` (DOCX) and ``item`` (the disputed item's 1-based index) already are, when known.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..findings import Finding
+from .base import Reporter, RunSummary
+
+
+def finding_record(finding: Finding) -> dict:
+    record = {
+        "path": finding.path,
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity,
+        "message": finding.message,
+    }
+    if finding.unit is not None:
+        record[finding.unit_kind] = finding.unit[0]
+    if finding.item is not None:
+        record["item"] = finding.item
+    return record
+
+
+class JsonReporter(Reporter):
+    def start(self) -> None:
+        self.stream.write("[")
+        self.count = 0
+
+    def file(self, report) -> None:
+        for finding in report.findings:
+            self.stream.write(("," if self.count else "") + "\n  " + json.dumps(finding_record(finding), ensure_ascii=False))
+            self.count += 1
+
+    def finish(self, summary: RunSummary) -> None:
+        self.stream.write("\n]\n" if self.count else "]\n")

@@ -1,0 +1,9 @@
+"""imrlint's built-in rules, one module per rule family.
+
+The modules are registered through the same plugin hooks a third-party package uses (see
+:mod:`imrlint.builtin`); their defaults are declared in ``rules/*.yaml``.
+"""
+
+from . import citations, decisions, input, reviewer, structure
+
+BUILTIN_RULE_MODULES = (input, structure, decisions, citations, reviewer)

@@ -1,0 +1,240 @@
+"""Citation rules: the MTUS chapters, editions and pages cited on the guideline lines.
+
+The chapters, editions, page bounds and topic page tables are the knowledge base rules/mtus.yaml.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..rule import rule
+from .decisions import item_title
+
+
+def _guidelines(letter):
+    for item in letter.items:
+        for guideline in (item.claims, item.maximus):
+            if guideline is not None and guideline.content.text:
+                yield item, guideline
+
+
+def _resolved(letter, catalogue):
+    """(item, guideline, citation, chapter, edition) for every cited chapter found in the catalogue."""
+    for item, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            chapter = catalogue.find_chapter(citation.name.text)
+            if chapter is None:
+                continue
+            year = int(citation.edition.text) if citation.edition is not None else None
+            edition = catalogue.edition(chapter, year)
+            if edition is not None:
+                yield item, guideline, citation, chapter, edition
+
+
+def document_name(chapter, edition) -> str:
+    return f"the {chapter.name} ({edition.year})"
+
+
+def _page_text(page_range) -> str:
+    return str(page_range.first) if page_range.first == page_range.last else f"{page_range.first}-{page_range.last}"
+
+
+@rule("IMR301", "page-outside-document")
+def page_outside_document(letter, context):
+    """A cited page does not exist in the cited MTUS document.
+
+    A citation of a page the guideline does not have cannot support the decision, and it tells
+    the reader the reviewer did not check the source (Labor Code 4610.5(c)(2): the decision rests
+    on the MTUS).  The 2009 Chronic Pain Medical Treatment Guidelines have pages 1-127; ACOEM
+    chapter 12 (Low Back Complaints) pages 286-326; the bounds are in rules/mtus.yaml.
+
+    Fails: "Chronic Pain Treatment Guidelines Opioids Page(s): 174".
+    Passes: "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
+
+    Fix: cite the page where the guideline actually says it.
+    """
+    for item, guideline, citation, chapter, edition in _resolved(letter, context.knowledge.catalogue):
+        if edition.pages is None:
+            continue
+        first, last = edition.pages
+        for page_range in citation.pages:
+            for page in dict.fromkeys((page_range.first, page_range.last)):
+                if not first <= page <= last:
+                    yield context.finding(guideline.located(page_range.start, page_range.end), item=item, page=page, document=document_name(chapter, edition), first=first, last=last)
+
+
+@rule("IMR302", "reversed-page-range")
+def reversed_page_range(letter, context):
+    """A cited page range runs backwards ("78-76").
+
+    A reversed range is a typing error that makes the citation ambiguous.
+
+    Fails: "Page(s): 78-76".
+    Passes: "Page(s): 76-78".
+
+    Fix: write the range from its first page to its last.
+    """
+    for item, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            for page_range in citation.pages:
+                if page_range.first > page_range.last:
+                    yield context.finding(guideline.located(page_range.start, page_range.end), item=item, range=f"{page_range.first}-{page_range.last}", fixed=f"{page_range.last}-{page_range.first}")
+
+
+_TOPIC_SEPARATORS = re.compile(r"\s*[;,]\s*")
+
+
+def cited_topics(catalogue, edition, text):
+    """The catalogue topics named in an old-style topic text ("Medications for chronic pain,
+    criteria for use of opioids"); a comma may also belong to a topic's own name."""
+    whole = catalogue.find_topic(edition, text)
+    if whole is not None:
+        return [whole]
+    found = []
+    for piece in _TOPIC_SEPARATORS.split(text):
+        topic = catalogue.find_topic(edition, piece) if piece else None
+        if topic is not None:
+            found.append(topic)
+    return found
+
+
+def accepted_pages(edition, topics):
+    """Pages where the cited topics are discussed: their own ranges, and the ranges of the broader
+    topics that contain them (pages 88-89, long-term opioid users, belong to Opioids, 74-96)."""
+    ranges = set()
+    for topic in topics:
+        ranges.update(topic.pages)
+        for other in edition.topics:
+            if any(outer[0] <= inner[0] and inner[1] <= outer[1] for inner in topic.pages for outer in other.pages):
+                ranges.update(other.pages)
+    return sorted(ranges)
+
+
+def _outside_topic(letter, context, confidence):
+    catalogue = context.knowledge.catalogue
+    for item, guideline, citation, chapter, edition in _resolved(letter, catalogue):
+        if citation.topic is None or not citation.pages:
+            continue
+        topics = cited_topics(catalogue, edition, citation.topic.text)
+        if not topics or {topic.confidence for topic in topics} != {confidence}:
+            continue
+        ranges = accepted_pages(edition, topics)
+        for page_range in citation.pages:
+            outside = [page for page in dict.fromkeys((page_range.first, page_range.last)) if not any(low <= page <= high for low, high in ranges)]
+            if outside and edition.pages is not None and all(edition.pages[0] <= page <= edition.pages[1] for page in outside):
+                yield context.finding(
+                    guideline.located(page_range.start, page_range.end),
+                    item=item,
+                    page=_page_text(page_range),
+                    topic=citation.topic.text,
+                    topic_pages=", ".join(f"{low}-{high}" if low != high else str(low) for low, high in sorted({page for topic in topics for page in topic.pages})),
+                    document=document_name(chapter, edition),
+                )
+
+
+@rule("IMR303", "page-outside-topic")
+def page_outside_topic(letter, context):
+    """A cited page lies outside the pages of the cited topic.
+
+    The page must be where the cited topic is discussed; a page from another topic suggests a
+    copying error and misleads whoever checks the decision against the MTUS.  Topic pages come
+    from the high-confidence page table in rules/mtus.yaml (pages of a broader topic that holds
+    the cited one are accepted).
+
+    Fails: "NSAIDs, GI symptoms & cardiovascular risk Page(s): 102" (the topic is on pages 68-69;
+    page 102 is psychological treatment).
+    Passes: "NSAIDs, GI symptoms & cardiovascular risk Page(s): 68-69".
+
+    Fix: cite the topic's pages, or the topic the page belongs to.
+    """
+    yield from _outside_topic(letter, context, "high")
+
+
+@rule("IMR304", "page-outside-unverified-topic")
+def page_outside_unverified_topic(letter, context):
+    """A cited page lies outside the cited topic's pages in the unverified page table.
+
+    As page-outside-topic, for topics whose page ranges in rules/mtus.yaml are not verified;
+    hence only information.
+
+    Fails: "Acetaminophen Page(s): 40" (the table has 11-12).
+    Passes: "Acetaminophen Page(s): 11-12".
+
+    Fix: check the page against the guideline.
+    """
+    yield from _outside_topic(letter, context, "unverified")
+
+
+@rule("IMR305", "unknown-chapter")
+def unknown_chapter(letter, context):
+    """The cited MTUS chapter does not exist.
+
+    The MTUS is a fixed set of guidelines (8 CCR 9792.20 et seq.); a decision "based on" a
+    chapter that is not in it rests on no MTUS standard (Labor Code 4610.5(c)(2)).  Known
+    chapters and their spellings are in rules/mtus.yaml.
+
+    Fails: "Decision based on MTUS Hip Complaints 2004".
+    Passes: "Decision based on MTUS Knee Complaints 2004".
+
+    Fix: cite the chapter by its MTUS name, or cite the guideline as a non-MTUS citation.
+    """
+    catalogue = context.knowledge.catalogue
+    names = {alias: chapter.name for chapter in catalogue.chapters for alias in (chapter.name, *chapter.aliases)}
+    for item, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            if catalogue.find_chapter(citation.name.text) is None:
+                close = difflib.get_close_matches(citation.name.text, list(names), n=1, cutoff=0.6)
+                suggestion = f"; did you mean '{names[close[0]]}'?" if close else ""
+                yield context.finding(guideline.located(citation.name.start, citation.name.end), item=item, chapter=citation.name.text, suggestion=suggestion)
+
+
+@rule("IMR306", "unknown-edition")
+def unknown_edition(letter, context):
+    """The cited edition of an MTUS chapter does not exist.
+
+    Each MTUS chapter exists in specific editions (Chronic Pain Medical Treatment 2009 and 2016,
+    Low Back Complaints 2004, ...; rules/mtus.yaml).  An edition that never existed, such as
+    "Chronic Pain Medical Treatment 2012", cannot be checked and is usually a typing error.
+
+    Fails: "Decision based on MTUS Chronic Pain Medical Treatment 2012".
+    Passes: "Decision based on MTUS Chronic Pain Medical Treatment 2016".
+
+    Fix: cite an edition that exists (the one in force for the request).
+    """
+    catalogue = context.knowledge.catalogue
+    for item, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            if citation.edition is None:
+                continue
+            chapter = catalogue.find_chapter(citation.name.text)
+            if chapter is not None and catalogue.edition(chapter, int(citation.edition.text)) is None:
+                editions = " or ".join(str(edition.year) for edition in chapter.editions)
+                yield context.finding(guideline.located(citation.edition.start, citation.edition.end), item=item, chapter=citation.name.text, edition=citation.edition.text, editions=editions)
+
+
+@rule("IMR307", "no-standard-cited")
+def no_standard_cited(letter, context):
+    """A MAXIMUS guideline line cites no standard and does not say why.
+
+    Medical necessity is judged by standards in ranked order: the MTUS first, then lower-ranked
+    standards only where a higher one does not apply (Labor Code 4610.5(c)(2); 8 CCR 9792.21,
+    9792.25).  The reviewer's line must therefore name at least one standard, or explain why
+    none applies; "The Expert Reviewer did not cite any medical evidence for its decision." does
+    neither.  A reason stated in the rationale counts: an ancillary service ("As the requested
+    surgical intervention is not medically necessary ..., the requested ancillary service is not
+    medically necessary.") falls with the procedure it serves, which needs no standard of its own.
+
+    Fails: "MAXIMUS guideline: The Expert Reviewer did not cite any medical evidence for its decision."
+    Passes: "MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004, Section(s): Special Studies."
+
+    Fix: cite the standard the rationale applies.
+    """
+    reasons = [re.compile(pattern, re.IGNORECASE) for pattern in context.options["reason_phrases"]]
+    for item in letter.items:
+        guideline = item.maximus
+        if guideline is None or not guideline.content.text or guideline.citations.source != "none":
+            continue
+        explained = (guideline.content.text, item.rationale.text if item.rationale else "")
+        if not any(reason.search(text) for reason in reasons for text in explained):
+            yield context.finding(guideline.content, item=item, title=item_title(item))

@@ -1,0 +1,195 @@
+"""Decision rules: each disputed item's label, guideline lines, rationale and conclusion."""
+
+from __future__ import annotations
+
+import re
+
+from ..conclusions import NECESSARY, NOT_NECESSARY
+from ..rule import rule
+
+LABEL_MEANING = {"Upheld": NOT_NECESSARY, "Overturned": NECESSARY}
+_NAME_LIMIT = 70
+
+
+def item_title(item) -> str:
+    """A short name for an item in messages: the remaining portion for a partial authorization."""
+    text = (item.partial.remaining if item.partial else item.name).text or item.heading.text
+    return text if len(text) <= _NAME_LIMIT else text[: _NAME_LIMIT - 1].rstrip() + "…"
+
+
+def _is_decision_word(text: str, words: frozenset[str]) -> bool:
+    return " ".join(text.lower().split()) in words
+
+
+@rule("IMR201", "missing-label")
+def missing_label(letter, context):
+    """A disputed item's heading has no decision label.
+
+    The IMR reviewer upholds or overturns the utilization review decision for each disputed
+    item (Labor Code 4610.6; DWC); the label is how the letter states that outcome.  Without it
+    the claims administrator cannot act on the item.
+
+    Fails: "MRI of the lumbar spine without contrast" followed by its guideline lines.
+    Passes: "MRI of the lumbar spine without contrast: Upheld".
+
+    Fix: end the heading with ": Upheld" (treatment not medically necessary) or ": Overturned"
+    (treatment medically necessary), matching the rationale's conclusion.
+    """
+    words = context.knowledge.decision_words
+    for item in letter.items:
+        if item.label is None and not (item.label_candidate and _is_decision_word(item.label_candidate.text, words)):
+            yield context.finding(item.heading, item=item, title=item_title(item))
+
+
+@rule("IMR202", "invalid-label")
+def invalid_label(letter, context):
+    """A disputed item's decision label is neither "Upheld" nor "Overturned".
+
+    IMR has exactly two outcomes: the reviewer upholds or overturns the UR decision (DWC; Labor
+    Code 4610.6).  Words such as "Denied", "Modified" or "Partially upheld" are UR or court
+    vocabulary and leave the outcome ambiguous.  A partial authorization is expressed in the
+    heading's wording ("The remaining IMR eligible portion ... is: Upheld"), not in the label.
+
+    Fails: "Physical therapy x 12: Denied".
+    Passes: "Physical therapy x 12: Upheld".
+
+    Fix: replace the label with "Upheld" or "Overturned".
+    """
+    words = context.knowledge.decision_words
+    for item in letter.items:
+        candidate = item.label_candidate
+        if item.label is None and candidate is not None and _is_decision_word(candidate.text, words):
+            yield context.finding(candidate, item=item, label=candidate.text)
+
+
+@rule("IMR203", "missing-guideline")
+def missing_guideline(letter, context):
+    """A disputed item lacks its "Claims Administrator guideline:" or "MAXIMUS guideline:" line,
+    or the line is empty.
+
+    The determination must show the standard each side relied on: the claims administrator's
+    (UR's) guideline and the one the expert reviewer applied, ranked as Labor Code 4610.5(c)(2)
+    requires.  When no evidence was cited, the letter says so ("The Claims Administrator did not
+    cite any medical evidence for its decision.").
+
+    Fails: an item whose "MAXIMUS guideline:" line is missing or reads only "MAXIMUS guideline:".
+    Passes: "MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s):
+    Special Studies."
+
+    Fix: add the line with the guideline cited, or the statement that none was cited.
+    """
+    for item in letter.items:
+        for guideline, field in ((item.claims, "Claims Administrator guideline:"), (item.maximus, "MAXIMUS guideline:")):
+            if guideline is None:
+                yield context.finding(item.heading, item=item, problem="has no", field=field, title=item_title(item))
+            elif not guideline.content.text:
+                yield context.finding(guideline.keyword, item=item, problem="has an empty", field=field, title=item_title(item))
+
+
+@rule("IMR204", "missing-rationale")
+def missing_rationale(letter, context):
+    """A disputed item lacks its "Decision rationale:", or the rationale is empty.
+
+    The reviewer's determination must state its reasons for each disputed item, based on the
+    worker's medical needs (Labor Code 4610.6(c); 8 CCR 9792.10.6(d)).
+
+    Fails: an item that ends after its "MAXIMUS guideline:" line.
+    Passes: "Decision rationale: ... Therefore, the request is not medically necessary."
+
+    Fix: add the rationale for the item.
+    """
+    for item in letter.items:
+        if item.rationale is None:
+            yield context.finding(item.heading, item=item, problem="has no", title=item_title(item))
+        elif not item.rationale.text:
+            keyword_end = item.rationale.start
+            yield context.finding(letter.document.span(keyword_end - len("Decision rationale:"), keyword_end), item=item, problem="has an empty", title=item_title(item))
+
+
+@rule("IMR205", "missing-conclusion")
+def missing_conclusion(letter, context):
+    """A rationale states no explicit medical-necessity conclusion.
+
+    The reviewer determines whether the disputed treatment is medically necessary, and the
+    determination states it (Labor Code 4610.6(c); 8 CCR 9792.10.6(d)).  A rationale that only
+    discusses the guidelines leaves the worker without the answer.  Conclusions are recognised in
+    every phrasing listed in rules/phrases.yaml ("is not medically necessary", "cannot be
+    considered medically necessary", "the record does not demonstrate medical necessity",
+    "Medical necessity has not been established", an opening "No, ..." / "Yes, ...").
+
+    Fails: a rationale ending "There is no documentation of functional improvement."
+    Passes: "... Therefore, the request for Norco 10/325mg #120 is not medically necessary."
+
+    Fix: end the rationale with an explicit conclusion on the item's medical necessity.
+    """
+    reader = context.knowledge.conclusions
+    for item in letter.items:
+        if item.rationale is not None and item.rationale.text and reader.conclusion(item.rationale.text) is None:
+            yield context.finding(item.rationale, item=item, title=item_title(item))
+
+
+@rule("IMR206", "conclusion-contradicts-label")
+def conclusion_contradicts_label(letter, context):
+    """The rationale's conclusion contradicts the item's label.
+
+    "Upheld" means the UR denial stands: the treatment is not medically necessary; "Overturned"
+    means it is medically necessary (Labor Code 4610.6(c); DWC).  A label that says one thing and
+    a rationale that says the other is the most harmful error a letter can carry: the worker and
+    the claims administrator read opposite outcomes.  The rationale's conclusion is its last
+    necessity statement, read with its negations (rules/phrases.yaml), so "is determined to
+    not be medically necessary" and "cannot be considered medically necessary" are negative and
+    "the record does document the medical necessity" is positive.
+
+    Fails: "Norco 10/325mg #120: Overturned" whose rationale ends "... is not medically necessary."
+    Passes: the same item labelled "Upheld".
+
+    Fix: correct whichever is wrong, the label or the conclusion.
+    """
+    reader = context.knowledge.conclusions
+    for item in letter.items:
+        if item.decision not in LABEL_MEANING or item.rationale is None:
+            continue
+        conclusion = reader.conclusion(item.rationale.text)
+        if conclusion is None or conclusion.meaning == LABEL_MEANING[item.decision]:
+            continue
+        wording = item.rationale.text[conclusion.start : conclusion.end]
+        other = "Overturned" if item.decision == "Upheld" else "Upheld"
+        yield context.finding(
+            item.label,
+            item=item,
+            label=item.decision,
+            conclusion=wording,
+            meaning=conclusion.meaning,
+            fix=f"label the item '{other}' or correct the rationale's conclusion (line {item.rationale.sub_span(conclusion.start, conclusion.end).line})",
+        )
+
+
+_SPACE_PUNCT = re.compile(r"[\s.,;:]+")
+
+
+def _item_key(item) -> str:
+    return _SPACE_PUNCT.sub(" ", item.name.text.lower()).strip()
+
+
+@rule("IMR207", "duplicate-item")
+def duplicate_item(letter, context):
+    """The same disputed item is decided more than once.
+
+    Each disputed item gets one determination; deciding it twice, possibly with different labels,
+    makes the letter ambiguous and open to appeal.  Items are compared by heading (case, spacing
+    and punctuation ignored).
+
+    Fails: two headings "Norco 10/325mg #120: Upheld".
+    Passes: each item heading once.
+
+    Fix: remove the repeated item, or correct its heading if it is a different request.
+    """
+    first = {}
+    for item in letter.items:
+        key = _item_key(item)
+        if not key:
+            continue
+        if key in first:
+            yield context.finding(item.heading, item=item, first_line=first[key].heading.span.line, title=item_title(item))
+        else:
+            first[key] = item

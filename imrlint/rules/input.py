@@ -1,0 +1,82 @@
+"""Input rules: a file that cannot be read, decoded or parsed as a letter.
+
+Except for parse-error, the engine reports these itself, before there is a letter to check.
+"""
+
+from __future__ import annotations
+
+from ..rule import input_rule, rule
+
+
+@rule("IMR001", "parse-error")
+def parse_error(letter, context):
+    """A line does not fit the structure of an IMR Final Determination letter.
+
+    The grammar expects an optional header block, then the sections HOW THE IMR FINAL
+    DETERMINATION WAS MADE, CLINICAL CASE SUMMARY and IMR ISSUES, DECISIONS AND RATIONALES, each
+    disputed item with its heading, "Claims Administrator guideline:", "MAXIMUS guideline:" and
+    "Decision rationale:" in that order.  A key line where it cannot stand (a guideline line in
+    the summary, two MAXIMUS lines in one item) is reported with what was expected there; the
+    rest of the letter is still checked.
+
+    Fails: a "MAXIMUS guideline:" line before the item's "Claims Administrator guideline:" line.
+    Passes: the three lines in order under the item heading.
+
+    Fix: move the line to its place, or remove the duplicate.
+    """
+    for error in letter.parse_errors:
+        yield context.finding(letter.document.span(error.start, error.end), detail=error.message)
+
+
+unreadable_file = input_rule("IMR002", "unreadable-file", """
+    The file cannot be opened or read (missing, a directory, no permission, an I/O error).
+
+    Fix: check the path and the file's permissions.
+""")
+
+binary_file = input_rule("IMR003", "binary-file", """
+    The file holds binary data (NUL bytes or many control characters), not letter text.
+
+    A letter saved in a word processor's format, or a damaged file, cannot be checked as text.
+
+    Fix: export the letter as plain text (UTF-8), PDF or DOCX.
+""")
+
+empty_letter = input_rule("IMR004", "empty-letter", """
+    The file is empty or holds only whitespace: there is no determination to check.
+
+    Fix: check that the export or extraction of the letter worked.
+""")
+
+file_too_large = input_rule("IMR005", "file-too-large", """
+    The file is larger than the size limit (10 MB by default, --max-bytes), so it was not linted.
+
+    A Final Determination is a few pages; a file this large is almost certainly not one letter.
+
+    Fix: lint the letters one per file, or raise --max-bytes.
+""")
+
+not_utf8 = input_rule("IMR006", "not-utf8", """
+    The file is not valid UTF-8; it was read as Windows-1252 and linted.
+
+    Characters such as "°", "®" or curly quotes may read wrongly, and other tools may reject the
+    file.  Positions are reported in the text as read.
+
+    Fix: save the letter as UTF-8.
+""")
+
+unreadable_document = input_rule("IMR007", "unreadable-document", """
+    A PDF or Word document whose text cannot be extracted: encrypted with a password, scanned
+    without a text layer, damaged, or the optional reader is not installed.
+
+    Fix: follow the message: install the extra it names, or supply a text-layer copy.
+""")
+
+internal_error = input_rule("IMR900", "internal-error", """
+    A rule failed with an unexpected error on this letter: a bug in imrlint or in a plugin.
+
+    The letter's other rules still ran and the run went on; the exit status is 2 so the failure
+    is not mistaken for a clean letter.
+
+    Fix: report the message and the letter (or a redacted copy) to the rule's maintainers.
+""")

@@ -1,0 +1,56 @@
+"""Shared fixtures: the bundled real letters and a ready Linter."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+import yaml
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+EXPECTED_ITEMS = yaml.safe_load((DATA / "expected_items.yaml").read_text(encoding="utf-8"))
+
+
+def shared_letter(key: str) -> pathlib.Path:
+    """The real letter named by an expected_items.yaml key ("seeds/000_...txt", "corpus/CM16-....txt")."""
+    folder, name = key.split("/", 1)
+    return SHARED / ("seeds" if folder == "seeds" else "corpus/text") / name
+
+
+@pytest.fixture(scope="session")
+def shared() -> pathlib.Path:
+    assert (SHARED / "corpus" / "text").is_dir(), f"the shared letters are expected at {SHARED}"
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def rule_set():
+    from imrlint.plugins import load_rule_set, plugin_manager
+
+    return load_rule_set(plugin_manager())
+
+
+@pytest.fixture(scope="session")
+def linter(rule_set):
+    from imrlint.config import load_config
+    from imrlint.engine import Linter
+
+    return Linter(rule_set, load_config(rule_set.defaults, None))
+
+
+@pytest.fixture()
+def lint_text(linter):
+    """Lint a letter given as text; returns its findings."""
+    from imrlint.document import Document
+
+    def lint(text: str, path: str = "letter.txt"):
+        return linter.lint_document(Document(path, text)).findings
+
+    return lint
+
+
+def findings_of(findings, code: str):
+    return [finding for finding in findings if finding.code == code]
