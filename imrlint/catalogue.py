@@ -218,8 +218,8 @@ def _topic_index(edition: Edition) -> dict[str, Topic]:
 
 def _read_chapters(data: Any, known: dict[str, Chapter]) -> dict[str, Chapter]:
     """``known`` (by id) with the chapters of ``data`` added or merged into it."""
-    data = _mapping(data, "the knowledge base")
-    _only_keys(data, ("chapters",), "the knowledge base")
+    data = _mapping(data, "")
+    _only_keys(data, ("chapters",), "")
     chapters = dict(known)
     new_ids: set[str] = set()
     for index, raw in enumerate(_list(data.get("chapters", []), "chapters")):
@@ -320,7 +320,7 @@ def _describe(value: Any) -> str:
 
 def _mapping(value: Any, path: str) -> dict:
     if not isinstance(value, Mapping):
-        raise CatalogueError(f"{path}: expected a mapping, got {_describe(value)}")
+        raise CatalogueError(f"{path or 'top level'}: expected a mapping, got {_describe(value)}")
     return dict(value)
 
 
@@ -334,7 +334,7 @@ def _only_keys(raw: dict, allowed: tuple[str, ...], path: str, why: str = "") ->
     for key in raw:
         if key not in allowed:
             reason = why or f"expected one of {', '.join(allowed)}"
-            raise CatalogueError(f"{path}.{key}: unknown key ({reason})")
+            raise CatalogueError(f"{path}.{key}: unknown key ({reason})" if path else f"{key}: unknown key ({reason})")
 
 
 def _required(raw: dict, key: str, path: str) -> Any:

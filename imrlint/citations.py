@@ -126,7 +126,7 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
         # iter_parse hands out a token before feeding it, so a rejected token may already be listed.
         if tokens and tokens[-1] is getattr(exception, "token", None):
             tokens.pop()
-        error = _error(text, exception)
+        error = _error(text, exception, interactive.accepts())
     return _citations(text, tokens, error, catalogue or _default_catalogue())
 
 
@@ -204,19 +204,16 @@ def _page_range(token: lark.Token) -> PageRange:
     return PageRange(numbers[0], numbers[-1], token.start_pos, token.end_pos)
 
 
-def _error(text: str, exception: lark.exceptions.UnexpectedInput) -> Located:
-    """Where parsing stopped, with a one-line message: what was expected, what was found."""
+def _error(text: str, exception: lark.exceptions.UnexpectedInput, expected: set[str]) -> Located:
+    """Where parsing stopped, with a one-line message: what was ``expected`` there, what was found."""
     if isinstance(exception, lark.exceptions.UnexpectedCharacters):
-        expected = exception.allowed or set()
         start = exception.pos_in_stream
         end = start + len(_word_at(text, start))
     elif isinstance(exception, lark.exceptions.UnexpectedToken) and exception.token.type != "$END":
-        expected = exception.expected
         start, end = exception.token.start_pos, exception.token.end_pos
     else:  # the text ended too soon
-        expected = getattr(exception, "expected", None) or set()
         start = end = len(text)
-    descriptions = dict.fromkeys(_EXPECTED.get(name, name) for name in sorted(expected, key=lambda name: (_RANK.get(name, len(_RANK)), name)))
+    descriptions = dict.fromkeys(_EXPECTED[name] for name in sorted(expected & _EXPECTED.keys(), key=_RANK.__getitem__))
     found = f'"{_word_at(text, start)}"' if start < len(text) else "the end of the text"
     return Located(f"expected {_alternatives(list(descriptions))}; found {found}", start, end)
 

@@ -260,7 +260,7 @@ EDITION = "chapters[0].editions[0]"
     ("change", "key"),
     [
         (lambda data: data.update(chapters={"id": "x"}), "chapters: expected a list"),
-        (lambda data: data.update(version=2), "the knowledge base.version: unknown key"),
+        (lambda data: data.update(version=2), "version: unknown key (expected one of chapters)"),
         (lambda data: data["chapters"].append("Knee"), "chapters[1]: expected a mapping"),
         (lambda data: data["chapters"][0].pop("name"), "chapters[0].name: missing"),
         (lambda data: data["chapters"][0].update(name=12), "chapters[0].name: expected a non-empty string"),
@@ -311,7 +311,7 @@ def test_an_empty_knowledge_base_has_no_chapters(tmp_path):
         ),
         ({"chapters": [{"id": "hip", "name": "Hip", "editions": [{"year": 2011}]}]}, "chapters[0].editions[0].effective: missing"),
         ({"chapters": [{"name": "Hip"}]}, "chapters[0].id: missing"),
-        (["Hip"], "the knowledge base: expected a mapping"),
+        (["Hip"], "top level: expected a mapping"),
     ],
 )
 def test_malformed_extra_names_the_key(extra, key):
