@@ -131,6 +131,7 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
 
 
 def _citations(text: str, tokens: list[lark.Token], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
+    """The result read from the accepted ``tokens``: all of them, or those before the ``error``."""
     chapters: list[list[lark.Token]] = []
     non_mtus: list[Located] = []
     no_evidence = outside_mtus = None

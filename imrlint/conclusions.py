@@ -45,13 +45,14 @@ class ConclusionReader:
             clause_start = 0
             for boundary in self.boundary.finditer(text, 0, match.start()):
                 clause_start = boundary.end()
-            window = " ".join(text[clause_start : match.start()].split()[-self.window_words :])
+            words = _WORD.findall(text, clause_start, match.start())[-self.window_words :]
+            window = " ".join(words)
             tail = text[match.end() :]
             if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
                 continue
             negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
-            start = max(clause_start, match.start() - len(window))
-            found.append(Conclusion(NOT_NECESSARY if negative else NECESSARY, _skip_space(text, start), match.end()))
+            start = text.rindex(words[0], clause_start, match.start()) if words else match.start()
+            found.append(Conclusion(NOT_NECESSARY if negative else NECESSARY, start, match.end()))
         return found
 
     def conclusion(self, text: str) -> Conclusion | None:
@@ -65,6 +66,9 @@ class ConclusionReader:
                 if match:
                     return Conclusion(meaning, _skip_space(text, match.start()), match.end())
         return None
+
+
+_WORD = re.compile(r"\S+")
 
 
 def _union(patterns: list[str], flags: int) -> re.Pattern[str]:

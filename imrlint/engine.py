@@ -76,7 +76,7 @@ class Linter:
         return report
 
     def _lint_document(self, document: Document, report: FileReport) -> None:
-        letter = build_letter(document)
+        letter = build_letter(document, self.knowledge.catalogue)
         report.items = len(letter.items)
         for item in letter.items:
             label = item.decision or "(none)"

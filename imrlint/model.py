@@ -14,6 +14,7 @@ from functools import cached_property
 
 import lark
 
+from .catalogue import Catalogue
 from .citations import GuidelineCitations, parse_guideline
 from .document import Document, Span
 from .parse import ParseError, line_bounds, parse_letter
@@ -115,14 +116,19 @@ class Credentials:
 
 @dataclass
 class Guideline:
-    """A "Claims Administrator guideline:" or "MAXIMUS guideline:" field."""
+    """A "Claims Administrator guideline:" or "MAXIMUS guideline:" field.
+
+    ``catalogue`` is the run's MTUS catalogue (with the user's additions), which keeps known
+    section names that contain commas whole; None uses the shipped one.
+    """
 
     keyword: Passage
     content: Passage
+    catalogue: Catalogue | None = field(default=None, repr=False)
 
     @cached_property
     def citations(self) -> GuidelineCitations:
-        return parse_guideline(self.content.text)
+        return parse_guideline(self.content.text, catalogue=self.catalogue)
 
     def located(self, start: int, end: int) -> Span:
         """Span of a citation's offsets [start, end) (offsets into content.text)."""
@@ -196,10 +202,10 @@ _PROSE_SPECIALTY = re.compile(r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][
 _PROSE_LICENSURE = re.compile(r"\blicensed\s+to\s+practice\s+in\s+([A-Z][A-Za-z ,]*?)(?=\.|\s+and\s+|$)")
 
 
-def build_letter(document: Document) -> Letter:
+def build_letter(document: Document, catalogue: Catalogue | None = None) -> Letter:
     """Parse a document and build its model; never raises for any text."""
     result = parse_letter(document.text)
-    builder = _Builder(document)
+    builder = _Builder(document, catalogue)
     builder.visit(result.tree)
     return Letter(
         document=document,
@@ -214,8 +220,9 @@ def build_letter(document: Document) -> Letter:
 
 
 class _Builder:
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, catalogue: Catalogue | None):
         self.document = document
+        self.catalogue = catalogue
         self.sections: list[Section] = []
         self.preamble: Passage | None = None
         self.credentials: Credentials | None = None
@@ -306,7 +313,7 @@ class _Builder:
             if part.data == "rationale":
                 fields.setdefault("rationale", content)
             else:
-                fields.setdefault(part.data, Guideline(keyword, content))
+                fields.setdefault(part.data, Guideline(keyword, content, self.catalogue))
         return Item(
             index=len(self.items) + 1,
             heading=heading,

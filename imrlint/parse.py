@@ -35,6 +35,10 @@ TERMINAL_DESCRIPTIONS = {
 }
 
 
+_SECTION_TITLES = {"HOW_TITLE", "SUMMARY_TITLE", "ISSUES_TITLE"}
+_ENDINGS = {"$END", "_TRAILER"}
+
+
 @dataclass(frozen=True)
 class ParseError:
     """A line that does not fit the grammar: where (offsets in the letter) and what was expected."""
@@ -46,9 +50,16 @@ class ParseError:
 
     @property
     def message(self) -> str:
-        expected = sorted({TERMINAL_DESCRIPTIONS.get(name, name) for name in self.expected if name != "TEXT"})
-        wanted = ", ".join(expected) if expected else "text"
-        return f"{TERMINAL_DESCRIPTIONS.get(self.found, self.found)} is out of place here; expected {wanted}"
+        names = set(self.expected)
+        wanted = []
+        if names & _SECTION_TITLES:
+            wanted.append("a section title")
+        wanted += sorted({TERMINAL_DESCRIPTIONS.get(name, name) for name in names - _SECTION_TITLES - _ENDINGS - {"TEXT"}})
+        if "TEXT" in names:
+            wanted.append("text")
+        if not wanted and names & _ENDINGS:
+            wanted.append("the end of the letter")
+        return f"{TERMINAL_DESCRIPTIONS.get(self.found, self.found)} is out of place here; expected {' or '.join(wanted) or 'nothing more'}"
 
 
 @dataclass(frozen=True)

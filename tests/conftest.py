@@ -54,3 +54,17 @@ def lint_text(linter):
 
 def findings_of(findings, code: str):
     return [finding for finding in findings if finding.code == code]
+
+
+def edited(path: pathlib.Path, *replacements: tuple[str, str]) -> str:
+    """A real letter's text with each (old, new) replacement made once; old must be present."""
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, f"{old!r} is not in {path.name}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+def located(findings) -> list[tuple]:
+    """(code, line, column, end_line, end_column, message) of each finding."""
+    return [(f.code, f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message) for f in findings]

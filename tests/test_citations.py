@@ -300,6 +300,26 @@ def test_section_lists(text, sections):
     assert cited.section_text.text == ", ".join(sections)
 
 
+@pytest.mark.parametrize(
+    ("text", "chapters"),
+    [
+        (
+            "Decision based on MTUS General Approaches 2004, Section(s): Pain, Suffering, and the Restoration of Function, "
+            "and Low Back Complaints 2004, Section(s): Summary.",
+            [("General Approaches", ["Pain, Suffering, and the Restoration of Function"]), ("Low Back Complaints", ["Summary"])],
+        ),
+        (
+            "Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, Special Studies, Knee Complaints 2004, Section(s): Special Studies.",
+            [("Low Back Complaints", ["Summary", "Special Studies"]), ("Knee Complaints", ["Special Studies"])],
+        ),
+    ],
+)
+def test_a_section_list_ends_only_where_a_chapter_with_a_year_follows(text, chapters):
+    result = parse_guideline(text)
+    assert result.error is None
+    assert [(chapter.name.text, [section.text for section in chapter.sections]) for chapter in result.chapters] == chapters
+
+
 def test_garbage_gives_an_error_not_an_exception():
     text = "Based on what the doctor said."
     result = parse_guideline(text)
