@@ -45,13 +45,13 @@ class ConclusionReader:
             clause_start = 0
             for boundary in self.boundary.finditer(text, 0, match.start()):
                 clause_start = boundary.end()
-            words = _WORD.findall(text, clause_start, match.start())[-self.window_words :]
-            window = " ".join(words)
+            words = list(_WORD.finditer(text, clause_start, match.start()))[-self.window_words :]
+            window = " ".join(word.group() for word in words)
             tail = text[match.end() :]
             if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
                 continue
             negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
-            start = text.rindex(words[0], clause_start, match.start()) if words else match.start()
+            start = words[0].start() if words else match.start()
             found.append(Conclusion(NOT_NECESSARY if negative else NECESSARY, start, match.end()))
         return found
 

@@ -75,8 +75,9 @@ def _key_path(error: jsonschema.ValidationError) -> str:
 
 
 def _reason(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key")
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(repr(key) for key in unknown)}"
     return error.message
 
 

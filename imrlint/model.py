@@ -152,7 +152,7 @@ class Item:
     heading: Passage
     name: Passage
     label: Passage | None  # "Upheld" or "Overturned" as written, when the heading ends in one
-    label_candidate: Passage | None  # a trailing ": Word" that may be a mistaken label
+    label_candidate: Passage | None  # without a label, a trailing ": Word" that may be a wrong one
     claims: Guideline | None
     maximus: Guideline | None
     rationale: Passage | None
@@ -305,7 +305,6 @@ class _Builder:
             candidate = _LABEL_CANDIDATE.search(text)
             if candidate:
                 label_candidate = heading.sub(*candidate.span(1))
-                name_end = candidate.start()
         name = heading.sub(0, name_end)
         fields: dict[str, object] = {}
         for part in parts:
