@@ -93,11 +93,15 @@ def _checked_text(document: Document, problems: tuple[InputProblem, ...]) -> Rea
     return ReadResult(document, problems)
 
 
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(sample.translate(None, _NOT_CONTROL_BYTES))
     return bool(sample) and controls / len(sample) > 0.05
 
 
