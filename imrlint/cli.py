@@ -7,6 +7,7 @@ or an internal failure (findings are still printed).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -67,7 +68,7 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     if args.max_bytes is not None:
         if args.max_bytes < 1:
             raise UsageError("--max-bytes must be a positive number of bytes")
-        config = type(config)(**{**config.__dict__, "max_bytes": args.max_bytes})
+        config = dataclasses.replace(config, max_bytes=args.max_bytes)
     linter = Linter(rule_set, config)
     reporter = rule_set.formats[args.format](sys.stdout)
     summary = RunSummary()

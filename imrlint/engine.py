@@ -10,7 +10,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from .config import Config
-from .document import Document
+from .document import Document, Span
 from .findings import Finding
 from .knowledge import load_knowledge
 from .model import Letter, build_letter
@@ -65,7 +65,7 @@ class Linter:
         settings = self.by_name[problem.rule]
         if not settings.enabled:
             return None
-        span = document.span(problem.offset, problem.offset) if document is not None else Document(path, "").span(0, 0)
+        span = document.span(problem.offset, problem.offset) if document is not None else Span(1, 1, 1, 1)
         context = RuleContext(settings, self.knowledge, path)
         return context.finding(span, detail=problem.message)
 

@@ -257,7 +257,7 @@ class _Builder:
                 if isinstance(child, lark.Tree) and child.data == "item":
                     self.items.append(self.item(child))
 
-    def field_content(self, tokens: list, keyword: str) -> tuple[Passage, Passage]:
+    def field_content(self, tokens: list) -> tuple[Passage, Passage]:
         """The keyword of a key line and the content after it (continuation lines included)."""
         start, end = line_bounds(tokens[0])
         text = self.document.text
@@ -269,7 +269,7 @@ class _Builder:
         licensure = specialty = None
         for tree in fields:
             kind = tree.children[0].type
-            _, content = self.field_content(tree.children, kind)
+            _, content = self.field_content(tree.children)
             if kind == "LICENSURE":
                 licensure = content
             elif kind == "SPECIALTY":
@@ -308,7 +308,7 @@ class _Builder:
         name = heading.sub(0, name_end)
         fields: dict[str, object] = {}
         for part in parts:
-            keyword, content = self.field_content(part.children, part.data)
+            keyword, content = self.field_content(part.children)
             if part.data == "rationale":
                 fields.setdefault("rationale", content)
             else:
@@ -328,7 +328,7 @@ class _Builder:
 
 def _extent(children: list) -> tuple[int, int]:
     """Offsets from the first visible character to the end of the last token among children."""
-    tokens = [token for token in _tokens(children)]
+    tokens = list(_tokens(children))
     return line_bounds(tokens[0])[0], line_bounds(tokens[-1])[1]
 
 
