@@ -8,7 +8,19 @@ from .resources import data_path
 from .rule import iter_rules
 from .rules import BUILTIN_RULE_MODULES
 
-RULE_DECLARATION_FILES = ("input.yaml", "structure.yaml", "decisions.yaml", "citations.yaml", "reviewer.yaml")
+RULE_DECLARATION_FILES = (
+    "input.yaml",
+    "structure.yaml",
+    "header.yaml",
+    "decisions.yaml",
+    "consistency.yaml",
+    "citations.yaml",
+    "guidelines.yaml",
+    "reviewer.yaml",
+    "anonymity.yaml",
+    "chronology.yaml",
+    "artefacts.yaml",
+)
 
 
 @hookimpl

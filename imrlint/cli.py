@@ -1,21 +1,23 @@
-"""The command line: imrlint check | parse | rules | rule.
+"""The command line: imrlint check | parse | rules | rule | config.
 
-Exit status: 0 when no finding is an error, 1 when one is, 2 for a usage or configuration error
-or an internal failure (findings are still printed).
+Exit status: 0 when no finding is at or above --fail-on (default: error), 1 when one is, 2 for a
+usage or configuration error or an internal failure (findings are still printed); --exit-zero and
+--write-baseline turn 1 into 0.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import ConfigError
 from .plugins import RuleSet, load_rule_set, plugin_manager
-from .read import LETTER_SUFFIXES
+from .read import LETTER_SUFFIXES, STDIN, STDIN_NAME
+from .run import add_report_arguments
+from .session import add_check_arguments, add_configuration_arguments
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -30,29 +32,41 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="lint letters (files or directories)", description="Lint letters: files, or directories searched recursively for *.txt, *.pdf and *.docx.")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="letter files or directories")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="letter files or directories; '-' reads a letter from stdin")
     check.add_argument("--format", choices=sorted(formats), default="text", help="output format (default: text)")
-    check.add_argument("--config", metavar="FILE", help="YAML configuration file")
+    check.add_argument("--config", metavar="FILE", help="configuration file (.yaml, or pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or pyproject.toml from each letter up to the repository root")
     check.add_argument("--max-bytes", type=int, metavar="N", help="skip (and report) files larger than N bytes (default 10 MB)")
+    check.add_argument("--stdin-filename", metavar="NAME", help="with PATH '-': the name of the letter piped on stdin; its suffix (.txt, .pdf, .docx) chooses the reader and findings name it")
+    add_check_arguments(check)
+    add_report_arguments(check)
 
     parse = commands.add_parser("parse", help="print a letter's syntax tree and model (for rule authors)")
     parse.add_argument("path", metavar="FILE")
 
-    commands.add_parser("rules", help="list every rule: code, name, default severity, summary")
+    rules = commands.add_parser("rules", help="list every rule: code, name, default severity, summary")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text", help="markdown: the README's rule table")
+    rules.add_argument("--config", metavar="FILE", help="configuration file whose custom rules to list (default: found from the current directory)")
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
+    rule.add_argument("--config", metavar="FILE", help="configuration file whose custom rules to look in (default: found from the current directory)")
+
+    config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
+    config.add_argument("path", nargs="?", metavar="PATH", help="the letter (or directory) whose configuration to show (default: the current directory)")
+    add_configuration_arguments(config)
     return parser
 
 
 def iter_letter_paths(paths: Sequence[str], missing: list[str]) -> Iterator[str]:
     """Files named, and letters found under directories (sorted, so every run has one order)."""
     for path in paths:
-        if os.path.isdir(path):
+        if path == STDIN:
+            yield path
+        elif os.path.isdir(path):
             found = []
             for root, directories, files in os.walk(path):
                 directories[:] = sorted(name for name in directories if not name.startswith("."))
-                found.extend(os.path.join(root, name) for name in files if name.lower().endswith(LETTER_SUFFIXES))
+                found.extend(os.path.join(root, name) for name in files if name.lower().endswith(LETTER_SUFFIXES) and not name.startswith("~$"))
             yield from sorted(found)
         elif os.path.exists(path) or os.path.islink(path):
             yield path
@@ -60,32 +74,58 @@ def iter_letter_paths(paths: Sequence[str], missing: list[str]) -> Iterator[str]
             missing.append(path)
 
 
-def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
-    from .engine import Linter
-    from .report import RunSummary
+def check_stdin_arguments(args: argparse.Namespace) -> None:
+    """'-' (stdin) at most once, and --stdin-filename only with it."""
+    if args.paths.count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given only once")
+    if args.stdin_filename is not None and STDIN not in args.paths:
+        raise UsageError("--stdin-filename names the letter piped on stdin; give '-' as a PATH")
 
-    config = load_config(rule_set.defaults, args.config)
-    if args.max_bytes is not None:
-        if args.max_bytes < 1:
-            raise UsageError("--max-bytes must be a positive number of bytes")
-        config = dataclasses.replace(config, max_bytes=args.max_bytes)
-    linter = Linter(rule_set, config)
-    reporter = rule_set.formats[args.format](sys.stdout)
-    summary = RunSummary()
+
+def lint_stdin(linter, stdin_filename: str | None):
+    """Lint the letter piped on stdin as ``stdin_filename`` (its suffix chooses the reader)."""
+    from .read import read_stdin
+
+    try:
+        data = read_stdin(linter.max_bytes)
+    except OSError as error:
+        raise UsageError(f"cannot read standard input: {error.strerror or error}") from error
+    return linter.lint_bytes(data, stdin_filename or STDIN_NAME)
+
+
+def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
+    from .run import check_run
+    from .session import Session, command_line
+
+    check_stdin_arguments(args)
+    if args.max_bytes is not None and args.max_bytes < 1:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    # The session finds each letter's configuration and lints it as a Linter would.
+    linter = Session(rule_set, args.config, command_line(args), args.baseline, args.write_baseline, args.exit_zero)
+    linter.prepare(args.paths)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     missing: list[str] = []
-    internal_error = False
-    reporter.start()
-    for path in iter_letter_paths(args.paths, missing):
-        report = linter.lint_path(path)
-        internal_error = internal_error or report.internal_error
-        summary.add(report)
-        reporter.file(report)
-    reporter.finish(summary)
+    # Letters are linted by --jobs processes (imrlint.run) and reported in input order; stdin is
+    # read here.  The report goes to stdout or, atomically, to --output-file.
+    _, internal_error = check_run(
+        linter,
+        iter_letter_paths(args.paths, missing),
+        rule_set.formats[args.format],
+        named_paths=args.paths,
+        output_file=args.output_file,
+        jobs=args.jobs,
+        redact=args.redact,
+        statistics=args.statistics,
+        local=lambda path: lint_stdin(linter, args.stdin_filename) if path == STDIN else None,
+        finish_report=linter.finish_report,  # baseline, fail-on
+        settings={"format": args.format},
+    )
+    for line in linter.finish():  # stale baseline entries; the baseline written
+        print(line, file=sys.stderr)
     for path in missing:
         print(f"imrlint: error: {path}: no such file or directory", file=sys.stderr)
-    if missing or internal_error:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if summary.by_severity["error"] else EXIT_CLEAN
+    return linter.exit_status(bool(missing), internal_error)
 
 
 def run_parse(args: argparse.Namespace) -> int:
@@ -103,7 +143,12 @@ def run_parse(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if letter.parse_errors else EXIT_CLEAN
 
 
-def run_rules(rule_set: RuleSet) -> int:
+def run_rules(rule_set: RuleSet, format: str = "text") -> int:
+    if format == "markdown":
+        from .ruledoc import markdown_table
+
+        sys.stdout.write(markdown_table(rule_set.defaults))
+        return EXIT_CLEAN
     rows = [(code, settings.name, settings.severity if settings.enabled else f"{settings.severity} (off)", settings.summary) for code, settings in rule_set.defaults.items()]
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     for row in rows:
@@ -130,8 +175,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args, rule_set)
         if args.command == "parse":
             return run_parse(args)
+        if args.command == "config":
+            from .config_view import run_config
+
+            return run_config(args, rule_set)
+        if args.command in ("rules", "rule"):
+            from .config_view import rule_set_for_command
+
+            rule_set = rule_set_for_command(args, rule_set)  # with the configuration's custom rules
         if args.command == "rules":
-            return run_rules(rule_set)
+            return run_rules(rule_set, args.format)
         return run_rule(args, rule_set)
     except (ConfigError, UsageError) as error:
         print(f"imrlint: error: {error}", file=sys.stderr)

@@ -8,7 +8,10 @@ counts characters (code points), not bytes.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True, order=True)
@@ -39,18 +42,7 @@ class Document:
 
     def __post_init__(self) -> None:
         starts = [0]
-        text = self.text
-        index = 0
-        length = len(text)
-        while index < length:
-            char = text[index]
-            if char == "\n":
-                starts.append(index + 1)
-            elif char == "\r":
-                if index + 1 < length and text[index + 1] == "\n":
-                    index += 1
-                starts.append(index + 1)
-            index += 1
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(self.text))
         object.__setattr__(self, "line_starts", tuple(starts))
 
     @property
@@ -82,3 +74,10 @@ class Document:
         starts = [start for start, _ in self.units]
         index = max(0, bisect.bisect_right(starts, offset) - 1)
         return index + 1, self.units[index][1]
+
+    def unit_offset(self, offset: int) -> int | None:
+        """How many characters of its page or paragraph come before ``offset`` (0-based)."""
+        unit = self.unit_at(offset)
+        if unit is None:
+            return None
+        return max(0, offset - self.units[unit[0] - 1][0])

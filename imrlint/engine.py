@@ -19,18 +19,39 @@ from .read import DEFAULT_MAX_BYTES, InputProblem, read_bytes, read_path
 from .rule import RuleContext
 
 
+@dataclass(frozen=True)
+class ItemDetail:
+    """A disputed item as reports show it: its 1-based index, heading (whitespace collapsed),
+    label ("Upheld", "Overturned" or None) and the heading's span."""
+
+    index: int
+    heading: str
+    label: str | None
+    span: Span
+
+
 @dataclass
 class FileReport:
-    """The outcome of linting one file."""
+    """The outcome of linting one file.
+
+    ``item_details`` describe the disputed items (for reports that show headings); ``excerpts``
+    holds, only when the Linter's ``collect_excerpts`` is set, the text of the lines around each
+    finding (line number to line), for reports that show the passage a finding points at.
+    """
 
     path: str
     findings: list[Finding] = field(default_factory=list)
     items: int = 0
     labels: dict[str, int] = field(default_factory=dict)
     internal_error: bool = False
+    item_details: list[ItemDetail] = field(default_factory=list)
+    excerpts: dict[int, str] = field(default_factory=dict)
 
 
 class Linter:
+    collect_excerpts = False  # set to fill FileReport.excerpts (the HTML and SARIF reports use them)
+    collect_fingerprints = False  # set to fill Finding.fingerprint (baselines: imrlint.baseline)
+
     def __init__(self, rule_set: RuleSet, config: Config):
         self.rule_set = rule_set
         self.config = config
@@ -81,6 +102,7 @@ class Linter:
         for item in letter.items:
             label = item.decision or "(none)"
             report.labels[label] = report.labels.get(label, 0) + 1
+            report.item_details.append(ItemDetail(item.index, item.heading.text, item.decision, item.heading.span))
         for rule, settings in self.checks:
             context = RuleContext(settings, self.knowledge, document.path, letter)
             try:
@@ -88,6 +110,14 @@ class Linter:
             except Exception as error:  # a rule's bug must not hide the letter's other findings
                 report.internal_error = True
                 report.findings.append(self._internal_error(letter, rule.code, error))
+        if self.collect_excerpts:
+            from .report.excerpt import excerpt_lines
+
+            report.excerpts = excerpt_lines(document, report.findings)
+        if self.collect_fingerprints:
+            from .baseline import with_fingerprints
+
+            report.findings[:] = with_fingerprints(report.findings, document, letter)
 
     def _internal_error(self, letter: Letter, code: str, error: Exception) -> Finding:
         frame = traceback.extract_tb(error.__traceback__)[-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .document import Span
 
@@ -15,7 +15,8 @@ class Finding:
     """One problem in one letter.
 
     ``unit`` is the page (PDF) or paragraph (DOCX) that holds the finding's start, as
-    (number, label); ``item`` the 1-based index of the disputed item it concerns, if any.
+    (number, label), and ``unit_offset`` how many characters of that unit come before the start
+    (0-based); ``item`` the 1-based index of the disputed item it concerns, if any.
     """
 
     path: str
@@ -27,6 +28,14 @@ class Finding:
     unit: tuple[int, str] | None = None
     unit_kind: str = ""
     item: int | None = None
+    unit_offset: int | None = None
+    # The message template and the values filled into it (numbers kept as int, anything else as
+    # str), so that a report can be redacted: see imrlint.report.redact.
+    template: str = field(default="", compare=False, repr=False)
+    fields: tuple[tuple[str, int | str], ...] = field(default=(), compare=False, repr=False)
+    # A line-independent identity of the finding (rule, item, text context), set when the Linter
+    # collects fingerprints (baselines, SARIF partialFingerprints): see imrlint.baseline.
+    fingerprint: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def sort_key(self) -> tuple:

@@ -28,7 +28,8 @@ def imrlint_rule_declarations():
     """Return the YAML files (paths) or mappings declaring this plugin's rules.
 
     Each declares, per rule, its code, name, default severity, enabled flag, message template,
-    one-line summary and options with their defaults; see ``rules/*.yaml``.
+    one-line summary and options with their defaults, and optionally its group (for --select and
+    --ignore) and which options are regular expressions (``patterns``); see ``rules/*.yaml``.
     """
 
 

@@ -8,6 +8,7 @@ the original offsets, so findings point at the very characters they are about.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,23 +38,19 @@ class Passage:
 
     @cached_property
     def _words(self) -> tuple[list[int], list[int], str]:
-        text_starts: list[int] = []
-        doc_starts: list[int] = []
-        pieces: list[str] = []
-        length = 0
-        for match in _WORD.finditer(self.document.text, self.start, self.end):
-            if pieces:
-                length += 1
-            text_starts.append(length)
-            doc_starts.append(match.start())
-            pieces.append(match.group())
-            length += len(match.group())
-        return text_starts, doc_starts, " ".join(pieces)
+        """Where each word starts in :attr:`text` and in the document (built on first use)."""
+        spans = [match.span() for match in _WORD.finditer(self.document.text, self.start, self.end)]
+        doc_starts = [start for start, _ in spans]
+        # a word starts in text one space after the previous word's end
+        text_starts = list(itertools.accumulate((end - start + 1 for start, end in spans[:-1]), initial=0)) if spans else []
+        return text_starts, doc_starts, self.text
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The passage with every whitespace run collapsed to one space, trimmed."""
-        return self._words[2]
+        # str.split() and the regex \S split at the same (Unicode) whitespace; this is the fast
+        # path, the word-offset table of _words is only built when an offset is asked for.
+        return " ".join(self.document.text[self.start : self.end].split())
 
     @property
     def span(self) -> Span:

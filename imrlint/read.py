@@ -8,6 +8,7 @@ empty-letter, file-too-large, not-utf8, unreadable-document), so the other files
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 from .document import Document
@@ -19,6 +20,11 @@ DOCX_SUFFIXES = (".docx",)
 LETTER_SUFFIXES = TEXT_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+STDIN = "-"
+"""The path that means "the letter piped on standard input"."""
+STDIN_NAME = "<stdin>"
+"""The name of a letter read from stdin when --stdin-filename does not give one (read as text)."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +62,23 @@ def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAU
     return read_bytes(data, shown, max_bytes=max_bytes)
 
 
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes piped on standard input: at most ``max_bytes + 1`` of them, enough for
+    :func:`read_bytes` to report input over the limit.  A closed stdin reads as empty; an I/O
+    error is raised as OSError."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return b""
+    return stream.read(max_bytes + 1)
+
+
 def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Decode ``data`` (the content of ``path``) into a Document, choosing the reader by suffix."""
     if len(data) > max_bytes:
         return ReadResult(None, (InputProblem("file-too-large", f"file is over the {max_bytes:,}-byte limit (--max-bytes)"),))
     lower = path.lower()
+    if not data and lower.endswith(PDF_SUFFIXES + DOCX_SUFFIXES):
+        return ReadResult(None, (InputProblem("empty-letter", "the file is empty (0 bytes)"),))
     if lower.endswith(PDF_SUFFIXES):
         return _read_extracted(data, path, "pdf", "page")
     if lower.endswith(DOCX_SUFFIXES):
@@ -115,6 +133,6 @@ def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str) -> ReadRe
             from .readers.docx import extract_docx as extract
         extracted = extract(data)
     except ExtractionError as error:
-        return ReadResult(None, (InputProblem("unreadable-document", f"{error.message}"),))
+        return ReadResult(None, (InputProblem("unreadable-document", error.message),))
     units = tuple(zip(extracted.unit_starts, extracted.unit_labels))
     return _checked_text(Document(path, extracted.text, kind=kind, unit_kind=unit_kind, units=units), ())

@@ -81,6 +81,8 @@ class RuleSettings:
     message: str
     summary: str
     options: dict[str, Any] = field(default_factory=dict)
+    group: str = ""  # the rule's group ("decisions", "citations", ...), for --select/--ignore
+    patterns: tuple[str, ...] = ()  # options whose values are regular expressions (checked at load)
 
 
 def message_fields(template: str) -> set[str]:
@@ -114,9 +116,10 @@ class RuleContext:
         """A finding of this rule at ``where``, its message formatted from ``fields``."""
         span = where if isinstance(where, Span) else where.span
         document = self.letter.document if self.letter else None
-        unit = None
+        unit = unit_offset = None
         if document is not None and document.units:
-            unit = document.unit_at(document.line_starts[span.line - 1] + span.column - 1)
+            offset = document.line_starts[span.line - 1] + span.column - 1
+            unit, unit_offset = document.unit_at(offset), document.unit_offset(offset)
         return Finding(
             path=self.path,
             span=span,
@@ -127,6 +130,9 @@ class RuleContext:
             unit=unit,
             unit_kind=document.unit_kind if document else "",
             item=item.index if item is not None else None,
+            unit_offset=unit_offset,
+            template=self.settings.message,
+            fields=tuple((name, value if isinstance(value, int) else str(value)) for name, value in fields.items()),
         )
 
 

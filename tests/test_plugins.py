@@ -60,7 +60,7 @@ def test_plugin_rule_runs_beside_the_builtin_rules():
     assert [(f.code, f.name, f.severity, f.span.line, f.span.column, f.span.end_column, f.message) for f in findings if f.code == "HS101"] == [
         ("HS101", "no-iw-abbreviation", "info", 43, 1, 3, "write 'injured worker' instead of 'IW' (Labor Code 4610.6(d)(1))")
     ]
-    assert {f.code for f in findings} == {"HS101", "IMR303"}
+    assert {f.code for f in findings} == {"HS101", "IMR303", "IMR312"}
 
 
 def test_undeclared_or_unimplemented_plugin_rules_are_configuration_errors():

@@ -247,3 +247,35 @@ def test_extracted_from_units_records_offsets():
 def test_unknown_error_kind_is_rejected():
     with pytest.raises(ValueError):
         ExtractionError("unreadable", "message")
+
+
+def test_read_bytes_chooses_the_reader_by_suffix_in_any_case():
+    from imrlint.read import read_bytes
+
+    result = read_bytes(letter_pdf("CM17-0002181"), "LETTER.PDF")
+
+    assert result.problems == ()
+    assert (result.document.kind, result.document.unit_kind) == ("pdf", "page")
+    assert result.document.text == letter_text("CM17-0002181")
+    assert [label for _, label in result.document.units] == ["1", "2"]
+
+
+@pytest.mark.parametrize("name", ["letter.pdf", "draft.docx"])
+def test_zero_byte_document_is_an_empty_letter(name):
+    from imrlint.read import read_bytes
+
+    result = read_bytes(b"", name)
+
+    assert result.document is None
+    assert [(problem.rule, problem.message) for problem in result.problems] == [("empty-letter", "the file is empty (0 bytes)")]
+
+
+def test_document_unit_and_offset_within_it():
+    from imrlint.document import Document
+
+    document = Document("d.docx", "ab\n\ncde", kind="docx", unit_kind="paragraph", units=((0, "ab"), (3, ""), (4, "cde")))
+
+    assert [(document.unit_at(offset), document.unit_offset(offset)) for offset in (0, 1, 3, 4, 6)] == [
+        ((1, "ab"), 0), ((1, "ab"), 1), ((2, ""), 0), ((3, "cde"), 0), ((3, "cde"), 2),
+    ]
+    assert Document("t.txt", "abc").unit_offset(1) is None

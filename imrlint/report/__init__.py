@@ -5,10 +5,25 @@ stays flat however many letters are linted.  Plugins add formats through the
 
 from __future__ import annotations
 
-from .base import Reporter, RunSummary
+from .base import ReportContext, Reporter, RuleInfo, RunSummary
+from .csv import CsvReporter
+from .github import GithubReporter
+from .html import HtmlReporter
 from .json import JsonReporter
+from .jsonl import JsonLinesReporter
+from .junit import JunitReporter
+from .sarif import SarifReporter
 from .text import TextReporter
 
-BUILTIN_FORMATS = {"text": TextReporter, "json": JsonReporter}
+BUILTIN_FORMATS = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "jsonl": JsonLinesReporter,
+    "sarif": SarifReporter,
+    "junit": JunitReporter,
+    "github": GithubReporter,
+    "csv": CsvReporter,
+    "html": HtmlReporter,
+}
 
-__all__ = ["BUILTIN_FORMATS", "Reporter", "RunSummary"]
+__all__ = ["BUILTIN_FORMATS", "ReportContext", "Reporter", "RuleInfo", "RunSummary"]

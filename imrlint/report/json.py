@@ -3,7 +3,8 @@
 Each finding is an object with the stable keys ``path``, ``line``, ``column``, ``end_line``,
 ``end_column`` (1-based; the end column is exclusive), ``code``, ``name``, ``severity`` and
 ``message``; they never change meaning.  Later keys may be added: ``page`` (PDF),
-``paragraph`` (DOCX) and ``item`` (the disputed item's 1-based index) already are, when known.
+``paragraph`` and ``paragraph_offset`` (DOCX; the offset is 0-based within the paragraph) and
+``item`` (the disputed item's 1-based index) already are, when known.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def finding_record(finding: Finding) -> dict:
     }
     if finding.unit is not None:
         record[finding.unit_kind] = finding.unit[0]
+        if finding.unit_kind == "paragraph" and finding.unit_offset is not None:
+            record["paragraph_offset"] = finding.unit_offset
     if finding.item is not None:
         record["item"] = finding.item
     return record

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from .base import Reporter, RunSummary, location
+from .base import Reporter, RunSummary, location, paragraph_note
 
 
 class TextReporter(Reporter):
     """``path:line:col: CODE [severity] message`` per finding, then "Checked N letters: ..."."""
 
+    machine_readable = False
+
     def file(self, report) -> None:
         for finding in report.findings:
-            paragraph = f" (paragraph {finding.unit[0]}: \"{finding.unit[1]}\")" if finding.unit and finding.unit_kind == "paragraph" else ""
+            note = paragraph_note(finding)
+            paragraph = f" ({note})" if note else ""
             self.stream.write(f"{location(finding)}: {finding.code} [{finding.severity}] {finding.message}{paragraph}\n")
 
     def finish(self, summary: RunSummary) -> None:

@@ -4,6 +4,6 @@ The modules are registered through the same plugin hooks a third-party package u
 :mod:`imrlint.builtin`); their defaults are declared in ``rules/*.yaml``.
 """
 
-from . import citations, decisions, input, reviewer, structure
+from . import anonymity, artefacts, chronology, citations, consistency, decisions, guidelines, header, input, reviewer, structure
 
-BUILTIN_RULE_MODULES = (input, structure, decisions, citations, reviewer)
+BUILTIN_RULE_MODULES = (input, structure, header, decisions, consistency, citations, guidelines, reviewer, anonymity, chronology, artefacts)

@@ -68,7 +68,8 @@ def page_outside_document(letter, context):
 def reversed_page_range(letter, context):
     """A cited page range runs backwards ("78-76").
 
-    A reversed range is a typing error that makes the citation ambiguous.
+    A reversed range is a typing error that makes the citation ambiguous: the reader cannot
+    check the decision against the MTUS pages it rests on (Labor Code 4610.5(c)(2)).
 
     Fails: "Page(s): 78-76".
     Passes: "Page(s): 76-78".
@@ -156,7 +157,8 @@ def page_outside_unverified_topic(letter, context):
     """A cited page lies outside the cited topic's pages in the unverified page table.
 
     As page-outside-topic, for topics whose page ranges in rules/mtus.yaml are not verified;
-    hence only information.
+    hence only information.  The citation must let the reader find the MTUS passage the
+    decision rests on (Labor Code 4610.5(c)(2); 8 CCR 9792.21).
 
     Fails: "Acetaminophen Page(s): 40" (the table has 11-12).
     Passes: "Acetaminophen Page(s): 11-12".

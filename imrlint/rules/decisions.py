@@ -175,8 +175,8 @@ def _item_key(item) -> str:
 def duplicate_item(letter, context):
     """The same disputed item is decided more than once.
 
-    Each disputed item gets one determination; deciding it twice, possibly with different labels,
-    makes the letter ambiguous and open to appeal.  Items are compared by heading (case, spacing
+    Each disputed item gets one determination (Labor Code 4610.6(c)); deciding it twice, possibly
+    with different labels, makes the letter ambiguous and open to appeal.  Items are compared by heading (case, spacing
     and punctuation ignored).
 
     Fails: two headings "Norco 10/325mg #120: Upheld".

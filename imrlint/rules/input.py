@@ -31,6 +31,12 @@ def parse_error(letter, context):
 unreadable_file = input_rule("IMR002", "unreadable-file", """
     The file cannot be opened or read (missing, a directory, no permission, an I/O error).
 
+    A letter that cannot be read cannot be checked, and a run that skipped it silently would
+    look clean: every letter released must have been checked.
+
+    Fails: a letter file without read permission.
+    Passes: a readable file.
+
     Fix: check the path and the file's permissions.
 """)
 
@@ -39,11 +45,20 @@ binary_file = input_rule("IMR003", "binary-file", """
 
     A letter saved in a word processor's format, or a damaged file, cannot be checked as text.
 
+    Fails: a legacy .doc file renamed to .txt.
+    Passes: the letter exported as plain text, PDF or DOCX.
+
     Fix: export the letter as plain text (UTF-8), PDF or DOCX.
 """)
 
 empty_letter = input_rule("IMR004", "empty-letter", """
     The file is empty or holds only whitespace: there is no determination to check.
+
+    An empty file is usually a failed export or text extraction; the letter it stands for has
+    not been checked.
+
+    Fails: a 0-byte letter.txt.
+    Passes: the letter's text.
 
     Fix: check that the export or extraction of the letter worked.
 """)
@@ -52,6 +67,9 @@ file_too_large = input_rule("IMR005", "file-too-large", """
     The file is larger than the size limit (10 MB by default, --max-bytes), so it was not linted.
 
     A Final Determination is a few pages; a file this large is almost certainly not one letter.
+
+    Fails: a 50 MB file (the default limit is 10 MB).
+    Passes: one letter per file.
 
     Fix: lint the letters one per file, or raise --max-bytes.
 """)
@@ -62,12 +80,21 @@ not_utf8 = input_rule("IMR006", "not-utf8", """
     Characters such as "°", "®" or curly quotes may read wrongly, and other tools may reject the
     file.  Positions are reported in the text as read.
 
+    Fails: a letter saved as Windows-1252 (byte 0xB0 for the degree sign).
+    Passes: the same letter saved as UTF-8.
+
     Fix: save the letter as UTF-8.
 """)
 
 unreadable_document = input_rule("IMR007", "unreadable-document", """
     A PDF or Word document whose text cannot be extracted: encrypted with a password, scanned
     without a text layer, damaged, or the optional reader is not installed.
+
+    A letter whose text cannot be read cannot be checked; a scanned letter has no text layer
+    for imrlint (or a screen reader) to read.
+
+    Fails: a scanned PDF with no text layer.
+    Passes: a PDF exported from the word processor.
 
     Fix: follow the message: install the extra it names, or supply a text-layer copy.
 """)
@@ -77,6 +104,9 @@ internal_error = input_rule("IMR900", "internal-error", """
 
     The letter's other rules still ran and the run went on; the exit status is 2 so the failure
     is not mistaken for a clean letter.
+
+    Fails: a rule that raises an exception on a letter it did not expect.
+    Passes: every rule runs to its end.
 
     Fix: report the message and the letter (or a redacted copy) to the rule's maintainers.
 """)

@@ -73,7 +73,8 @@ def duplicate_section(letter, context):
     """A section title appears more than once.
 
     A repeated title usually means two drafts were pasted together, and a reader cannot tell
-    which text is the determination.
+    which text is the determination the parties are bound by (Labor Code 4610.6(c)-(g): one
+    written determination, stating the reviewer's analysis and decision for each item).
 
     Fails: two "CLINICAL CASE SUMMARY" lines.
     Passes: each section title once.

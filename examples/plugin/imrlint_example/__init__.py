@@ -1,0 +1,1 @@
+"""An example imrlint plugin: see plugin.py and README.md."""

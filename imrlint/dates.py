@@ -1,0 +1,104 @@
+"""Dates as IMR letters write them, found in text with their offsets.
+
+Formats seen in the letters: "4/17/2009", "05/12/08", "01-03-2002", "10-13-16", "(12-21-16)",
+"October 10, 2015", "Oct. 10, 2015", "December 6th, 2016".  A numeric date is month/day/year
+(the letters are Californian); a two-digit year is read 20YY up to :data:`PIVOT`, else 19YY.
+A date-shaped token that names no calendar day ("02/30/2016", "13/05/2016") is kept with
+``date`` None, so a rule can report it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+# Two-digit years up to this one are 20YY; later ones 19YY ("05/12/08" is 2008, "3/7/98" 1998).
+PIVOT = 49
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+# m/d/y or m-d-y with the same separator twice, not part of a longer run of numbers ("7.5/10/12",
+# "10/325/5"); the boundaries are checked after matching, since a pattern that opens with a
+# look-behind scans text several times slower.
+_NUMERIC_CORE = r"(?P<month>\d{1,2})(?P<sep>[/-])(?P<day>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+_NUMERIC = rf"(?<![\w/.\-]){_NUMERIC_CORE}(?![\w/\-]|[.,]\d)"
+# Month names capitalised ("October", "OCTOBER", "Oct."), so that "may" the verb is no month.
+_MONTH_NAMES = sorted({form for name in MONTHS for form in (name.capitalize(), name.upper())}, key=len, reverse=True)
+_NAMED_CORE = r"(?P<month_name>" + "|".join(_MONTH_NAMES) + r")\.?\s+(?P<named_day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<named_year>(?:19|20)\d\d)\b"
+_NAMED = rf"\b{_NAMED_CORE}"
+DATE_PATTERN = re.compile(f"{_NUMERIC}|{_NAMED}")
+_WHOLE = re.compile(rf"\s*(?:{_NUMERIC}|{_NAMED})\s*")
+_NUMERIC_SCAN = re.compile(_NUMERIC_CORE)
+_NAMED_SCAN = re.compile(_NAMED_CORE)
+_BEFORE_NUMERIC = frozenset("/.-_")
+_AFTER_NUMERIC = frozenset("/-_")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date written in a text: ``text[start:end]``; ``date`` is None when no such day exists."""
+
+    date: datetime.date | None
+    start: int
+    end: int
+    text: str
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= PIVOT else 1900
+    return year
+
+
+def _from_match(match: re.Match[str]) -> datetime.date | None:
+    if match.re.groupindex.get("month") is not None and match.group("month") is not None:
+        month, day, year = int(match.group("month")), int(match.group("day")), _year(match.group("year"))
+    else:
+        month, day, year = MONTHS[match.group("month_name").lower()], int(match.group("named_day")), int(match.group("named_year"))
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Every date in ``text[start:end]``, in order, with offsets into ``text``."""
+    end = len(text) if end is None else end
+    found = []
+    for match in _NUMERIC_SCAN.finditer(text, start, end):
+        first, last = match.span()
+        before = text[first - 1] if first > 0 else " "
+        after = text[last] if last < len(text) else " "
+        if before.isalnum() or before in _BEFORE_NUMERIC or after.isalnum() or after in _AFTER_NUMERIC:
+            continue
+        if after in ".," and last + 1 < len(text) and text[last + 1].isdigit():
+            continue
+        found.append(DateMention(_from_match(match), first, last, match.group()))
+    for match in _NAMED_SCAN.finditer(text, start, end):
+        first = match.start()
+        if first > 0 and (text[first - 1].isalnum() or text[first - 1] == "_"):
+            continue
+        found.append(DateMention(_from_match(match), first, match.end(), match.group()))
+    found.sort(key=lambda mention: mention.start)
+    return found
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """The date ``text`` consists of (surrounding spaces allowed), or None."""
+    match = _WHOLE.fullmatch(text)
+    return _from_match(match) if match else None
+
+
+def is_date_shaped(text: str) -> bool:
+    """Whether ``text`` is written as a date, whether or not that day exists."""
+    return _WHOLE.fullmatch(text) is not None
+
+
+def us(date: datetime.date) -> str:
+    """A date as the letters' header writes it: 11/03/2016."""
+    return f"{date.month:02d}/{date.day:02d}/{date.year}"

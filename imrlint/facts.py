@@ -1,0 +1,258 @@
+"""Facts a letter states about the case, read once per letter for the consistency rules.
+
+The header block states dates as fields; the clinical case summary and the rationales state them
+in prose: "The injured worker is a 51 year old female, who sustained an industrial injury on
+4/17/2009", "On 12/16/2014, Utilization Review non-certified ...", "On 12/29/2014, the injured
+worker submitted an application for IMR ...", "The 55 year old patient ...".  Each fact keeps the
+passage it was read from, so a finding points at the very words.
+
+Reading is deliberately narrow: a fact is taken only from a phrasing that states it about the
+patient or the case (an age next to "year old" after "is a", a date right after "injury on"), so
+that "migraine headaches since 13 years old" is no age and "a progress report dated ..." no UR
+date.  Where a letter says nothing in a recognised form, the fact is None and no rule fires.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .dates import DATE_PATTERN, DateMention, find_dates, parse_date
+
+if TYPE_CHECKING:
+    from .model import Letter, Passage
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value the letter states, and the passage that states it."""
+
+    value: object
+    where: Passage
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+# A sentence ends at ., ! or ? (not inside "7.5") and its closing quotes or brackets, followed by
+# a space and a capital, a digit, a quote or a bracket; collapsed text only.
+_SENTENCE_END = re.compile(r"([.!?][\"”')\]]*)\s+(?=[\"“'(\[]?[A-Z0-9])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of a whitespace-collapsed text."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end(1) > start:
+            spans.append((start, match.end(1)))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def lowered(text: str) -> str:
+    """``text`` in lower case, character for character (offsets stay valid)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+def _anchored(pattern: re.Pattern[str], text: str, lower: str, anchors: tuple[str, ...], before: int, after: int) -> list[re.Match[str]]:
+    """The matches of ``pattern`` around each occurrence of an anchor (a lower-case literal every
+    match contains), in order: scanning a few windows is much cheaper than the whole text."""
+    found: dict[int, re.Match[str]] = {}
+    length = len(text)
+    for anchor in anchors:
+        index = lower.find(anchor)
+        while index >= 0:
+            for match in pattern.finditer(text, max(0, index - before), min(length, index + len(anchor) + after)):
+                found.setdefault(match.start(), match)
+            index = lower.find(anchor, index + 1)
+    return [found[start] for start in sorted(found)]
+
+
+# --- dates of the case ------------------------------------------------------------------------
+
+# "industrial injury on", "date of injury of", "injury date of", "occupational claim from",
+# "date of injury is", "injury of October 10, 2015"; the date must follow directly.
+# A bare "the injury on <date>" is not enough: "two weeks after the injury on 11/16/16" dates a visit.
+_INJURY = re.compile(
+    r"\b(?:date\s+of\s+injury|injury\s+date|(?:industrial|occupational|work|work[\s-]+related|industrial-work|reported|sustained\s+an?)\s+injury"
+    r"|occupational\s+claim|injured\s+(?:at\s+work\s+)?(?=on\b))"
+    r"(?:\s+(?:is|was))?\s*(?:of|on|from|dated|is|was|:)\s*(?:of\s+|on\s+)?\(?",
+    re.I,
+)
+_UR_SUBJECT = re.compile(
+    r"\b(?:utilization\s+review|UR|prior\s+(?:review|determination)|original\s+review|peer\s+review|claims\s+administrator)\b", re.I
+)
+_UR_DECISION = re.compile(
+    r"non-?\s?certif|noncertif|\bdenied\b|\bdenial\b|\bmodified\b|\bfailed\s+to\s+approve|\bpartially\s+approved|\bnot\s+medically\s+necessary|\bdetermin",
+    re.I,
+)
+# A date tied to the UR: "Utilization Review on 12-21-2016", "UR dated 11-14-16", "utilization
+# review (11-8-2016)", "utilization review report dated November 15, 2016", or "On 11-3-16,
+# utilization review determined".
+_UR_DATE_AFTER = re.compile(
+    r"\b(?:utilization\s+review|UR|review|determination|report|letter|documentation|form)\b(?:\s*\((?:UR|utilization review board)\))?[^.;]{0,25}?(?:\bon|\bdated|\bof|\(|,)\s*$",
+    re.I,
+)
+_UR_DECISION_ANCHORS = ("certif", "denied", "denial", "modified", "failed", "approved", "necessary", "determin")
+_APPLICATION = re.compile(r"\bapplication\s+for\s+(?:an?\s+)?(?:IMR|independent\s+medical\s+review)", re.I)
+
+
+@dataclass
+class LetterFacts:
+    """What a letter states about its case: header dates and what its summary says."""
+
+    header: dict[str, Fact] = field(default_factory=dict)  # "date-of-injury", ... -> date
+    injury: Fact | None = None  # the summary's date of injury
+    ur: Fact | None = None  # the summary's UR decision date
+    application: Fact | None = None  # the summary's IMR application date
+    age: Fact | None = None  # the summary's age of the patient
+    sex: Fact | None = None  # the summary's sex of the patient ("male"/"female")
+    ur_statements: list[Passage] = field(default_factory=list)  # summary sentences on UR's decision
+
+    def reference_dates(self) -> list[datetime.date]:
+        """The dates that say which MTUS applied: the UR date (header, else summary) and the
+        decision date; empty when the letter states neither."""
+        dates = []
+        ur = self.header.get("ur-denial-date") or self.ur
+        if ur is not None:
+            dates.append(ur.value)
+        if "decision-date" in self.header:
+            dates.append(self.header["decision-date"].value)
+        return dates
+
+
+def letter_facts(letter: Letter) -> LetterFacts:
+    """The facts of ``letter``, read once and kept with it."""
+    cached = letter.__dict__.get("_imrlint_facts")
+    if cached is None:
+        cached = _read_facts(letter)
+        letter.__dict__["_imrlint_facts"] = cached
+    return cached
+
+
+def _read_facts(letter: Letter) -> LetterFacts:
+    facts = LetterFacts()
+    for name, header_field in letter.header.items():
+        if header_field.value is None:
+            continue
+        date = parse_date(header_field.value.text)
+        if date is not None:
+            facts.header[name] = Fact(date, header_field.value)
+    summary = letter.summary
+    if summary is None or not summary.text:
+        return facts
+    text = summary.text
+    lower = lowered(text)
+    injuries = injury_dates(summary)
+    facts.injury = injuries[0] if injuries else None
+    ages = patient_ages(summary)
+    facts.age = ages[0] if ages else None
+    sexes = patient_sexes(summary)
+    facts.sex = sexes[0] if sexes else None
+    spans = sentences(text)
+    starts = [start for start, _ in spans]
+    decided = sorted({bisect.bisect_right(starts, match.start()) - 1 for match in _anchored(_UR_DECISION, text, lower, _UR_DECISION_ANCHORS, 25, 30)})
+    for index in decided:
+        start, end = spans[index]
+        sentence = text[start:end]
+        facts.ur_statements.append(summary.sub(start, end))
+        if facts.ur is None and _UR_SUBJECT.search(sentence):
+            mention = _ur_date(sentence)
+            if mention is not None:
+                facts.ur = Fact(mention.date, summary.sub(start + mention.start, start + mention.end))
+    for match in _anchored(_APPLICATION, text, lower, ("application",), 0, 60):
+        start, end = spans[bisect.bisect_right(starts, match.start()) - 1]
+        dated = [mention for mention in find_dates(text, start, end) if mention.date is not None]
+        if len(dated) == 1:
+            facts.application = Fact(dated[0].date, summary.sub(dated[0].start, dated[0].end))
+            break
+    return facts
+
+
+def _ur_date(sentence: str) -> DateMention | None:
+    """The UR decision's date in a sentence about it: the date tied to the review by its wording,
+    or the sentence's only date."""
+    dated = [mention for mention in find_dates(sentence) if mention.date is not None]
+    for mention in dated:
+        before = sentence[max(0, mention.start - 70) : mention.start]
+        after = sentence[mention.end : mention.end + 40]
+        if _UR_DATE_AFTER.search(before) or re.match(r"\s*,?\s*(?:the\s+)?(?:utilization\s+review|UR)\b", after, re.I):
+            return mention
+    return dated[0] if len(dated) == 1 else None
+
+
+def injury_dates(passage: Passage) -> list[Fact]:
+    """Dates of injury a passage states ("industrial injury on 4/17/2009", "date of injury is
+    03/07/01", "occupational claim from 10/23/2016")."""
+    text = passage.text
+    found = []
+    for match in _anchored(_INJURY, text, lowered(text), ("injur", "claim"), 32, 40):
+        date = DATE_PATTERN.match(text, match.end())
+        if date is None:
+            continue
+        value = parse_date(date.group())
+        if value is not None:
+            found.append(Fact(value, passage.sub(date.start(), date.end())))
+    return found
+
+
+# --- the patient: age and sex -----------------------------------------------------------------
+
+_PATIENT_NOUNS = r"(?:patient|injured\s+worker|applicant|claimant|employee|worker|individual|IW)"
+# "is a 51 year old", "a now 52-year-old", "The 55 year old patient", "is a(n) 59 year old"
+_AGE = re.compile(
+    r"\b(?:(?:is|was)\s+(?:a|an|a\(n\))|(?:a|an|the|a\(n\)))\s+(?:now\s+)?(?P<age>\d{1,3})[\s-]+(?:years?|yrs?)[\s-]+old\b",
+    re.I,
+)
+_SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
+_SEX = re.compile(
+    r"\b\d{1,3}[\s-]+(?:years?|yrs?)[\s-]+old,?\s+(?P<a>male|female|man|woman|gentleman|lady)\b"
+    rf"|\b(?P<b>male|female)\s+{_PATIENT_NOUNS}\b",
+    re.I,
+)
+_PRONOUN_SEX = {"he": "male", "his": "male", "him": "male", "she": "female", "her": "female"}
+_OPENING_PRONOUN = re.compile(r"(?:He|She|His|Her)\b")
+_PATIENT = re.compile(rf"\b{_PATIENT_NOUNS}\b", re.I)
+# People other than the patient a sentence may be about: then a following "He"/"She" may be theirs.
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:physician|provider|doctor|Dr|treater|surgeon|therapist|reviewer|chiropractor|clinician|practitioner|specialist|"
+    r"examiner|nurse|assistant|student|husband|wife|spouse|son|daughter|mother|father|brother|sister|witness|friend|"
+    r"co-?worker|supervisor|employer|attorney|PA|MD|he/she|his/her)\b",
+    re.I,
+)
+
+
+def patient_ages(passage: Passage) -> list[Fact]:
+    """Ages a passage states for the patient ("The injured worker is a 51 year old female")."""
+    text = passage.text
+    return [Fact(int(match.group("age")), passage.sub(*match.span("age"))) for match in _anchored(_AGE, text, lowered(text), ("year", "yr"), 24, 30)]
+
+
+def patient_sexes(passage: Passage) -> list[Fact]:
+    """The patient's sex as a passage states it: "51 year old female", "male patient", or a
+    sentence opening "He"/"She"/"His"/"Her" right after a sentence about the patient alone."""
+    text = passage.text
+    found = []
+    for match in _anchored(_SEX, text, lowered(text), ("male", "man", "lady"), 30, 40):
+        group = "a" if match.group("a") else "b"
+        found.append((match.start(group), Fact(_SEX_WORDS[match.group(group).lower()], passage.sub(*match.span(group)))))
+    spans = sentences(text)
+    for (previous_start, previous_end), (start, end) in zip(spans, spans[1:]):
+        if not text.startswith(("He", "She", "His", "Her"), start):
+            continue
+        pronoun = _OPENING_PRONOUN.match(text, start)
+        if pronoun is None:
+            continue
+        previous = text[previous_start:previous_end]
+        if _PATIENT.search(previous) and not _OTHER_PEOPLE.search(previous):
+            found.append((start, Fact(_PRONOUN_SEX[pronoun.group().lower()], passage.sub(start, pronoun.end()))))
+    found.sort(key=lambda pair: pair[0])
+    return [fact for _, fact in found]

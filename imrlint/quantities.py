@@ -1,0 +1,112 @@
+"""Quantities as IMR letters write them in item headings, rationales and summaries.
+
+Three kinds are read, each with its offsets in the text:
+
+- ``count``: how many units are dispensed: "#120", "# 180", "#60 grams", "60 count",
+  "QTY: 2", "Qty 2", "x 12" / "x12" / "×12" (after a name, not inside "2x4");
+- ``sessions``: how many visits or sessions: "six sessions", "Eight physical therapy sessions",
+  "(24 sessions)", "12 visits", "times 12", and frequency by duration: "2 times a week for
+  6 weeks" (12), "two times a week times 2 weeks" (4), "3x4" (12), "1 times 8" (8); a total in
+  brackets right after a frequency ("2 times a week for 3 weeks (6)") is the same quantity;
+- ``refills``: "with 2 refills", "Three refills of ...".
+
+Ranges ("12-18 sessions", "two to three times a week for six to eight weeks") are not single
+quantities and are skipped.  Nothing here decides whether a quantity is right; the rules do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "sixty": 60, "ninety": 90,
+}
+_NUMBER = r"(?:\d+|" + "|".join(sorted((re.escape(word) for word in WORD_NUMBERS), key=len, reverse=True)) + r")"
+# A number that is not one end of a range ("12-18", "two to three", "six to eight").
+_SINGLE = rf"(?<![\d.\-/])(?<!\bto\s)(?<!\bor\s){_NUMBER}(?![\d.]|\s*(?:-|–|to\b|or\b)\s*\d|\s+(?:to|or)\s+{_NUMBER}\b)"
+
+_PER_WEEK = r"(?:times?|x|visits?|sessions?)\s*(?:a|per|/)\s*week|times?\s+weekly|(?:times?|x)\s*/\s*wk"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "2 times a week for 6 weeks", "two times a week times 2 weeks", "3 times weekly for 4 weeks"
+    ("sessions", re.compile(rf"\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?", re.I)),
+    # "twice a week for 3 weeks"
+    ("sessions", re.compile(rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b", re.I)),
+    # "2x4", "3 x 2" (frequency by weeks, as in "physical therapy 2x4"); "1 times 8"
+    ("sessions", re.compile(rf"(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month))", re.I)),
+    # "(24 sessions)", "six sessions", "Eight physical therapy sessions", "12 visits", "18 treatments"
+    ("sessions", re.compile(rf"\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b", re.I)),
+    # "times 12" (a number of sessions after a procedure)
+    ("sessions", re.compile(r"(?<![\d\s])\s+times\s+(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
+    # "#120", "# 180", "#60 grams", "#1 box"
+    ("count", re.compile(r"#\s?(?P<n>\d+)(?![\d./])", re.I)),
+    # "60 count", "90 count"
+    ("count", re.compile(r"\b(?P<n>\d+)\s+count\b", re.I)),
+    # "QTY: 2", "Qty 2", "quantity of 30"
+    ("count", re.compile(r"\b(?:QTY|quantity)\s*(?::|of)?\s*(?P<n>\d+)\b", re.I)),
+    # "x 12", "x12", "×12" after a word (not "2x4")
+    ("count", re.compile(r"(?<=[A-Za-z)\]])\s+[x×]\s?(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
+    # "with 2 refills", "Three refills of ..."
+    ("refills", re.compile(rf"\b(?P<n>{_SINGLE})\s+refills?\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity written in a text: ``text[start:end]`` means ``value`` of ``kind``."""
+
+    kind: str  # "count", "sessions" or "refills"
+    value: int
+    start: int
+    end: int
+
+
+def number(text: str) -> int | None:
+    """The value of "12" or "twelve" (any case), else None."""
+    text = text.lower()
+    return int(text) if text.isdigit() else WORD_NUMBERS.get(text)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text``, in order; where two readings overlap the first pattern wins
+    (a frequency by duration over the numbers inside it)."""
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            value = _value(match)
+            if value is None or value <= 0:
+                continue
+            found.append(Quantity(kind, value, start, end))
+            taken.append((start, end))
+    found.sort(key=lambda quantity: quantity.start)
+    return found
+
+
+def _value(match: re.Match[str]) -> int | None:
+    groups = match.groupdict()
+    if groups.get("n") is not None:
+        return number(groups["n"])
+    if groups.get("total") is not None:
+        return int(groups["total"])
+    first = groups.get("a") or groups.get("a2")
+    second = groups.get("b") or groups.get("b2")
+    if second is None:
+        return None
+    per_week = 2 if first is None else number(first)  # "twice a week"
+    weeks = number(second)
+    return per_week * weeks if per_week is not None and weeks is not None else None
+
+
+def quantities_by_kind(text: str) -> dict[str, list[Quantity]]:
+    """The quantities of ``text`` grouped by kind."""
+    grouped: dict[str, list[Quantity]] = {}
+    for quantity in find_quantities(text):
+        grouped.setdefault(quantity.kind, []).append(quantity)
+    return grouped

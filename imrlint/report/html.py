@@ -1,0 +1,261 @@
+"""The HTML audit report: one self-contained file an auditor can open offline and send on.
+
+It holds a summary (letters checked, letters with errors, findings by severity and by rule, the
+Upheld / Overturned counts, the rules that ran and the configuration used, imrlint's version and
+the date), a bar chart of findings by rule (inline SVG), a sortable table of the letters, and for
+each letter with findings the findings beside the passage they point at.
+
+Nothing is loaded from elsewhere: the CSS, the SVG and the small sorting script are inline, and a
+Content-Security-Policy allows only that script and style (by hash).  Every piece of letter text,
+path and message is HTML-escaped, so a letter containing ``<script>`` shows it as text and runs
+nothing.  Under --redact no letter text is collected, so no passage is shown.
+
+The letters' rows and sections are spooled to temporary files as letters finish, so memory stays
+flat however many letters are linted; the summary, which needs the totals, is written first.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import shutil
+import tempfile
+
+from ..findings import SEVERITIES
+from .base import Reporter, RunSummary
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}
+
+STYLE = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f23;background:#f6f8fa}
+header,main{max-width:1200px;margin:0 auto;padding:0 20px}
+header{padding-top:16px}
+h1{font-size:22px;margin:12px 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px;margin:0 0 8px;word-break:break-all}
+.meta{color:#57606a;margin:0 0 12px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;min-width:130px}
+.card b{display:block;font-size:22px}
+table{border-collapse:collapse;background:#fff;width:100%;margin:8px 0}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eaeef2}
+table.sortable th{cursor:pointer;user-select:none}
+table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}
+table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
+td.n,th.n{text-align:right}
+.sev-error{color:#c0392b;font-weight:600}.sev-warning{color:#b9770e;font-weight:600}.sev-info{color:#2e86c1;font-weight:600}
+section.letter{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:14px 0}
+.finding{display:grid;grid-template-columns:minmax(260px,2fr) 3fr;gap:12px;border-top:1px solid #eaeef2;padding:8px 0}
+.finding:first-of-type{border-top:0}
+.where{color:#57606a;font-size:12px}
+pre{margin:0;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:6px;overflow-x:auto;font:12px/1.4 ui-monospace,Consolas,monospace;white-space:pre-wrap;word-break:break-word}
+pre .ln{color:#8c959f;user-select:none;display:inline-block;min-width:3.5em}
+mark{background:#ffe08a;border-bottom:2px solid #d68910}
+.none{color:#57606a;font-style:italic}
+svg text{font:12px system-ui,sans-serif;fill:#1b1f23}
+footer{max-width:1200px;margin:24px auto;padding:0 20px;color:#57606a;font-size:12px}
+"""
+
+SCRIPT = """
+(function(){
+  function value(row, column, numeric){
+    var cell = row.cells[column];
+    var text = cell.getAttribute('data-v');
+    if (text === null) { text = cell.textContent; }
+    return numeric ? Number(text) : text.toLowerCase();
+  }
+  var tables = document.querySelectorAll('table.sortable');
+  Array.prototype.forEach.call(tables, function(table){
+    var heads = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(heads, function(th, column){
+      th.setAttribute('tabindex', '0');
+      function sort(){
+        var numeric = th.getAttribute('data-type') === 'number';
+        var direction = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function(a, b){
+          var x = value(a, column, numeric), y = value(b, column, numeric);
+          return x < y ? -direction : x > y ? direction : 0;
+        });
+        Array.prototype.forEach.call(heads, function(other){ other.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', direction === 1 ? 'ascending' : 'descending');
+        var fragment = document.createDocumentFragment();
+        rows.forEach(function(row){ fragment.appendChild(row); });
+        body.appendChild(fragment);
+      }
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', function(event){ if (event.key === 'Enter') { sort(); } });
+    });
+  });
+})();
+"""
+
+
+def esc(value) -> str:
+    """Text escaped for HTML content and attribute values (stray control characters replaced)."""
+    return html.escape(_CONTROL.sub("\ufffd", str(value)), quote=True)
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+CSP = f"default-src 'none'; style-src {_csp_hash(STYLE)}; script-src {_csp_hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def bar_chart(counts: list[tuple[str, str, int]], colours: dict[str, str]) -> str:
+    """An inline SVG horizontal bar chart: (label, severity, count) per bar."""
+    if not counts:
+        return '<p class="none">No findings.</p>'
+    bar_height, gap, label_width, bar_width = 20, 6, 330, 520
+    top = max(count for _, _, count in counts)
+    height = len(counts) * (bar_height + gap) + gap
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 80}" height="{height}" role="img" aria-label="Findings by rule">']
+    for index, (label, severity, count) in enumerate(counts):
+        y = gap + index * (bar_height + gap)
+        width = max(1, round(bar_width * count / top))
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 14}" text-anchor="end">{esc(label)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{width}" height="{bar_height}" fill="{colours.get(severity, "#6e7781")}"><title>{esc(label)}: {count}</title></rect>'
+            f'<text x="{label_width + width + 6}" y="{y + 14}">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_passage(finding, excerpts: dict[int, str]) -> str:
+    """The lines around a finding, its span marked."""
+    span = finding.span
+    lines = [line for line in range(span.line - 1, span.end_line + 2) if line in excerpts]
+    if span.line not in excerpts:
+        return '<p class="none">No passage to show.</p>'
+    out = []
+    for line in lines:
+        text = excerpts[line]
+        start = span.column - 1 if line == span.line else 0
+        end = span.end_column - 1 if line == span.end_line else len(text)
+        inside = span.line <= line <= span.end_line
+        if inside and end > start:
+            body = f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+        else:
+            body = esc(text)
+        out.append(f'<span class="ln">{line}</span>{body}')
+    return "<pre>" + "\n".join(out) + "</pre>"
+
+
+class HtmlReporter(Reporter):
+    wants_excerpts = True
+
+    def start(self) -> None:
+        self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.sections = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.index = 0
+
+    def file(self, report) -> None:
+        self.index += 1
+        anchor = f"letter-{self.index}"
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for finding in report.findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+        path = esc(report.path)
+        name = f'<a href="#{anchor}">{path}</a>' if report.findings else path
+        cells = [f'<td data-v="{path}">{name}</td>', f'<td class="n">{report.items}</td>']
+        cells += [f'<td class="n">{report.labels.get(label, 0)}</td>' for label in ("Upheld", "Overturned")]
+        cells += [f'<td class="n">{counts[severity]}</td>' for severity in SEVERITIES]
+        self.rows.write(f'<tr>{"".join(cells)}</tr>\n')
+        if report.findings:
+            self.sections.write(self._section(report, anchor))
+
+    def _section(self, report, anchor: str) -> str:
+        headings = {item.index: item for item in report.item_details}
+        redact = self.context.redact
+        out = [f'<section class="letter" id="{anchor}"><h3>{esc(report.path)}</h3>']
+        for finding in report.findings:
+            where = f"line {finding.span.line}, column {finding.span.column}"
+            if finding.unit is not None and finding.unit_kind:
+                where += f", {esc(finding.unit_kind)} {finding.unit[0]}"
+            if finding.item is not None:
+                item = headings.get(finding.item)
+                where += f", item {finding.item}"
+                if item is not None and not redact:
+                    where += f": {esc(item.heading)}"
+            if redact:
+                passage = '<p class="none">Passage withheld (--redact).</p>'
+            else:
+                passage = render_passage(finding, report.excerpts)
+            out.append(
+                f'<div class="finding"><div><span class="sev-{esc(finding.severity)}">{esc(finding.code)} {esc(finding.severity)}</span> '
+                f'<code>{esc(finding.name)}</code><p>{esc(finding.message)}</p><p class="where">{where}</p></div><div>{passage}</div></div>'
+            )
+        out.append("</section>\n")
+        return "".join(out)
+
+    def finish(self, summary: RunSummary) -> None:
+        context = self.context
+        write = self.stream.write
+        severities = {rule.code: rule.severity for rule in context.rules}
+        write(
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
+            '<meta name="viewport" content="width=device-width,initial-scale=1">'
+            f"<title>imrlint audit report - {summary.files} letters</title><style>{STYLE}</style></head><body>\n"
+        )
+        created = context.created.strftime("%Y-%m-%d %H:%M UTC")
+        write(
+            f"<header><h1>IMR Final Determination letters: audit report</h1>"
+            f'<p class="meta">imrlint {esc(context.version)} &middot; {esc(created)} &middot; configuration: {esc(context.config_source)}'
+            f'{" &middot; redacted: reports carry no letter text" if context.redact else ""}</p></header><main>\n'
+        )
+        cards = [
+            ("Letters checked", summary.files),
+            ("Letters with errors", summary.files_with_errors),
+            ("Disputed items", summary.items),
+            ("Upheld", summary.labels.get("Upheld", 0)),
+            ("Overturned", summary.labels.get("Overturned", 0)),
+        ] + [(severity.capitalize() + (" findings" if severity != "info" else ""), summary.by_severity.get(severity, 0)) for severity in SEVERITIES]
+        write('<h2>Summary</h2><div class="cards">' + "".join(f'<div class="card"><b>{value}</b>{esc(label)}</div>' for label, value in cards) + "</div>\n")
+        if summary.labels.get("(none)"):
+            write(f'<p class="meta">{summary.labels["(none)"]} disputed items have no Upheld / Overturned label.</p>\n')
+
+        by_rule = sorted(summary.by_rule.items(), key=lambda entry: (-entry[1], entry[0]))
+        write("<h2>Findings by rule</h2>\n")
+        write(bar_chart([(label, severities.get(label.split(" ", 1)[0], ""), count) for label, count in by_rule], SEVERITY_COLOURS))
+        if by_rule:
+            write('<table class="sortable"><thead><tr><th>Rule</th><th>Severity</th><th class="n" data-type="number">Findings</th></tr></thead><tbody>')
+            for label, count in by_rule:
+                severity = severities.get(label.split(" ", 1)[0], "")
+                write(f'<tr><td>{esc(label)}</td><td class="sev-{esc(severity)}">{esc(severity)}</td><td class="n">{count}</td></tr>')
+            write("</tbody></table>\n")
+
+        write('<h2>Letters</h2><table class="sortable" id="letters"><thead><tr><th>Letter</th>'
+              '<th class="n" data-type="number">Items</th><th class="n" data-type="number">Upheld</th><th class="n" data-type="number">Overturned</th>'
+              + "".join(f'<th class="n" data-type="number">{esc(severity.capitalize())}</th>' for severity in SEVERITIES)
+              + "</tr></thead><tbody>\n")
+        self._copy(self.rows)
+        write("</tbody></table>\n<h2>Findings by letter</h2>\n")
+        if summary.total == 0:
+            write('<p class="none">No findings.</p>\n')
+        self._copy(self.sections)
+
+        write('<h2>Rules that ran</h2><table class="sortable"><thead><tr><th>Code</th><th>Name</th><th>Severity</th><th>Checks</th></tr></thead><tbody>')
+        for rule in context.enabled_rules:
+            write(f'<tr><td>{esc(rule.code)}</td><td><code>{esc(rule.name)}</code></td><td class="sev-{esc(rule.severity)}">{esc(rule.severity)}</td><td>{esc(rule.summary)}</td></tr>')
+        write("</tbody></table>\n")
+        disabled = [rule for rule in context.rules if not rule.enabled]
+        if disabled:
+            write('<p class="meta">Not run: ' + ", ".join(f"{esc(rule.code)} {esc(rule.name)}" for rule in disabled) + "</p>\n")
+        write("<h2>Configuration</h2><table><tbody>")
+        write(f"<tr><th>Configuration</th><td>{esc(context.config_source)}</td></tr>")
+        for key, value in context.settings.items():
+            write(f"<tr><th>{esc(key)}</th><td>{esc(value)}</td></tr>")
+        write(f"<tr><th>imrlint version</th><td>{esc(context.version)}</td></tr><tr><th>Date</th><td>{esc(created)}</td></tr></tbody></table>\n")
+        write(f"</main><footer>Generated by imrlint {esc(context.version)}. Positions are 1-based line:column in each letter as its author has it.</footer>")
+        write(f"<script>{SCRIPT}</script></body></html>\n")
+
+    def _copy(self, spool) -> None:
+        spool.seek(0)
+        shutil.copyfileobj(spool, self.stream)
+        spool.close()

@@ -1,0 +1,108 @@
+"""--redact: reports that carry no letter text.
+
+Letters hold health information, so a redacted report keeps only what imrlint itself says about
+a letter: the path, positions (line, column, page and paragraph numbers, item index), rule codes,
+names and severities, the decision labels ("Upheld" / "Overturned"), and each message rebuilt
+from its template with every value taken from the letter replaced by ``[redacted]``.
+
+A message value is kept only when it cannot be letter text:
+
+- an integer (a line or page number), or
+- a value a rule builds from imrlint's own vocabulary, listed in :data:`SAFE_FIELDS` (section
+  titles, MTUS document names from the catalogue, fixed phrases).
+
+Everything else — item titles, quoted conclusions, cited chapter and topic names, exception text
+of an internal error, the first words of a DOCX paragraph, item headings, excerpts — is dropped or
+replaced.  A rule added by a plugin is redacted the same way: all of its non-integer values are
+replaced unless it is listed here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+
+from ..findings import Finding
+
+REDACTED = "[redacted]"
+
+# rule code -> message fields whose values never come from the letter's text.
+SAFE_FIELDS: dict[str, frozenset[str]] = {
+    # input rules: imrlint's own description of the problem (parse errors name what was expected)
+    "IMR001": frozenset({"detail"}),
+    "IMR002": frozenset({"detail"}),
+    "IMR003": frozenset({"detail"}),
+    "IMR004": frozenset({"detail"}),
+    "IMR005": frozenset({"detail"}),
+    "IMR006": frozenset({"detail"}),
+    # structure: the canonical section titles
+    "IMR101": frozenset({"section", "order"}),
+    "IMR102": frozenset({"section", "previous", "order"}),
+    "IMR103": frozenset({"section"}),
+    # decisions: fixed phrases and the normalised label
+    "IMR203": frozenset({"problem", "field"}),
+    "IMR204": frozenset({"problem"}),
+    "IMR206": frozenset({"label", "meaning", "fix"}),
+    # citations: page numbers and catalogue names
+    "IMR301": frozenset({"page", "document", "first", "last"}),
+    "IMR302": frozenset({"range", "fixed"}),
+    "IMR303": frozenset({"page", "topic_pages", "document"}),
+    "IMR304": frozenset({"page", "topic_pages", "document"}),
+    "IMR305": frozenset({"suggestion"}),
+    "IMR306": frozenset({"editions"}),
+    # internal error: the code of the rule that failed (not the exception text)
+    "IMR900": frozenset({"rule"}),
+}
+
+_FORMATTER = string.Formatter()
+
+
+def _root(field_name: str) -> str:
+    for index, char in enumerate(field_name):
+        if char in ".[":
+            return field_name[:index]
+    return field_name
+
+
+def redacted_fields(finding: Finding) -> tuple[tuple[str, int | str], ...]:
+    safe = SAFE_FIELDS.get(finding.code, frozenset())
+    return tuple((name, value if isinstance(value, int) or name in safe else REDACTED) for name, value in finding.fields)
+
+
+def redacted_message(finding: Finding) -> str:
+    """The finding's message with every value that may be letter text replaced by [redacted]."""
+    if not finding.template:
+        return REDACTED
+    values = dict(redacted_fields(finding))
+    pieces = []
+    try:
+        for literal, field_name, format_spec, conversion in _FORMATTER.parse(finding.template):
+            pieces.append(literal)
+            if field_name is None:
+                continue
+            value = values.get(_root(field_name), REDACTED)
+            if value == REDACTED or _root(field_name) != field_name:
+                pieces.append(REDACTED)
+            elif isinstance(value, int):
+                pieces.append(format(value, format_spec) if format_spec else str(value))
+            else:
+                pieces.append(value)
+    except (ValueError, TypeError):
+        return REDACTED
+    return "".join(pieces)
+
+
+def redact_finding(finding: Finding) -> Finding:
+    unit = (finding.unit[0], "") if finding.unit is not None else None
+    return dataclasses.replace(finding, message=redacted_message(finding), unit=unit, fields=redacted_fields(finding))
+
+
+def redact_report(report):
+    """A copy of a FileReport with no letter text: messages redacted, paragraph words, item
+    headings and excerpts dropped."""
+    return dataclasses.replace(
+        report,
+        findings=[redact_finding(finding) for finding in report.findings],
+        item_details=[dataclasses.replace(item, heading=REDACTED) for item in report.item_details],
+        excerpts={},
+    )

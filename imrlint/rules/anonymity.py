@@ -1,0 +1,57 @@
+"""Reviewer rules, continued (IMR403): the expert reviewer stays anonymous."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..rule import rule
+
+# "Dr. Smith", "Dr Jane Smith", "John A. Smith, M.D.", "Jane Smith, DO", "J. Smith MD"
+_NAMED = re.compile(
+    r"\b(?:Dr|Doctor)\.?\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?"
+    r"|\b[A-Z][a-z'\-]+(?:\s+[A-Z]\.)?\s+[A-Z][A-Za-z'\-]+,?\s+(?:M\.\s?D\.|D\.\s?O\.|MD|DO|DC|D\.C\.|Ph\.?\s?D\.?|PA-C|NP|RN|DPM|DDS)(?![A-Za-z])"
+    r"|\b[A-Z]\.\s+[A-Z][A-Za-z'\-]+,?\s+(?:M\.\s?D\.|D\.\s?O\.|MD|DO)(?![A-Za-z])"
+)
+
+
+# Words of specialties and boards, not of names: "Internal Medicine, DO" states a specialty.
+_NOT_NAMES = re.compile(
+    r"\b(?:Medicine|Surgery|Practice|Pediatrics|Psychiatry|Neurology|Orthop\w*|Chiropractic|Anesthesiology|Radiology|"
+    r"Rehabilitation|Podiatry|Psychology|Dentistry|Osteopathic|Family|Internal|Emergency|Occupational|Preventive|Pain|Board|"
+    r"American|California|Licensure|Certification|Specialty)\b"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(phrase, re.IGNORECASE) for phrase in phrases)
+
+
+@rule("IMR403", "reviewer-named")
+def reviewer_named(letter, context):
+    """The reviewer's credentials name a person ("Dr. ...", "Jane Smith, M.D.").
+
+    The expert reviewer's identity is confidential: the determination describes the reviewer's
+    qualifications but not who the reviewer is (Labor Code 4610.6(f); Zuniga v. WCAB (2018) 23
+    Cal.App.5th 1152 upheld the anonymity).  A name or "Dr. ..." in the credentials or the
+    paragraph describing the reviewer discloses the identity.  The HOW THE IMR FINAL
+    DETERMINATION WAS MADE section is checked; treating physicians named in the summary or
+    rationales are not the reviewer and are not checked.
+
+    Fails: "Certification(s)/Specialty: Orthopaedic Surgery, Dr. John Smith".
+    Passes: "Certification(s)/Specialty: Orthopaedic Surgery".
+
+    Fix: remove the name; state only licensure and specialty.
+    """
+    how = letter.section("how")
+    if how is None:
+        return
+    text = how.body.text
+    allowed = _allowed(tuple(context.options.get("allowed", ())))
+    for match in _NAMED.finditer(text):
+        if not match.group().startswith(("Dr", "Doctor")) and _NOT_NAMES.search(match.group()):
+            continue
+        if any(pattern.fullmatch(match.group()) for pattern in allowed):
+            continue
+        yield context.finding(how.body.sub(*match.span()), name=match.group())

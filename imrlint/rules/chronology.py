@@ -1,0 +1,192 @@
+"""Dates and patient facts (IMR5xx): every date is a real day, the case's dates come in the order
+the IMR process puts them, and the header, summary and rationales agree on the date of injury and
+on the patient's age and sex.
+
+The facts are read by :mod:`imrlint.facts`; the date formats by :mod:`imrlint.dates`.
+"""
+
+from __future__ import annotations
+
+from ..dates import find_dates
+from ..facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes
+from ..rule import rule
+from .decisions import item_title
+
+_CHAIN = (
+    ("date-of-injury", "injury", "the date of injury"),
+    ("ur-denial-date", "ur", "the UR decision"),
+    ("application-received", "application", "the IMR application"),
+    ("decision-date", None, "the IMR decision"),
+)
+
+
+@rule("IMR501", "invalid-date")
+def invalid_date(letter, context):
+    """A date names no calendar day ("02/30/2016", "13/05/2016").
+
+    Dates in a determination fix the time limits that apply to the case: the 30 days to request
+    IMR (8 CCR 9792.10.1(b)(1)), the MTUS edition in force, the date of injury.  A date that does
+    not exist is a typing error that leaves the reader guessing which day was meant.  Dates are
+    read month first, in every form the letters use: 4/17/2009, 05/12/08, 01-03-2002, 10-13-16.
+
+    Fails: "On 02/30/2016, Utilization Review non-certified ...".
+    Passes: "On 12/16/2014, Utilization Review non-certified ...".
+
+    Fix: write the day that was meant.
+    """
+    text = letter.document.text
+    for mention in find_dates(text):
+        if mention.date is None:
+            yield context.finding(letter.document.span(mention.start, mention.end), date=mention.text)
+
+
+@rule("IMR502", "dates-out-of-order")
+def dates_out_of_order(letter, context):
+    """The case's dates are not in the order of the IMR process.
+
+    An injury comes before the utilization review of its treatment, the UR decision before the
+    application for IMR (which must follow it, 8 CCR 9792.10.1(b)(1)), and the application before
+    the IMR decision.  Dates in the wrong order mean one of them is mistyped.  The header block's
+    dates are checked against each other, and so are the dates the clinical case summary states
+    ("sustained an industrial injury on ...", "On ..., Utilization Review non-certified ...",
+    "On ..., the injured worker submitted an application for IMR").
+
+    Fails: "UR Denial Date: 11/03/2016" with "Date of Injury: 11/13/2016".
+    Passes: "Date of Injury: 10/13/2016", "UR Denial Date: 11/03/2016", "Application Received:
+    11/03/2016", "Decision Date: 12/09/2016".
+
+    Fix: correct the date that is wrong.
+    """
+    facts = letter_facts(letter)
+    for source, chain in (
+        ("header", [(facts.header.get(name), label) for name, _, label in _CHAIN]),
+        ("summary", [(getattr(facts, attribute), label) for _, attribute, label in _CHAIN if attribute]),
+    ):
+        known = [(fact, label) for fact, label in chain if fact is not None]
+        for (earlier, earlier_label), (later, later_label) in zip(known, known[1:]):
+            if later.value < earlier.value:
+                yield context.finding(
+                    later.where,
+                    source=source,
+                    later=later_label,
+                    later_date=later.where.text,
+                    earlier=earlier_label,
+                    earlier_date=earlier.where.text,
+                    line=earlier.where.span.line,
+                )
+
+
+@rule("IMR503", "late-imr-application")
+def late_imr_application(letter, context):
+    """The IMR application was received more than 30 days (plus mailing time) after the UR decision.
+
+    A request for IMR must be made within 30 days of service of the UR decision (Labor Code
+    4610.5(h)(1); 8 CCR 9792.10.1(b)(1)); service by mail adds five days (Code of Civil Procedure
+    1013).  A later application is not necessarily invalid (service may have been late), so this is
+    information for the reader: check the date, or that the letter explains why the application
+    was eligible.  The header's dates are used, else the summary's.
+
+    Fails: "UR Denial Date: 10/03/2016" with "Application Received: 11/21/2016" (49 days).
+    Passes: "UR Denial Date: 11/04/2016" with "Application Received: 11/21/2016" (17 days).
+
+    Fix: check both dates; if they are right, nothing needs to change.
+    """
+    facts = letter_facts(letter)
+    for ur, application in ((facts.header.get("ur-denial-date"), facts.header.get("application-received")), (facts.ur, facts.application)):
+        if ur is None or application is None:
+            continue
+        days = (application.value - ur.value).days
+        limit = int(context.options["days"]) + int(context.options["mailing_days"])
+        if days > limit:
+            yield context.finding(application.where, days=days, ur=ur.where.text, limit=limit)
+        return
+
+
+def _mismatches(reference: Fact, statements: list[tuple[Fact, str, object]]):
+    """The statements whose value differs from the reference's."""
+    return [(fact, where, item) for fact, where, item in statements if fact.value != reference.value]
+
+
+def _stated(letter, read, summary_fact):
+    """What ``read`` finds in the summary (but ``summary_fact`` itself) and in each rationale:
+    [(fact, where it is, item or None)]."""
+    statements = []
+    if letter.summary is not None and summary_fact is not None:
+        statements.extend((fact, "the summary", None) for fact in read(letter.summary) if fact.where.start != summary_fact.where.start)
+    for item in letter.items:
+        if item.rationale is not None and item.rationale.text:
+            statements.extend((fact, f"the rationale for '{item_title(item)}'", item) for fact in read(item.rationale))
+    return statements
+
+
+@rule("IMR504", "injury-date-mismatch")
+def injury_date_mismatch(letter, context):
+    """The date of injury differs between the header, the summary and the rationales.
+
+    The date of injury identifies the claim and decides which MTUS and which time limits apply;
+    the determination must state one date throughout.  The summary's date ("sustained an
+    industrial injury on 4/17/2009") is checked against the header's "Date of Injury:", and each
+    rationale's ("the patient's date of injury is 03/07/01") against the summary's (or the
+    header's).  Two-digit years and other formats compare by the day they name.
+
+    Fails: "Date of Injury: 10/10/2016" in the header and "an industrial injury of October 10,
+    2015" in the summary.
+    Passes: "Date of Injury: 10/13/2016" and "sustained an industrial injury on 10-13-16".
+
+    Fix: find the right date in the case file and use it everywhere.
+    """
+    facts = letter_facts(letter)
+    header = facts.header.get("date-of-injury")
+    summary = facts.injury
+    if header is not None and summary is not None and header.value != summary.value:
+        yield context.finding(summary.where, found=summary.where.text, place="the summary", other=header.where.text, other_source="the header's Date of Injury", line=header.where.span.line)
+    reference, source = (summary, "the summary") if summary is not None else (header, "the header's Date of Injury")
+    if reference is None:
+        return
+    for fact, where, item in _mismatches(reference, _stated(letter, injury_dates, summary)):
+        yield context.finding(fact.where, item=item, found=fact.where.text, place=where, other=reference.where.text, other_source=source, line=reference.where.span.line)
+
+
+@rule("IMR505", "age-mismatch")
+def age_mismatch(letter, context):
+    """The patient's age differs between the summary and a rationale.
+
+    The determination is about one worker (Labor Code 4610.6(c): "the specific medical needs of
+    the employee"); a rationale that gives another age was likely written for, or copied from,
+    another case.  Ages are read only where they describe the patient ("The injured worker is a
+    51 year old female", "The 55 year old patient"), not from history ("headaches since 13 years
+    old").
+
+    Fails: a summary "The injured worker is a 55 year old female" and a rationale "The 45 year old
+    patient complains of ...".
+    Passes: both say 55.
+
+    Fix: correct the age, and check the rationale is about this worker.
+    """
+    reference = letter_facts(letter).age
+    if reference is None:
+        return
+    for fact, where, item in _mismatches(reference, _stated(letter, patient_ages, reference)):
+        yield context.finding(fact.where, item=item, found=fact.value, place=where, other=reference.value, line=reference.where.span.line)
+
+
+@rule("IMR506", "sex-mismatch")
+def sex_mismatch(letter, context):
+    """The patient's sex differs between the summary and a rationale, or within one of them.
+
+    As for the age: a rationale that describes a male patient in a letter about a female worker
+    (or the reverse) was likely written for another case, or carries a copy error the worker will
+    read (Labor Code 4610.6(c)).  The sex is read from "51 year old female", "male patient", and
+    from a sentence opening "He", "She", "His" or "Her" right after a sentence about the patient
+    alone (not a physician or another person).
+
+    Fails: "The claimant is a 59 year old female ... His diagnoses include ...".
+    Passes: "The claimant is a 59 year old female ... Her diagnoses include ...".
+
+    Fix: correct the words that are wrong, and check the rationale is about this worker.
+    """
+    reference = letter_facts(letter).sex
+    if reference is None:
+        return
+    for fact, where, item in _mismatches(reference, _stated(letter, patient_sexes, reference)):
+        yield context.finding(fact.where, item=item, found=fact.where.text, sex=fact.value, place=where, other=reference.value, line=reference.where.span.line)

@@ -1,0 +1,427 @@
+"""Consistency of each disputed item with the rest of the letter (IMR208-IMR212): its quantity,
+the partial-authorization arithmetic, the spelling of its name, and that its rationale and the
+summary's account of the UR decision are about it.
+
+Item names are compared by their terms: the words of the heading's item name that are not
+quantities, body sides or request boilerplate ("Norco", "spinal", "stimulator"), each matched by
+its stem ("stimulator" finds "stimulation") and by the synonyms the rule options list (brand and
+generic names, abbreviations: "Norco" / "hydrocodone", "PT" / "physical therapy").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..facts import letter_facts, lowered
+from ..quantities import find_quantities, quantities_by_kind
+from ..rule import rule
+from .decisions import item_title
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen eighteen twenty thirty sixty ninety".split()
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _stop_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word.lower() for word in words) | _NUMBER_WORDS
+
+
+@functools.lru_cache(maxsize=256)
+def _synonym_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(term.lower() for term in group) for group in groups)
+
+
+@functools.lru_cache(maxsize=256)
+def _patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+def _frozen(value) -> tuple:
+    return tuple(tuple(group) if isinstance(group, list | tuple) else group for group in value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A term found by its stem: "stimulator" also finds "stimulation", "Omepraxole" finds
+    "omeprazole" (a misspelling is item-name-misspelt's business, not a missing name)."""
+    if " " in term or len(term) <= 5:
+        stem = re.escape(term)
+    else:
+        stem = re.escape(term[: max(5, len(term) - 4)])
+    return re.compile(rf"(?<![A-Za-z]){stem}", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", re.IGNORECASE)
+
+
+class _Vocabulary:
+    """The rule options that say how item names are read: stop words and synonym groups."""
+
+    def __init__(self, options):
+        self.stop_words = _stop_words(tuple(options.get("stop_words", ())))
+        self.groups = _synonym_groups(_frozen(options.get("synonyms", ())))
+
+    def terms(self, item) -> list[str]:
+        """The terms of an item's name (lower case, in order, once each): for a partial
+        authorization, of the original request."""
+        name = (item.partial.original if item.partial else item.name).text
+        terms = []
+        for match in _WORD.finditer(name):
+            word = match.group()
+            lower_word = word.lower()
+            if lower_word in self.stop_words or (len(word) < 3 and not word.isupper()):
+                continue
+            terms.append(lower_word)
+        return list(dict.fromkeys(terms))
+
+    def variants(self, item, terms: list[str], key_only: bool = False) -> list[str]:
+        """What counts as naming the item: its terms (or only its first, ``key_only``) and the
+        synonyms of every group one of them, or a phrase of the name, belongs to."""
+        name = (item.partial.original if item.partial else item.name).text
+        chosen = terms[:1] if key_only else terms
+        variants = list(chosen)
+        for group in self.groups:
+            for member in group:
+                if member in chosen or (" " in member and _word_pattern(member).search(name) and (not key_only or member.startswith(chosen[0] if chosen else "\0"))):
+                    variants.extend(group)
+                    break
+        return list(dict.fromkeys(variants))
+
+
+_VOCABULARIES: dict[int, tuple[object, _Vocabulary]] = {}
+
+
+def _vocabulary(options) -> _Vocabulary:
+    """The vocabulary of a rule's options, built once per run (options are one object per run)."""
+    known = _VOCABULARIES.get(id(options))
+    if known is not None and known[0] is options:
+        return known[1]
+    vocabulary = _Vocabulary(options)
+    if len(_VOCABULARIES) > 64:
+        _VOCABULARIES.clear()
+    _VOCABULARIES[id(options)] = (options, vocabulary)
+    return vocabulary
+
+
+@functools.lru_cache(maxsize=4096)
+def _variants_pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of ``variants`` (lower case) by its stem in lower-case text: one
+    scan of a text, not one per variant.  Word starts are checked by :func:`_find_variants`, as
+    a pattern opening with a look-behind scans several times slower."""
+    stems = sorted({_term_pattern(variant).pattern.removeprefix("(?<![A-Za-z])") for variant in variants}, key=len, reverse=True)
+    return re.compile("|".join(stems))
+
+
+def _find_variants(lower: str, variants: list[str]):
+    """The matches of ``variants`` that start a word of ``lower`` (a text in lower case)."""
+    if not variants:
+        return
+    for match in _variants_pattern(tuple(variants)).finditer(lower):
+        start = match.start()
+        if start == 0 or not ("a" <= lower[start - 1] <= "z"):
+            yield match
+
+
+def names_item(text: str, variants: list[str]) -> bool:
+    """Whether ``text`` names one of ``variants``."""
+    return next(_find_variants(lowered(text), variants), None) is not None
+
+
+# --- IMR208 quantity-mismatch -----------------------------------------------------------------
+
+# A mention of the item that states the request: after "request(ed) for", "prescription of",
+# ... or followed by the conclusion ("... #120 is not medically necessary").
+_REQUEST_BEFORE = re.compile(
+    r"\b(?:request(?:ed|s)?|prescription|prescribed|authori[sz]ation|non-?\s?certif\w*|noncertif\w*|denied|appeal(?:ed)?|review\s+of)\b[^.;]{0,50}$",
+    re.IGNORECASE,
+)
+_CONCLUSION_AFTER = re.compile(r"[^.;]{0,90}?\b(?:is|was|are|were)\s+(?:not\s+)?(?:medically|considered|determined|certified|supported)\b", re.IGNORECASE)
+# What UR allowed, not what was requested: "modified ... to Norco #81", "authorized Norco #25".
+_ALLOWED_BEFORE = re.compile(r"(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_MENTION_END = re.compile(r"[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\)", re.IGNORECASE)
+
+
+def _request_quantities(text: str, variants: list[str], kinds: set[str]) -> list[tuple[int, int, object]]:
+    """(start, end, quantity) of the quantities stated with the item's requests in ``text``."""
+    found = []
+    if variants:
+        for match in _find_variants(lowered(text), variants):
+            before = text[max(0, match.start() - 80) : match.start()]
+            after_start = match.end()
+            if not (_REQUEST_BEFORE.search(before) or _CONCLUSION_AFTER.match(text, after_start)):
+                continue
+            if _ALLOWED_BEFORE.search(before):
+                continue
+            window_end = min(len(text), after_start + 90)
+            stop = _MENTION_END.search(text, after_start, window_end)
+            segment_end = stop.start() if stop else window_end
+            for quantity in find_quantities(text[after_start:segment_end]):
+                if quantity.kind in kinds:
+                    found.append((after_start + quantity.start, after_start + quantity.end, quantity))
+    return sorted(found, key=lambda entry: entry[0])
+
+
+@rule("IMR208", "quantity-mismatch")
+def quantity_mismatch(letter, context):
+    """The quantity in an item's heading differs from the one its rationale or the summary states
+    for the request.
+
+    The heading says what is decided: "Norco 10/325mg #120" is a decision on 120 tablets.  When
+    the rationale concludes on "Norco 10/325mg #90", or the summary reports that UR denied
+    "#90", the worker cannot tell which quantity was decided.  Quantities are read as "#120",
+    "# 180", "QTY: 2", "x 12", "60 count", "six sessions", "2 times a week for 6 weeks" (12) and
+    "2 refills"; only mentions of the request are compared ("the request for Norco #90", "Norco
+    #90 is not medically necessary"), not guideline quotes or what UR allowed ("modified to
+    #81").  Partial authorizations are checked by partial-authorization-arithmetic instead.
+
+    Fails: heading "Norflex 100mg #90 for 30 days: Upheld", rationale "Hence, the request for
+    Norflex #60 is not medically necessary."
+    Passes: the rationale says "#90".
+
+    Fix: make the heading, the summary and the rationale state the quantity that was requested.
+    """
+    vocabulary = _vocabulary(context.options)
+    summary = letter.summary
+    for item in letter.items:
+        if item.partial is not None:
+            continue
+        wanted = quantities_by_kind(item.name.text)
+        if not wanted:
+            continue
+        terms = vocabulary.terms(item)
+        if not terms:
+            continue
+        variants = vocabulary.variants(item, terms, key_only=True)
+        values = {kind: {quantity.value for quantity in quantities} for kind, quantities in wanted.items()}
+        sources = [(item.rationale, "the rationale"), (summary, "the summary")]
+        for passage, source in sources:
+            if passage is None or not passage.text:
+                continue
+            stated = _request_quantities(passage.text, variants, set(values))
+            if not stated or any(quantity.value in values[quantity.kind] for _, _, quantity in stated):
+                continue
+            start, end, quantity = stated[0]
+            heading = next(q for q in wanted[quantity.kind])
+            yield context.finding(
+                passage.sub(start, end),
+                item=item,
+                found=passage.text[start:end],
+                source=source,
+                heading=item.name.text[heading.start : heading.end],
+                title=item_title(item),
+                line=item.heading.span.line,
+            )
+
+
+# --- IMR209 partial-authorization-arithmetic --------------------------------------------------
+
+
+@rule("IMR209", "partial-authorization-arithmetic")
+def partial_authorization_arithmetic(letter, context):
+    """A partial authorization's remaining portion is not the original request less what was
+    authorized.
+
+    When UR authorized part of a request, the heading states all three: "Norco 10/325mg #60 was
+    the original request. Norco 10/325mg #25 was authorized by the Claims Administrator. The
+    remaining IMR eligible portion of the original request, Norco 10/325mg #35 is: Upheld".  IMR
+    decides only the remaining portion (Labor Code 4610.5(d): the disputed medical treatment), so
+    it must be exactly original - authorized; any other number decides a quantity nobody
+    requested or leaves part of the dispute undecided.  The check runs when each of the three
+    parts states exactly one quantity of the same kind (tablets "#60", sessions "8 sessions" /
+    "2 times a week for 3 weeks (6)", refills); a kind that is the same in all three parts (the
+    "#90" of "Two refills of Ibuprofen 600mg #90") is not what was split.
+
+    Fails: "... #60 was the original request. ... #25 was authorized ... The remaining IMR
+    eligible portion of the original request, Norco 10/325mg #25 is: Upheld".
+    Passes: the remaining portion "#35".
+
+    Fix: correct the quantity that is wrong (usually the remaining portion).
+    """
+    for item in letter.items:
+        partial = item.partial
+        if partial is None:
+            continue
+        parts = [quantities_by_kind(passage.text) for passage in (partial.original, partial.authorized, partial.remaining)]
+        for kind in ("count", "sessions", "refills"):
+            original, authorized, remaining = (part.get(kind, []) for part in parts)
+            if kind == "refills" and original and remaining and not authorized:
+                authorized_value = 0
+            elif len(authorized) == 1:
+                authorized_value = authorized[0].value
+            else:
+                continue
+            if len(original) != 1 or len(remaining) != 1:
+                continue
+            values = (original[0].value, authorized_value, remaining[0].value)
+            if values[0] == values[1] == values[2]:
+                continue
+            if values[0] - values[1] != values[2]:
+                where = partial.remaining.sub(remaining[0].start, remaining[0].end)
+                yield context.finding(
+                    where,
+                    item=item,
+                    original=values[0],
+                    authorized=values[1],
+                    remaining=values[2],
+                    expected=values[0] - values[1],
+                )
+
+
+# --- IMR210 item-name-misspelt ----------------------------------------------------------------
+
+_LONG_WORD = re.compile(r"[A-Za-z]{6,}")
+
+
+def _one_edit_apart(first: str, second: str) -> bool:
+    """Whether two different words differ by one substitution, insertion, deletion or swap of
+    neighbouring letters."""
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        differences = [index for index, (a, b) in enumerate(zip(first, second)) if a != b]
+        if len(differences) == 1:
+            return True
+        return len(differences) == 2 and differences[1] == differences[0] + 1 and first[differences[0]] == second[differences[1]] and first[differences[1]] == second[differences[0]]
+    shorter, longer = (first, second) if len(first) < len(second) else (second, first)
+    index = next((index for index, (a, b) in enumerate(zip(shorter, longer)) if a != b), len(shorter))
+    return shorter[index:] == longer[index + 1 :]
+
+
+def _same_case(word: str, spellings: list[str]) -> str:
+    """The spelling written like ``word`` ("Omeprazole" for "Omepraxole"), else the first."""
+    for test in (str.isupper, str.istitle, str.islower):
+        if test(word):
+            return next((spelling for spelling in spellings if test(spelling)), spellings[0])
+    return spellings[0]
+
+
+@rule("IMR210", "item-name-misspelt")
+def item_name_misspelt(letter, context):
+    """A word of an item's heading is spelt differently everywhere else in the letter.
+
+    The heading names the treatment decided, and the determination must identify the disputed
+    treatment it decides (Labor Code 4610.5(d), 4610.6(c)); when the summary and the rationale
+    spell a drug or procedure one way and the heading another ("Omepraxole" / "Omeprazole"), the
+    worker, the pharmacy or the claims administrator may not match the decision to the request.  A heading
+    word of six letters or more that appears nowhere in the summary or the rationales, while a
+    word one letter away (one letter changed, added, dropped or two swapped) appears in the
+    item's rationale or the summary, is reported with that spelling as the suggestion.
+
+    Fails: heading "Omepraxole 20mg #60 for 30 days: Upheld" in a letter whose summary and
+    rationale say "Omeprazole".
+    Passes: "Omeprazole 20mg #60 for 30 days: Upheld".
+
+    Fix: spell the name as the request, the summary and the rationale do (check which is right).
+    """
+    summary_words = _LONG_WORD.findall(letter.summary.text) if letter.summary else []
+    rationale_words = [_LONG_WORD.findall(item.rationale.text) if item.rationale else [] for item in letter.items]
+    body_words = {word.lower() for words in (summary_words, *rationale_words) for word in words}
+    for item, own_words in zip(letter.items, rationale_words):
+        name = item.name
+        unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
+        if not unknown:
+            continue
+        local: dict[str, list[str]] = {}
+        for word in (*own_words, *summary_words):
+            spellings = local.setdefault(word.lower(), [])
+            if word not in spellings:
+                spellings.append(word)
+        for match in unknown:
+            word = match.group()
+            lower_word = word.lower()
+            close = [
+                spellings
+                for key, spellings in local.items()
+                if key[0] == lower_word[0] and key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)
+            ]
+            if len(close) == 1:
+                yield context.finding(name.sub(*match.span()), item=item, word=word, suggestion=_same_case(word, close[0]))
+
+
+# --- IMR211 item-not-in-rationale -------------------------------------------------------------
+
+
+@rule("IMR211", "item-not-in-rationale")
+def item_not_in_rationale(letter, context):
+    """An item's rationale never names the item.
+
+    The rationale must explain the decision on this item for this worker (Labor Code 4610.6(c);
+    8 CCR 9792.10.6(d)); one that names none of the item's terms, nor a synonym, may have been
+    written for another item or copied from another case.  Often it is only a general
+    discussion ("muscle relaxants" for Norflex), hence information.  Items that fall with a
+    procedure the rationale says is not necessary (an assistant surgeon, post-operative
+    equipment) need not be named.
+
+    Fails: "Norflex 100mg 60 count: Upheld" whose rationale names neither Norflex nor
+    orphenadrine.
+    Passes: a rationale that says "... the request for Norflex is not medically necessary."
+
+    Fix: name the item in the rationale's conclusion, or check that the rationale belongs to it.
+    """
+    vocabulary = _vocabulary(context.options)
+    reasons = _patterns(tuple(context.options.get("ancillary_phrases", ())))
+    for item in letter.items:
+        rationale = item.rationale
+        if rationale is None or not rationale.text:
+            continue
+        terms = vocabulary.terms(item)
+        if not terms or names_item(rationale.text, vocabulary.variants(item, terms)):
+            continue
+        if any(reason.search(rationale.text) for reason in reasons):
+            continue
+        yield context.finding(item.name, item=item, title=item_title(item))
+
+
+# --- IMR212 item-not-in-ur-decision -----------------------------------------------------------
+
+
+@rule("IMR212", "item-not-in-ur-decision")
+def item_not_in_ur_decision(letter, context):
+    """A disputed item is not among the requests the summary says UR decided.
+
+    IMR reviews only treatment that utilization review denied, delayed or modified (Labor Code
+    4610.5(d)); the application names those requests.  When the summary lists what UR
+    non-certified ("A Utilization Review determination ... recommending non-certification of
+    "Norco 10/325 mg #180 and Fexmid 7.5 mg #30"") and a disputed item is not on that list, either
+    the summary is incomplete or the item was not eligible for IMR.  Reported only when the
+    summary's statements of the UR decision name at least two other items by distinct terms and
+    speak of no unnamed group ("the requested medications").
+
+    Fails: seed 001: the summary reports UR non-certified Norco and Fexmid; the letter also
+    decides "PERMANENT IMPLANTATION OF LUMBAR SPINAL CORD STIMULATOR (SCS): Overturned".
+    Passes: the summary's UR sentence lists all three requests.
+
+    Fix: complete the summary's account of the UR decision, or check that the item was disputed.
+    """
+    if len(letter.items) < 3:  # the item and two others the summary names
+        return
+    statements = letter_facts(letter).ur_statements
+    if not statements:
+        return
+    text = " ".join(passage.text for passage in statements)
+    generic = _patterns(tuple(context.options.get("group_phrases", ())))
+    if any(pattern.search(text) for pattern in generic):
+        return
+    vocabulary = _vocabulary(context.options)
+    keys = []  # each item's key term if the statements name the item, else None
+    for item in letter.items:
+        terms = vocabulary.terms(item)
+        named = bool(terms) and names_item(text, vocabulary.variants(item, terms))
+        keys.append(terms[0] if named else None)
+    for index, item in enumerate(letter.items):
+        if keys[index] is not None or not vocabulary.terms(item):
+            continue
+        # Named by their key terms (the drug or procedure), not by a word they share with others.
+        others = {key for other, key in enumerate(keys) if other != index and key is not None}
+        key_named = {
+            key
+            for other, key in enumerate(keys)
+            if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], [key], key_only=True))
+        }
+        if len(others) >= 2 and len(key_named) >= 2:
+            yield context.finding(item.name, item=item, title=item_title(item), line=statements[0].span.line)

@@ -1,0 +1,450 @@
+"""Citation rules, continued (IMR308-IMR314): the sections and editions cited on the guideline
+lines, the order of their pages, the evidence hierarchy, and page references in rationales.
+
+Everything is checked against the MTUS knowledge base (rules/mtus.yaml, extended by a user's
+``mtus:`` configuration): chapters and their aliases, editions with their effective and
+superseded dates, page bounds, known section names and topic page tables.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..facts import letter_facts, sentences
+from ..rule import rule
+from .citations import accepted_pages, document_name
+from .decisions import item_title
+
+
+def _guidelines(letter):
+    for item in letter.items:
+        for label, guideline in (("Claims Administrator", item.claims), ("MAXIMUS", item.maximus)):
+            if guideline is not None and guideline.content.text:
+                yield item, label, guideline
+
+
+def _resolved(letter, catalogue):
+    """(item, line label, guideline, citation, chapter, edition) for each cited chapter the
+    catalogue knows, in an edition it knows."""
+    for item, label, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            chapter = catalogue.find_chapter(citation.name.text)
+            if chapter is None:
+                continue
+            edition = catalogue.edition(chapter, int(citation.edition.text) if citation.edition is not None else None)
+            if edition is not None:
+                yield item, label, guideline, citation, chapter, edition
+
+
+_BARE_NUMBER = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:\s*[,;]\s*\d+(?:\s*[-–]\s*\d+)?)*\.?")
+
+
+@rule("IMR308", "unknown-section")
+def unknown_section(letter, context):
+    """A cited section is not a known section of the cited chapter and edition.
+
+    "Section(s):" names where in the chapter the standard is; a name the chapter does not have
+    cannot be checked, and is usually a misspelling ("Inital Care") or a section of another
+    chapter.  Names compare without regard to case, spacing, "&"/"and" and hyphens; the known
+    sections of each edition are in rules/mtus.yaml (add your own under ``mtus:`` in the
+    configuration).  Editions whose sections are not recorded are not checked; a bare number is
+    section-is-number's business.
+
+    Fails: "Decision based on MTUS Low Back Complaints 2004, Section(s): Inital Care."
+    Passes: "Decision based on MTUS Low Back Complaints 2004, Section(s): Initial Care."
+
+    Fix: cite the section by its name in the guideline (the suggestion is the closest known name).
+    """
+    catalogue = context.knowledge.catalogue
+    for item, label, guideline, citation, chapter, edition in _resolved(letter, catalogue):
+        if not edition.sections:
+            continue
+        for section in citation.sections:
+            if _BARE_NUMBER.fullmatch(section.text) or catalogue.find_section(edition, section.text) is not None:
+                continue
+            closest = catalogue.closest_section(edition, section.text)
+            yield context.finding(
+                guideline.located(section.start, section.end),
+                item=item,
+                section=section.text,
+                document=document_name(chapter, edition),
+                suggestion=f"; did you mean '{closest}'?" if closest else "",
+            )
+
+
+@rule("IMR309", "section-is-number")
+def section_is_number(letter, context):
+    """A "Section(s):" field holds a bare number where a section name belongs.
+
+    A number is not a section of the cited chapter ("Elbow Complaints 2007, Section(s): 326":
+    the revised Elbow chapter has its own numbering, and 326 is a page of the Low Back chapter),
+    so the reader cannot find the standard the decision rests on (Labor Code 4610.5(c)(2)).
+
+    Fails: "Decision based on MTUS Elbow Complaints 2007, Section(s): 326."
+    Passes: "Decision based on MTUS Elbow Complaints 2007, Section(s): Diagnostic Criteria."
+
+    Fix: name the section; a page goes in "Page(s):".
+    """
+    for item, label, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            for section in citation.sections:
+                if _BARE_NUMBER.fullmatch(section.text):
+                    yield context.finding(guideline.located(section.start, section.end), item=item, number=section.text.rstrip("."), chapter=citation.name.text)
+
+
+def in_force(edition, date) -> bool:
+    """Whether ``edition`` applied on ``date``."""
+    return edition.effective <= date and (edition.superseded is None or date < edition.superseded)
+
+
+@rule("IMR310", "edition-not-in-force")
+def edition_not_in_force(letter, context):
+    """A cited MTUS edition was not in force at the letter's UR date (or, without one, its
+    decision date).
+
+    The MTUS that applies is the one in force when the treatment was requested and reviewed (8
+    CCR 9792.20 et seq.; Labor Code 4610.5(c)(2)).  The 2016 Chronic Pain Medical Treatment
+    Guidelines replaced the 2009 edition (whose page numbers differ) for requests from 29 July
+    2016; ACOEM 2nd-edition chapters were replaced on 1 December 2017.  An edition cited before it
+    took effect, or after it was replaced, is the wrong standard.  Editions and dates are in
+    rules/mtus.yaml; the UR date is the header's "UR Denial Date", else the date the summary
+    gives the UR decision.  A citation without an edition year ("Chronic Pain Treatment
+    Guidelines ... Page(s): 63", the older style) is to the 2009 document.
+
+    Fails: "UR Denial Date: 11/03/2016" with "Decision based on MTUS Chronic Pain Medical
+    Treatment 2009" or "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
+    Passes: the same letter citing "Chronic Pain Medical Treatment 2016".
+
+    Fix: cite the edition in force at the UR date.
+    """
+    facts = letter_facts(letter)
+    ur = facts.header.get("ur-denial-date") or facts.ur
+    reference = ur or facts.header.get("decision-date")
+    if reference is None:
+        return
+    which = "UR date" if ur is not None else "decision date"
+    for item, label, guideline, citation, chapter, edition in _resolved(letter, context.knowledge.catalogue):
+        if in_force(edition, reference.value):
+            continue
+        if reference.value < edition.effective:
+            reason = f"it took effect on {edition.effective.isoformat()}"
+        else:
+            reason = f"it was replaced on {edition.superseded.isoformat()}"
+        current = [other for other in chapter.editions if in_force(other, reference.value)]
+        instead = f"; cite {chapter.name} {current[0].year}" if current else ""
+        where = citation.edition if citation.edition is not None else citation.name
+        yield context.finding(
+            guideline.located(where.start, where.end),
+            item=item,
+            document=document_name(chapter, edition),
+            which=which,
+            date=reference.where.text,
+            reason=reason,
+            instead=instead,
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+@rule("IMR311", "non-mtus-only")
+def non_mtus_only(letter, context):
+    """The reviewer cited only non-MTUS sources for an item UR decided under the MTUS, without
+    saying why the MTUS does not apply.
+
+    Medical necessity is judged by the MTUS first; a lower-ranked standard (ODG, ACOEM 3rd
+    edition, studies) only when the MTUS does not address the treatment or its presumption is
+    rebutted (Labor Code 4610.5(c)(2); 8 CCR 9792.21(c)-(d), 9792.21.1, 9792.25).  When UR's
+    guideline line cites an MTUS chapter for the item, the MTUS has a chapter for it; a reviewer
+    who then cites only "Non-MTUS Citation ..." must say why it does not apply ("the Chronic Pain
+    Treatment Guidelines do not apply to an acute injury", "the MTUS does not address ...").
+
+    Fails: "Claims Administrator guideline: Decision based on MTUS Shoulder Complaints 2004" and
+    "MAXIMUS guideline: ... Decision based on Non-MTUS Citation Official Disability Guidelines",
+    with a rationale that never mentions the MTUS.
+    Passes: the same with a rationale opening "CA MTUS does not specifically address MR
+    arthrograms of the shoulder."
+
+    Fix: apply the MTUS chapter, or state in the rationale why it does not address the item.
+    """
+    catalogue = context.knowledge.catalogue
+    reasons = _patterns(tuple(context.options["reason_phrases"]))
+    for item in letter.items:
+        maximus, claims = item.maximus, item.claims
+        if maximus is None or claims is None or not maximus.content.text or maximus.citations.source != "non-mtus":
+            continue
+        chapters = [citation for citation in claims.citations.chapters if catalogue.find_chapter(citation.name.text) is not None]
+        if not chapters:
+            continue
+        texts = (maximus.content.text, item.rationale.text if item.rationale else "")
+        if any(reason.search(text) for reason in reasons for text in texts):
+            continue
+        cited = ", ".join(dict.fromkeys(" ".join(part.text for part in (citation.name, citation.edition) if part is not None) for citation in chapters))
+        yield context.finding(maximus.content, item=item, title=item_title(item), chapters=cited)
+
+
+def _pages(page_range) -> str:
+    return str(page_range.first) if page_range.first == page_range.last else f"{page_range.first}-{page_range.last}"
+
+
+def _order_problem(page_range, repeated: bool, highest: int) -> str:
+    single = page_range.first == page_range.last
+    pages = f"page {page_range.first}" if single else f"pages {_pages(page_range)}"
+    if repeated:
+        return f"{pages} {'is' if single else 'are'} cited again"
+    return f"{pages} {'comes' if single else 'come'} after page {highest}"
+
+
+@rule("IMR312", "pages-out-of-order")
+def pages_out_of_order(letter, context):
+    """A chapter's cited pages are out of order or repeated.
+
+    "Page(s): 60, 61, 76-78, 88,89, 80, 81" reads as a list copied in haste; a reader checking
+    the citation against the guideline may miss a page, and a repeated page suggests another was
+    meant.  Each chapter's pages are checked on their own.
+
+    Fails: "Page(s): 60, 61, 76-78, 88,89, 80, 81" (80 after 89); "Page(s): 91, 76-78".
+    Passes: "Page(s): 60, 61, 76-78, 80, 81, 88, 89".
+
+    Fix: list the pages in ascending order, each once.
+    """
+    for item, label, guideline in _guidelines(letter):
+        for citation in guideline.citations.chapters:
+            highest = None
+            covered: set[int] = set()
+            for page_range in citation.pages:
+                first, last = sorted((page_range.first, page_range.last))
+                pages = set(range(first, last + 1)) if last - first < 1000 else {first, last}
+                if highest is not None and first <= highest:
+                    repeated = bool(pages & covered)
+                    ordered = sorted(citation.pages, key=lambda cited: (min(cited.first, cited.last), max(cited.first, cited.last)))
+                    yield context.finding(
+                        guideline.located(page_range.start, page_range.end),
+                        item=item,
+                        problem=_order_problem(page_range, repeated, highest),
+                        ordered=", ".join(dict.fromkeys(_pages(cited) for cited in ordered)),
+                    )
+                    break
+                highest = last if highest is None else max(highest, last)
+                covered |= pages
+
+
+# --- page references in rationales -----------------------------------------------------------
+
+# "page 63", "pages 88 and 89", "pg 69", "p77", "p. 77", "pp. 88-89"
+_PAGE_REFERENCE = re.compile(r"[Pp](?:ages?|AGES?|gs?|GS?|[Pp])?\.?\s*(?=\d)")
+_PAGE_NUMBER = re.compile(r"(\d{1,4})(?:\s*[-–]\s*(\d{1,4}))?(?![\d/]|\.\d)")
+_PAGE_SEPARATOR = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*&\s*)(?=\d)", re.IGNORECASE)
+_ACOEM_CHAPTER = re.compile(r"\bACOEM,?\s+Chapter\s+(\d{1,2})\b|\bTable\s+(\d{1,2})-\d+", re.IGNORECASE)
+_NOT_MTUS = re.compile(r"\bThird\s+Edition|\b3rd\s+ed|\bODG\b|\bOfficial\s+Disability|\bNon-?MTUS\b", re.IGNORECASE)
+_MTUS = re.compile(r"\bMTUS\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@functools.lru_cache(maxsize=16)
+def _chapter_names(catalogue) -> re.Pattern[str]:
+    names = sorted({name for chapter in catalogue.chapters for name in (chapter.name, *chapter.aliases) if len(name) > 6}, key=len, reverse=True)
+    return re.compile("|".join(r"\b" + re.escape(name).replace(r"\ ", r"\s+") + r"\b" for name in names), re.IGNORECASE)
+
+
+_TOPIC_PATTERNS: dict[int, tuple[object, re.Pattern[str] | None]] = {}
+
+
+def _topic_names(edition) -> re.Pattern[str] | None:
+    """A pattern finding the topic names and aliases of ``edition`` (cached by identity: hashing
+    an edition hashes all its topics)."""
+    known = _TOPIC_PATTERNS.get(id(edition))
+    if known is not None and known[0] is edition:
+        return known[1]
+    names = sorted({name for topic in edition.topics for name in (topic.name, *topic.aliases) if len(name) > 3}, key=len, reverse=True)
+    pattern = re.compile("|".join(r"(?<![\w])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])" for name in names), re.IGNORECASE) if names else None
+    if len(_TOPIC_PATTERNS) > 256:
+        _TOPIC_PATTERNS.clear()
+    _TOPIC_PATTERNS[id(edition)] = (edition, pattern)
+    return pattern
+
+
+def _rationale_page_references(text):
+    """(start, end, first, last) of each page or range a rationale quotes ("pg 69", "p80, 81",
+    "pages 88 and 89", "Table 12-8, page 309"); the first of a list includes its "page" word."""
+    for intro in _PAGE_REFERENCE.finditer(text):
+        if intro.start() > 0 and text[intro.start() - 1].isalpha():
+            continue
+        position = intro.end()
+        start = intro.start()
+        while True:
+            match = _PAGE_NUMBER.match(text, position)
+            if match is None:
+                break
+            first = int(match.group(1))
+            last = int(match.group(2)) if match.group(2) else first
+            yield start, match.end(), first, last
+            separator = _PAGE_SEPARATOR.match(text, match.end())
+            if separator is None:
+                break
+            position = start = separator.end()
+
+
+def _rationale_document(item, text, start, end, catalogue):
+    """The (chapter, edition) a rationale's page reference at [start, end) is to, or None when
+    it cannot be told or the reference is not to the MTUS.  The nearest document named before
+    the page in its sentence decides ("ACOEM Chapter 12, Table 12-8, page 309", "MTUS
+    Guidelines page 63", "Third Edition ACOEM ... page 607"); else one named right after it
+    ("page 82 of the MTUS Chronic Pain Medical Treatment Guidelines (July 28, 2016)")."""
+    sentence_start = max((span[0] for span in sentences(text) if span[0] <= start), default=0)
+    before_start = max(sentence_start, start - 120)
+    before = text[before_start:start]
+    after = text[end : end + 80]
+    markers = []  # (end offset in ``before``, rank for ties, kind, match)
+    for kind, rank, pattern in (("mtus", 0, _MTUS), ("name", 1, _chapter_names(catalogue)), ("acoem", 2, _ACOEM_CHAPTER), ("not", 3, _NOT_MTUS)):
+        markers.extend((match.end(), rank, kind, match) for match in pattern.finditer(before))
+    if not markers:
+        if _NOT_MTUS.search(after[:40]):
+            return None
+        named = _chapter_names(catalogue).search(after[:60])
+        return _named_document(catalogue, item, named.group(), before + " " + after) if named else None
+    _, _, kind, match = max(markers, key=lambda marker: (marker[0], marker[1]))
+    if kind == "not":
+        return None
+    if kind == "acoem":
+        chapter = catalogue.find_chapter(f"ACOEM Chapter {match.group(1) or match.group(2)}")
+        return (chapter, catalogue.edition(chapter, None)) if chapter is not None else None
+    if kind == "name":
+        return _named_document(catalogue, item, match.group(), before + " " + after)
+    return _cited_edition(catalogue, item, None)
+
+
+def _named_document(catalogue, item, name, context_text):
+    """The edition of the chapter called ``name``: the one whose year the text around gives,
+    the only one, or the one the item's guideline lines cite."""
+    chapter = catalogue.find_chapter(name)
+    if chapter is None:
+        return None
+    years = {int(year) for year in _YEAR.findall(context_text)}
+    editions = [edition for edition in chapter.editions if edition.year in years]
+    if len(editions) == 1:
+        return chapter, editions[0]
+    if len(chapter.editions) == 1:
+        return chapter, chapter.editions[0]
+    return _cited_edition(catalogue, item, chapter)
+
+
+def _cited_edition(catalogue, item, only_chapter):
+    """The one edition the item's guideline lines cite of ``only_chapter``; without a chapter,
+    the one paginated edition they cite."""
+    found = {}
+    for guideline in (item.claims, item.maximus):
+        if guideline is None or not guideline.content.text:
+            continue
+        for citation in guideline.citations.chapters:
+            chapter = catalogue.find_chapter(citation.name.text)
+            if chapter is None or (only_chapter is not None and chapter is not only_chapter):
+                continue
+            edition = catalogue.edition(chapter, int(citation.edition.text) if citation.edition is not None else None)
+            if edition is not None and (only_chapter is not None or edition.pages is not None):
+                found[(chapter.id, edition.year)] = (chapter, edition)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _rationale_references(letter, catalogue):
+    """(item, start, end, first, last, chapter, edition) for each rationale page reference whose
+    document is known; read once per letter for both rules that use them."""
+    cached = letter.__dict__.get("_imrlint_page_references")
+    if cached is None or cached[0] is not catalogue:
+        cached = (catalogue, list(_read_rationale_references(letter, catalogue)))
+        letter.__dict__["_imrlint_page_references"] = cached
+    return cached[1]
+
+
+def _read_rationale_references(letter, catalogue):
+    for item in letter.items:
+        if item.rationale is None or not item.rationale.text:
+            continue
+        text = item.rationale.text
+        for start, end, first, last in _rationale_page_references(text):
+            document = _rationale_document(item, text, start, end, catalogue)
+            if document is not None:
+                yield (item, start, end, first, last, *document)
+
+
+@rule("IMR313", "rationale-page-outside-document")
+def rationale_page_outside_document(letter, context):
+    """A page a rationale quotes does not exist in the MTUS document it quotes.
+
+    Rationales quote the guideline by page ("MTUS Guidelines pages 88 and 89 states ...",
+    "ACOEM Chapter 12, Table 12-8, page 309"); a page the document does not have cannot be
+    checked and suggests the quote is from somewhere else (Labor Code 4610.5(c)(2)).  The
+    document is the one named next to the page (an ACOEM chapter or table number, a chapter
+    name and year), else the one paginated MTUS document the item's guideline lines cite.  Only
+    verified page bounds are used (rules/mtus.yaml: the 2009 Chronic Pain guidelines, pages
+    1-127; ACOEM chapter 12, pages 286-326); references to non-MTUS sources ("Third Edition ACOEM
+    ... page 607", ODG) are not checked.
+
+    Fails: "MTUS p190 states, ..." in a rationale whose item cites the 2009 Chronic Pain
+    guidelines.
+    Passes: "MTUS p90 states, "Hydrocodone has a recommended maximum dose ..."".
+
+    Fix: quote the page where the guideline says it.
+    """
+    for item, start, end, first, last, chapter, edition in _rationale_references(letter, context.knowledge.catalogue):
+        if edition.pages is None or edition.pages_confidence != "high":
+            continue
+        low, high = edition.pages
+        outside = [page for page in dict.fromkeys((first, last)) if not low <= page <= high]
+        if outside:
+            yield context.finding(
+                item.rationale.sub(start, end),
+                item=item,
+                page=outside[0],
+                document=document_name(chapter, edition),
+                first=low,
+                last=high,
+            )
+
+
+@rule("IMR314", "rationale-page-outside-topic")
+def rationale_page_outside_topic(letter, context):
+    """A page a rationale quotes for a topic lies outside that topic's pages.
+
+    As page-outside-topic, for quotes in the rationale: "MTUS pg 69, NSAIDs, GI symptoms &
+    cardiovascular risk Section states ..." must quote a page of that topic.  The topic is one
+    the knowledge base lists for the quoted document, named in the same sentence; the page is
+    accepted if it lies in any topic the sentence names (or a broader topic holding it).  Only
+    the high-confidence page table is used.
+
+    Fails: "For muscle relaxants for pain, MTUS Guidelines page 36 states ..." (pages 63-66).
+    Passes: "For muscle relaxants for pain, MTUS Guidelines page 63 states ...".
+
+    Fix: quote the topic's page, or name the topic the page belongs to.
+    """
+    for item, start, end, first, last, chapter, edition in _rationale_references(letter, context.knowledge.catalogue):
+        pattern = _topic_names(edition)
+        if pattern is None or edition.pages is None:
+            continue
+        text = item.rationale.text
+        sentence = next(((low, high) for low, high in sentences(text) if low <= start < high), (0, len(text)))
+        catalogue = context.knowledge.catalogue
+        topics = []
+        for match in pattern.finditer(text, sentence[0], sentence[1]):
+            topic = catalogue.find_topic(edition, match.group())
+            if topic is not None and abs((match.start() if match.start() > start else match.end()) - start) <= 100:
+                topics.append(topic)
+        if not topics or any(topic.confidence != "high" for topic in topics):
+            continue
+        ranges = accepted_pages(edition, topics)
+        outside = [page for page in dict.fromkeys((first, last)) if not any(low <= page <= high for low, high in ranges)]
+        low, high = edition.pages
+        if outside and all(low <= page <= high for page in outside):
+            names = sorted({topic.name for topic in topics})
+            topic_pages = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted({pages for topic in topics for pages in topic.pages}))
+            yield context.finding(
+                item.rationale.sub(start, end),
+                item=item,
+                page=outside[0],
+                topic="', '".join(names),
+                topic_pages=topic_pages,
+                document=document_name(chapter, edition),
+            )

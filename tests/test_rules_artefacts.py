@@ -1,0 +1,83 @@
+"""Text artefacts (IMR601-IMR604) on real letters and on copies with one defect each."""
+
+from __future__ import annotations
+
+from conftest import SHARED, edited, findings_of, located
+from rule_config import linter_with  # noqa: F401 (a fixture)
+
+CORPUS = SHARED / "corpus" / "text"
+SEEDS = SHARED / "seeds"
+SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
+MRI = CORPUS / "CM16-0213037.txt"
+ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
+
+
+def test_footer_fragment_on_seed_001(lint_text):
+    findings = lint_text(SEED_001.read_text(encoding="utf-8"))
+    assert located(findings_of(findings, "IMR601")) == [
+        ("IMR601", 216, 80, 216, 85, "'Final' is a page footer (or a piece of one) inside the text; remove it and restore any words the page break cut")
+    ]
+    assert findings_of(lint_text(edited(SEED_001, ("although both Final \n", "although both \n"))), "IMR601") == []
+
+
+def test_other_letters_carry_no_footer(lint_text):
+    for path in ALL_LETTERS:
+        if path != SEED_001:
+            assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR601") == [], path.name
+
+
+def test_whole_footers_inside_the_text(lint_text):
+    text = edited(
+        MRI,
+        ("medically necessary. \n \nMRI of the cervical", "medically necessary. \nFinal Determination Letter for IMR Case Number CM16-0213037 \n  Page 2 of 3 \nMRI of the cervical"),
+    )
+    assert [(f.span.line, f.message.split(" is a page footer")[0]) for f in findings_of(lint_text(text), "IMR601")] == [
+        (67, "'Final Determination Letter for IMR Case Number CM16-0213037'"),
+        (68, "'Page 2 of 3'"),
+    ]
+
+
+def test_a_final_determination_is_no_footer(lint_text):
+    # "The Final Determination was based on ..." starts the decisions section of every letter.
+    text = edited(MRI, ("The Final Determination was based on", "The Final\ndetermination was based on"))
+    assert findings_of(lint_text(text), "IMR601") == []
+
+
+def test_sentence_cut_at_a_break(lint_text):
+    for path in ALL_LETTERS:
+        assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR602") == [], path.name
+    findings = lint_text(edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n\n\nHowever there is")))
+    assert located(findings_of(findings, "IMR602")) == [
+        ("IMR602", 61, 97, 61, 100, "the sentence ending in 'the' stops at a line break and the next line starts a new sentence; restore the sentence's end")
+    ]
+
+
+def test_a_line_that_goes_on_is_not_cut(lint_text):
+    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of \nThe Shoulder. However there is"))
+    assert findings_of(lint_text(text), "IMR602") == []
+
+
+def test_doubled_word(lint_text):
+    for path in ALL_LETTERS:
+        assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR603") == [], path.name
+    findings = lint_text(edited(MRI, ("Therefore the request for an MRI of the shoulder", "Therefore the request for an an MRI of the shoulder")))
+    assert located(findings_of(findings, "IMR603")) == [
+        ("IMR603", 65, 49, 65, 51, "'an an' doubles a word; delete the repetition, or write the word that was lost")
+    ]
+    assert findings_of(findings, "IMR603")[0].item == 1
+
+
+def test_doubled_word_across_a_line_break_and_allowed_pairs(lint_text):
+    findings = lint_text(edited(MRI, ("an MRI of \nthe shoulder. However", "an MRI of the \nthe shoulder. However")))
+    assert [(f.span.line, f.span.column) for f in findings_of(findings, "IMR603")] == [(62, 1)]
+    assert findings_of(lint_text(edited(MRI, ("There is no \nevidence of any red flag", "There had had no \nevidence of any red flag"))), "IMR603") == []
+
+
+def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):
+    assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR604") == []
+    lint = linter_with("rules:\n  repeated-list-entry:\n    enabled: true\n")
+    assert located(findings_of(lint(MRI.read_text(encoding="utf-8")), "IMR604")) == [
+        ("IMR604", 42, 56, 42, 74, "'diagnostic imaging, diagnostic imaging' repeats a list entry; delete the repetition, or write the entry that was meant")
+    ]
+    others = [path for path in ALL_LETTERS if path != MRI]
+    assert [path.name for path in others if findings_of(lint(path.read_text(encoding="utf-8")), "IMR604")] == []

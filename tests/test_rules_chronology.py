@@ -1,0 +1,150 @@
+"""Dates and patient facts (IMR501-IMR506), on real letters and on copies with one defect each;
+and the date reading they rest on (imrlint.dates, imrlint.facts)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from conftest import SHARED, edited, findings_of, located
+from imrlint.dates import find_dates, parse_date
+from rule_config import linter_with  # noqa: F401 (a fixture)
+
+CORPUS = SHARED / "corpus" / "text"
+MRI = CORPUS / "CM16-0213037.txt"
+EMG = CORPUS / "CM16-0235991.txt"
+SEED_000 = SHARED / "seeds" / "000_8aa5183601f98bf9.txt"
+SEED_004 = SHARED / "seeds" / "004_2a473cbf33bb0773.txt"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("4/17/2009", datetime.date(2009, 4, 17)),
+        ("05/12/08", datetime.date(2008, 5, 12)),
+        ("01-03-2002", datetime.date(2002, 1, 3)),
+        ("10-13-16", datetime.date(2016, 10, 13)),
+        ("3/7/98", datetime.date(1998, 3, 7)),
+        ("October 10, 2015", datetime.date(2015, 10, 10)),
+        ("Oct. 10, 2015", datetime.date(2015, 10, 10)),
+        ("December 6th, 2016", datetime.date(2016, 12, 6)),
+        ("02/30/2016", None),
+        ("13/05/2016", None),
+    ],
+)
+def test_dates_in_every_format_seen(text, expected):
+    (mention,) = find_dates(f"On {text}, the request")
+    assert (mention.text, mention.date) == (text, expected)
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["rated 7.5/10/12", "Norco 10/325/5", "4/5 strength", "she may 5, 2016", "(1/2/2016.5)", "12/12/2016,3"])
+def test_numbers_that_are_not_dates(text):
+    assert find_dates(text) == []
+
+
+def test_date_inside_brackets(lint_text):
+    assert [mention.text for mention in find_dates("On (12-21-16) the injured worker")] == ["12-21-16"]
+
+
+def test_invalid_date(lint_text):
+    assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR501") == []
+    findings = lint_text(edited(MRI, ("On 11-3-16, utilization review", "On 11-31-16, utilization review")))
+    assert located(findings_of(findings, "IMR501")) == [
+        ("IMR501", 43, 13, 43, 21, "'11-31-16' is not a date (dates are month/day/year); write the day that was meant")
+    ]
+
+
+def test_header_dates_out_of_order(lint_text):
+    findings = lint_text(edited(MRI, ("UR Denial Date:  11/03/2016", "UR Denial Date:  10/03/2016")))
+    assert located(findings_of(findings, "IMR502")) == [
+        ("IMR502", 4, 44, 4, 54, "in the header, the UR decision (10/03/2016) is before the date of injury (10/13/2016, line 3); the order is injury, UR decision, IMR application, IMR decision")
+    ]
+
+
+def test_summary_dates_out_of_order(lint_text):
+    assert findings_of(lint_text(SEED_000.read_text(encoding="utf-8")), "IMR502") == []
+    findings = lint_text(edited(SEED_000, ("On 12/29/2014, the injured worker submitted", "On 12/09/2014, the injured worker submitted")))
+    assert located(findings_of(findings, "IMR502")) == [
+        ("IMR502", 53, 11, 53, 21, "in the summary, the IMR application (12/09/2014) is before the UR decision (12/16/2014, line 47); the order is injury, UR decision, IMR application, IMR decision")
+    ]
+
+
+def test_late_imr_application(lint_text):
+    assert findings_of(lint_text(EMG.read_text(encoding="utf-8")), "IMR503") == []  # 29 days
+    assert findings_of(lint_text(edited(EMG, ("\n12/07/2016", "\n12/13/2016"))), "IMR503") == []  # 35 days: 30 + 5 for mailing
+    findings = lint_text(edited(EMG, ("\n12/07/2016", "\n12/15/2016")))
+    assert located(findings_of(findings, "IMR503")) == [
+        ("IMR503", 7, 1, 7, 11, "the IMR application was received 37 days after the UR decision of 11/08/2016; IMR must be requested within 30 days of service of the UR decision (8 CCR 9792.10.1(b)(1)); check the dates")
+    ]
+
+
+def test_late_imr_application_is_info_on_one_real_letter(lint_text):
+    path = CORPUS / "CM17-0007151.txt"
+    assert [(f.severity, f.span.line, f.message.split(";")[0]) for f in findings_of(lint_text(path.read_text(encoding="utf-8")), "IMR503")] == [
+        ("info", 7, "the IMR application was received 36 days after the UR decision of 12/05/2016")
+    ]
+
+
+def test_late_application_limit_is_an_option(linter_with):
+    lint = linter_with("rules:\n  late-imr-application:\n    options: {mailing_days: 0}\n")
+    assert [f.code for f in lint(edited(EMG, ("\n12/07/2016", "\n12/10/2016"))) if f.code == "IMR503"] == ["IMR503"]
+
+
+def test_injury_date_header_against_summary(lint_text):
+    findings = lint_text((CORPUS / "CM16-0219557.txt").read_text(encoding="utf-8"))
+    assert located(findings_of(findings, "IMR504")) == [
+        ("IMR504", 28, 52, 28, 68, "date of injury October 10, 2015 in the summary differs from 10/10/2016 in the header's Date of Injury (line 3); state one date of injury")
+    ]
+
+
+def test_injury_date_in_a_rationale(lint_text):
+    # Seed 004 states the date as 03-07-2001 in the summary and 03/07/01 in each rationale: the same day.
+    assert findings_of(lint_text(SEED_004.read_text(encoding="utf-8")), "IMR504") == []
+    findings = lint_text(edited(SEED_004, ("date of injury is 03/07/01. Diagnoses", "date of injury is 03/07/02. Diagnoses")))
+    assert located(findings_of(findings, "IMR504")) == [
+        ("IMR504", 100, 19, 100, 27, "date of injury 03/07/02 in the rationale for 'Norco 10/325mg #120 for 30 days' differs from 03-07-2001 in the summary (line 37); state one date of injury")
+    ]
+
+
+def test_visit_dates_are_not_injury_dates(lint_text):
+    # "two weeks after the injury on 11/16/16" dates a clinic note, not the injury.
+    assert findings_of(lint_text((CORPUS / "CM16-0244053.txt").read_text(encoding="utf-8")), "IMR504") == []
+
+
+def test_age_mismatch(lint_text):
+    assert findings_of(lint_text(SEED_004.read_text(encoding="utf-8")), "IMR505") == []
+    findings = lint_text(edited(SEED_004, ("Decision rationale: The 55 year old patient", "Decision rationale: The 45 year old patient")))
+    assert located(findings_of(findings, "IMR505")) == [
+        ("IMR505", 94, 25, 94, 27, "the rationale for 'Norco 10/325mg #120 for 30 days' gives the patient's age as 45, the summary as 55 (line 37); correct the age")
+    ]
+
+
+def test_ages_from_history_are_not_the_patients(lint_text):
+    # "migraine headaches since 13 years old" is history, not the patient's age.
+    assert findings_of(lint_text((CORPUS / "CM16-0236906.txt").read_text(encoding="utf-8")), "IMR505") == []
+
+
+def test_sex_mismatch_by_pronoun_on_a_real_letter(lint_text):
+    path = CORPUS / "CM17-0007886.txt"
+    findings = lint_text(path.read_text(encoding="utf-8"))
+    assert located(findings_of(findings, "IMR506")) == [
+        (
+            "IMR506", 53, 11, 53, 14,
+            "'His' in the rationale for 'Twelve physical therapy sessions, three times weekly, for the right e…' describes a male patient, but the summary describes a female one (line 27); correct the words that are wrong",
+        )
+    ]
+    assert findings_of(lint_text(edited(path, ("10-20-16. His diagnoses", "10-20-16. Her diagnoses"))), "IMR506") == []
+
+
+def test_sex_mismatch_by_description(lint_text):
+    findings = lint_text(edited(SEED_004, ("Decision rationale: The 55 year old patient", "Decision rationale: The 55 year old male patient")))
+    assert [(f.span.line, f.message.split(",")[0]) for f in findings_of(findings, "IMR506")] == [
+        (94, "'male' in the rationale for 'Norco 10/325mg #120 for 30 days' describes a male patient")
+    ]
+
+
+def test_pronouns_after_other_people_are_not_the_patients(lint_text):
+    # "The attending provider reiterated his request" (CM17-0019011, a female worker) is the provider's.
+    assert findings_of(lint_text((CORPUS / "CM17-0019011.txt").read_text(encoding="utf-8")), "IMR506") == []

@@ -1,0 +1,153 @@
+"""Item consistency (IMR208-IMR212), on real letters and on copies with one defect each; and the
+quantity reading they rest on (imrlint.quantities)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SHARED, edited, findings_of, located
+from imrlint.quantities import find_quantities
+from rule_config import linter_with  # noqa: F401 (a fixture)
+
+CORPUS = SHARED / "corpus" / "text"
+SEEDS = SHARED / "seeds"
+SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
+SEED_002 = SEEDS / "002_a1ae487a7b68567a.txt"
+SEED_004 = SEEDS / "004_2a473cbf33bb0773.txt"
+NORCO_PARTIAL = CORPUS / "CM16-0234202.txt"
+THERAPY = CORPUS / "CM17-0015198.txt"
+ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Norco 10/325mg #120", [("count", 120)]),
+        ("(Retro) Flexeril 7.5mg # 180", [("count", 180)]),
+        ("Norflex 100mg 60 count", [("count", 60)]),
+        ("NCV bilateral lower extremities QTY: 2", [("count", 2)]),
+        ("Physical therapy x 12", [("count", 12)]),
+        ("Eight physical therapy sessions for the neck", [("sessions", 8)]),
+        ("six sessions", [("sessions", 6)]),
+        ("Physical therapy 2 times a week for 6 weeks", [("sessions", 12)]),
+        ("two times a week times 2 weeks", [("sessions", 4)]),
+        ("physical therapy 2x4 for the neck", [("sessions", 8)]),
+        ("Physical therapy additional 3 visits per week for 2 weeks", [("sessions", 6)]),
+        ("Physical therapy to the lumbar spine 2 times a week for 3 weeks (6)", [("sessions", 6)]),
+        ("Chiropractic spinal manipulation times 12", [("sessions", 12)]),
+        ("Flector patch 1.3% for 30 days, with 2 refills", [("refills", 2)]),
+        ("Post-op physical therapy 12-18 sessions", []),
+        ("PT/OT two to three times a week for six to eight weeks (24 sessions)", [("sessions", 24)]),
+        ("Voltaren gel apply to affected area 4 times a day", []),
+    ],
+)
+def test_quantities_in_every_form_seen(text, expected):
+    assert [(quantity.kind, quantity.value) for quantity in find_quantities(text)] == expected
+
+
+def test_no_real_letter_has_a_quantity_or_arithmetic_finding(lint_text):
+    for path in ALL_LETTERS:
+        findings = lint_text(path.read_text(encoding="utf-8"), str(path))
+        assert [f for f in findings if f.code in ("IMR208", "IMR209")] == [], path.name
+
+
+def test_quantity_in_the_rationale_differs_from_the_heading(lint_text):
+    findings = lint_text(edited(SEED_004, ("is for NORCO 10/325mg #120 FOR 30 DAYS", "is for NORCO 10/325mg #90 FOR 30 DAYS")))
+    assert located(findings_of(findings, "IMR208")) == [
+        ("IMR208", 98, 23, 98, 26, "'#90' in the rationale differs from the heading's '#120' (line 81); state one quantity for 'Norco 10/325mg #120 for 30 days'")
+    ]
+
+
+def test_sessions_in_the_rationale_differ_from_the_heading(lint_text):
+    findings = lint_text(edited(THERAPY, ("Decision rationale: Physical therapy 2 times a week for 6 weeks", "Decision rationale: Physical therapy 2 times a week for 4 weeks")))
+    assert [(f.span.line, f.message.split(";")[0]) for f in findings_of(findings, "IMR208")] == [
+        (56, "'2 times a week for 4 weeks' in the rationale differs from the heading's '2 times a week for 6 weeks' (line 43)")
+    ]
+
+
+def test_what_ur_allowed_is_not_the_request(lint_text):
+    # "modified the request for Norco 10-325mg #240, to Norco 10-325mg #81": #81 is what UR allowed.
+    assert findings_of(lint_text(SEED_002.read_text(encoding="utf-8")), "IMR208") == []
+    text = edited(SEED_002, ("modified the request for Norco 10-325mg #240, to Norco 10-325mg #81", "modified the request to Norco 10-325mg #81"))
+    assert findings_of(lint_text(text), "IMR208") == []
+
+
+def test_partial_authorization_arithmetic(lint_text):
+    findings = lint_text(edited(NORCO_PARTIAL, ("10/325mg #35 is: Upheld", "10/325mg #25 is: Upheld")))
+    assert located(findings_of(findings, "IMR209")) == [
+        ("IMR209", 44, 10, 44, 13, "the remaining portion is 25, but the original request (60) less what was authorized (25) is 35; correct the quantity that is wrong")
+    ]
+
+
+def test_partial_authorization_of_sessions_and_refills(lint_text):
+    sessions = CORPUS / "CM17-0020728.txt"  # 2 times a week for 3 weeks (6) - (2) = (4)
+    findings = lint_text(edited(sessions, ("2 times a week for 2 weeks (4)", "2 times a week for 3 weeks (6)")))
+    assert [f.message.split(";")[0] for f in findings_of(findings, "IMR209")] == [
+        "the remaining portion is 6, but the original request (6) less what was authorized (2) is 4"
+    ]
+    refills = CORPUS / "CM17-0002181.txt"  # "#90 with 2 refill" - "#90" = "Two refills of ... #90"
+    assert findings_of(lint_text(refills.read_text(encoding="utf-8")), "IMR209") == []
+    findings = lint_text(edited(refills, ("request, Two refills of Ibuprofen", "request, Three refills of Ibuprofen")))
+    assert [f.message.split(";")[0] for f in findings_of(findings, "IMR209")] == [
+        "the remaining portion is 3, but the original request (2) less what was authorized (0) is 2"
+    ]
+
+
+def test_misspelt_item_name_on_seed_004(lint_text):
+    findings = lint_text(SEED_004.read_text(encoding="utf-8"))
+    assert located(findings_of(findings, "IMR210")) == [
+        ("IMR210", 250, 1, 250, 11, "'Omepraxole' in the heading is spelt 'Omeprazole' in the summary or rationale; did you mean 'Omeprazole'?")
+    ]
+    assert findings_of(lint_text(edited(SEED_004, ("Omepraxole 20mg", "Omeprazole 20mg"))), "IMR210") == []
+
+
+def test_plurals_and_other_words_are_not_misspellings(lint_text):
+    # "sessions" / "session" (CM17-0014449), "Motrin" / "motion" (CM17-0015957), "three" / "there".
+    for name in ("CM17-0014449.txt", "CM17-0015957.txt", "CM16-0238676.txt"):
+        assert findings_of(lint_text((CORPUS / name).read_text(encoding="utf-8")), "IMR210") == []
+
+
+def _norco_rationale_for_zanaflex() -> str:
+    text = SEED_002.read_text(encoding="utf-8")
+    norco = text[text.index("Decision rationale: Norco is") : text.index("The continued use of Norco is not medically necessary.") + 55]
+    zanaflex = text.index("Decision rationale: According to the MTUS guidelines, Zanaflex")
+    return text[:zanaflex] + norco + "\n"
+
+
+def test_rationale_that_never_names_its_item(lint_text):
+    for path in ALL_LETTERS:
+        assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR211") == [], path.name
+    findings = lint_text(_norco_rationale_for_zanaflex())
+    assert located(findings_of(findings, "IMR211")) == [
+        ("IMR211", 125, 1, 125, 17, "the rationale for 'Zanaflex 4mg #60' never names it; name the item in the rationale's conclusion, or check the rationale belongs to it")
+    ]
+
+
+def test_synonyms_and_ancillary_services_count_as_naming(lint_text):
+    # "Naproxen" decided as "Naprosyn" (CM17-0019011); "Motrin" as NSAIDs (CM17-0015957); an assistant
+    # surgeon and post-operative equipment that fall with the surgery (CM17-0014449).
+    for name in ("CM17-0019011.txt", "CM17-0015957.txt", "CM17-0014449.txt"):
+        assert findings_of(lint_text((CORPUS / name).read_text(encoding="utf-8")), "IMR211") == []
+
+
+def test_item_not_among_the_requests_ur_decided_on_seed_001(lint_text):
+    findings = lint_text(SEED_001.read_text(encoding="utf-8"))
+    assert located(findings_of(findings, "IMR212")) == [
+        (
+            "IMR212", 183, 1, 183, 62,
+            "'PERMANENT IMPLANTATION OF LUMBAR SPINAL CORD STIMULATOR (SCS)' is not among the requests the summary says utilization review decided (line 49); complete the summary's account of the UR decision, or check the item was disputed",
+        )
+    ]
+    assert findings_of(findings, "IMR212")[0].severity == "info"
+    completed = edited(SEED_001, ('#180 and Fexmid 7.5 mg #30".', '#180, Fexmid 7.5 mg #30 and permanent implantation of a lumbar spinal cord stimulator".'))
+    assert findings_of(lint_text(completed), "IMR212") == []
+
+
+def test_summaries_naming_requests_by_class_are_not_reported(lint_text):
+    # "The request for creams/compounded creams were denied" names the two creams by their class.
+    assert findings_of(lint_text((CORPUS / "CM17-0014438.txt").read_text(encoding="utf-8")), "IMR212") == []
+
+
+def test_synonyms_are_an_option(linter_with):
+    lint = linter_with("rules:\n  item-not-in-rationale:\n    options:\n      synonyms: [[zanaflex, short acting opioid]]\n")
+    assert [f.code for f in lint(_norco_rationale_for_zanaflex()) if f.code == "IMR211"] == []

@@ -1,0 +1,262 @@
+"""The runner (imrlint.run): --jobs, streaming in input order, internal errors under workers,
+the progress bar, and the command line's use of them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, REPO, SHARED, edited
+from imrlint.cli import main
+from imrlint.hookspecs import hookimpl
+from imrlint.rule import rule
+
+MRI = EXAMPLES / "CM16-0213037.txt"
+
+
+def corpus() -> list[str]:
+    return sorted(str(path) for path in (SHARED / "corpus" / "text").glob("*.txt")) + sorted(str(path) for path in (SHARED / "seeds").glob("*.txt"))
+
+
+def test_jobs_do_not_change_the_report(capsys):
+    """The full JSON report of the shared corpus (68 letters: enough to use the workers) is the
+    same byte for byte with --jobs 1, 2 and 3."""
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        status = main(["check", "--format", "json", "--jobs", jobs, str(SHARED / "corpus" / "text"), str(SHARED / "seeds")])
+        outputs.append((status, capsys.readouterr().out))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0][1])) > 0
+
+
+@pytest.mark.parametrize("format", ["jsonl", "sarif", "junit", "csv", "html", "github", "text"])
+def test_every_format_is_the_same_for_any_jobs(capsys, monkeypatch, format):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = []
+    for jobs in ("1", "2"):
+        main(["check", "--format", format, "--jobs", jobs, str(SHARED / "corpus" / "text")])
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+
+
+def test_jobs_must_be_positive(capsys):
+    assert main(["check", "--jobs", "0", str(MRI)]) == 2
+    assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def test_default_jobs_is_the_number_of_cores():
+    from imrlint.run import default_jobs
+
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert default_jobs() == expected
+
+
+# --- a rule that crashes ------------------------------------------------------------------------
+
+CRASH_MARKER = "MRI of the right shoulder without contrast: Overturned"
+
+
+@rule("TST901", "crashes-on-overturned")
+def crashes_on_overturned(letter, context):
+    """Crashes on letters with an overturned shoulder MRI (a test rule)."""
+    if CRASH_MARKER in letter.document.text:
+        raise ZeroDivisionError("deliberate")
+    return iter(())
+
+
+class CrashingPlugin:
+    @hookimpl
+    def imrlint_rules(self):
+        return [crashes_on_overturned]
+
+    @hookimpl
+    def imrlint_rule_declarations(self):
+        return [{"rules": [{"code": "TST901", "name": "crashes-on-overturned", "severity": "error", "enabled": True, "summary": "test", "message": "never", "options": {}}]}]
+
+
+@pytest.fixture()
+def crashing_linter():
+    from imrlint.config import load_config
+    from imrlint.engine import Linter
+    from imrlint.plugins import load_rule_set, plugin_manager
+
+    rule_set = load_rule_set(plugin_manager([CrashingPlugin()]))
+    return Linter(rule_set, load_config(rule_set.defaults, None))
+
+
+@pytest.fixture()
+def with_crashing_letter(tmp_path):
+    """The corpus with, in the middle, the MRI letter whose first item is wrongly Overturned."""
+    letters = corpus()
+    bad = tmp_path / "crash.txt"
+    bad.write_text(edited(MRI, ("MRI of the right shoulder without contrast: Upheld", CRASH_MARKER)), encoding="utf-8")
+    return letters[:30] + [str(bad)] + letters[30:]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crashing_rule_is_an_internal_error_for_that_letter_only(crashing_linter, with_crashing_letter, jobs):
+    from imrlint.run import lint_paths
+
+    reports = list(lint_paths(with_crashing_letter, crashing_linter, jobs))
+    assert [report.path for report in reports] == with_crashing_letter
+    broken = [report for report in reports if report.internal_error]
+    assert [report.path for report in broken] == [with_crashing_letter[30]]
+    codes = [finding.code for finding in broken[0].findings]
+    assert "IMR900" in codes and "IMR206" in codes  # the letter's other findings are still reported
+    internal = next(finding for finding in broken[0].findings if finding.code == "IMR900")
+    assert "TST901" in internal.message and "ZeroDivisionError" in internal.message
+
+
+def test_the_command_line_exits_2_after_reporting_everything(capsys, monkeypatch, with_crashing_letter, tmp_path):
+    import imrlint.cli
+    from imrlint.plugins import plugin_manager
+
+    monkeypatch.setattr(imrlint.cli, "plugin_manager", lambda: plugin_manager([CrashingPlugin()]))
+    status = main(["check", "--format", "jsonl", "--jobs", "2", *with_crashing_letter])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert status == 2
+    assert {record["code"] for record in records if record["path"] == with_crashing_letter[30]} >= {"IMR900", "IMR206"}
+    assert any(record["path"] != with_crashing_letter[30] for record in records)
+
+
+def test_a_failure_outside_the_rules_is_an_internal_error(monkeypatch, crashing_linter):
+    from imrlint import engine
+    from imrlint.run import lint_paths
+
+    letters = corpus()[:20]
+    real = engine.build_letter
+
+    def failing(document, catalogue=None):
+        if document.path == letters[5]:
+            raise RecursionError("deep")
+        return real(document, catalogue)
+
+    monkeypatch.setattr(engine, "build_letter", failing)
+    reports = list(lint_paths(letters, crashing_linter, 2))
+    assert [report.path for report in reports] == letters
+    assert [report.internal_error for report in reports].count(True) == 1
+    assert reports[5].internal_error and reports[5].findings[0].code == "IMR900"
+    assert "RecursionError: deep" in reports[5].findings[0].message
+
+
+# --- streaming ------------------------------------------------------------------------------------
+
+
+def test_reports_stream_and_the_input_is_read_only_a_bounded_way_ahead(linter):
+    """The first report arrives while most paths have not even been read: the pipeline holds a
+    bounded number of chunks (memory stays flat however many letters)."""
+    from imrlint.run import CHUNK_SIZE, IN_FLIGHT_PER_JOB, lint_paths
+
+    consumed = 0
+    letters = corpus()
+
+    def paths():
+        nonlocal consumed
+        for path in itertools.islice(itertools.cycle(letters), 2000):
+            consumed += 1
+            yield path
+
+    stream = lint_paths(paths(), linter, 2)
+    first = next(stream)
+    assert first.path == letters[0]
+    assert consumed <= CHUNK_SIZE * (2 * IN_FLIGHT_PER_JOB + 2)
+    seen = 1 + sum(1 for _ in itertools.islice(stream, 99))
+    assert seen == 100 and consumed <= 100 + CHUNK_SIZE * (2 * IN_FLIGHT_PER_JOB + 2)
+    stream.close()  # stops the workers
+
+
+def test_a_short_run_is_linted_in_this_process(linter, monkeypatch):
+    import imrlint.run
+
+    monkeypatch.setattr(imrlint.run, "_lint_parallel", lambda *args: pytest.fail("no workers for two letters"))
+    reports = list(imrlint.run.lint_paths([str(MRI), str(MRI)], linter, 8))
+    assert len(reports) == 2
+
+
+def test_spawned_workers_build_their_own_linter(linter, monkeypatch):
+    """Where fork is not used (macOS, Windows), workers get the configuration and build the
+    linter themselves; the reports are the same."""
+    import imrlint.run
+
+    letters = corpus()[:24]
+    expected = [report.findings for report in imrlint.run.lint_paths(letters, linter, 1)]
+    monkeypatch.setattr(imrlint.run, "_context", lambda: multiprocessing.get_context("spawn"))
+    assert [report.findings for report in imrlint.run.lint_paths(letters, linter, 2)] == expected
+
+
+def test_redaction_happens_in_the_workers(linter):
+    from imrlint.run import LintOptions, lint_paths
+
+    letters = corpus()
+    for report in lint_paths(letters, linter, 2, options=LintOptions(redact=True)):
+        assert all(item.heading == "[redacted]" for item in report.item_details)
+        assert report.excerpts == {}
+
+
+def test_excerpts_are_collected_only_when_asked(linter):
+    from imrlint.run import LintOptions, lint_paths
+
+    letters = corpus()
+    with_findings = [report for report in lint_paths(letters, linter, 2, options=LintOptions(excerpts=True)) if report.findings]
+    assert with_findings and all(report.excerpts for report in with_findings)
+    for report in with_findings:
+        for finding in report.findings:
+            if finding.span.line > 1:
+                assert finding.span.line in report.excerpts
+    assert all(not report.excerpts for report in lint_paths(letters, linter, 2))
+
+
+# --- the progress bar -----------------------------------------------------------------------------
+
+
+def test_no_progress_bar_in_a_pipe(tmp_path):
+    """Run as a script would: stderr a pipe, a run long enough (over a second) for a bar."""
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    result = subprocess.run(
+        [sys.executable, "-m", "imrlint", "check", "--jobs", "1", *corpus(), *corpus()],
+        capture_output=True, cwd=REPO, env=env, timeout=300,
+    )
+    assert result.returncode in (0, 1)
+    assert result.stderr == b""
+    assert b"\r" not in result.stdout and b"letter/s" not in result.stdout
+
+
+def test_progress_only_for_a_person_at_a_terminal(monkeypatch):
+    from imrlint.run import show_progress
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    class Pipe:
+        def isatty(self):
+            return False
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert show_progress(report_on_terminal=False)
+    assert not show_progress(report_on_terminal=True)  # the report itself is on that terminal
+    monkeypatch.setenv("CI", "true")
+    assert not show_progress(report_on_terminal=False)
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(sys, "stderr", Pipe())
+    assert not show_progress(report_on_terminal=False)
+
+
+def test_the_progress_bar_counts_letters(monkeypatch, capsys, linter):
+    """With a terminal for stderr the bar is drawn (tqdm, after a delay), the report unchanged."""
+    import imrlint.run
+    from imrlint.report.json import JsonReporter
+
+    monkeypatch.setattr(imrlint.run, "show_progress", lambda report_on_terminal: True)
+    letters = corpus()[:5]
+    summary, internal = imrlint.run.check_run(linter, letters, JsonReporter, named_paths=letters, jobs=1)
+    assert summary.files == 5 and not internal
+    json.loads(capsys.readouterr().out)
