@@ -43,6 +43,7 @@ class LintOptions:
 
     redact: bool = False
     excerpts: bool = False
+    fingerprints: bool = False  # ask the engine for Finding.fingerprint (never turned off here: baselines)
 
 
 def default_jobs() -> int:
@@ -56,8 +57,9 @@ def default_jobs() -> int:
     return max(1, count or 1)
 
 
-def internal_error_report(linter, path: str, error: BaseException, stage: str = "imrlint") -> FileReport:
-    """A report whose only finding is IMR900 for a failure outside the rules."""
+def internal_error_report(linter, path: str, error: BaseException, stage: str = "engine") -> FileReport:
+    """A report whose only finding is IMR900 for a failure outside the rules (reading, parsing,
+    building the model), named as the failure of the rule "engine"."""
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
     detail = " ".join(f"{type(error).__name__}: {error}{where}".split())
@@ -81,6 +83,13 @@ def lint_one(linter: Linter, path: str, options: LintOptions) -> FileReport:
     except Exception as error:  # a bug outside the rules must not stop the run
         report = internal_error_report(linter, path, error)
     return _redacted(report, options)
+
+
+def _apply(linter, options: LintOptions) -> None:
+    """Tell the linter (or session) what to collect besides findings."""
+    linter.collect_excerpts = options.excerpts
+    if options.fingerprints:
+        linter.collect_fingerprints = True
 
 
 def _redacted(report: FileReport, options: LintOptions) -> FileReport:
@@ -136,13 +145,21 @@ def _init_worker(payload: tuple[str, object] | None, options: LintOptions) -> No
             from .plugins import load_rule_set, plugin_manager
 
             linter = Linter(load_rule_set(plugin_manager()), value)
-    linter.collect_excerpts = options.excerpts
+    _apply(linter, options)
     _WORKER = (linter, options)
+
+
+class _ConfigProblem(Exception):
+    """A ConfigError raised in a worker, in a form that pickles (the main process then lints the
+    chunk again and reports the configuration error itself)."""
 
 
 def _lint_chunk(paths: list[str]) -> list[FileReport]:
     linter, options = _WORKER
-    return [lint_one(linter, path, options) for path in paths]
+    try:
+        return [lint_one(linter, path, options) for path in paths]
+    except ConfigError as error:
+        raise _ConfigProblem(str(error)) from None
 
 
 def _context():
@@ -187,7 +204,7 @@ def lint_paths(
     returns the report, or None to let the pool lint the path as usual.
     """
     iterator = iter(paths)
-    linter.collect_excerpts = options.excerpts
+    _apply(linter, options)
     local = _local(local, options)
     # Look ahead: a run too short to share out is linted here.
     head: list[str] = []
@@ -362,7 +379,8 @@ def check_run(
     from .report.output import report_output
 
     jobs = jobs or default_jobs()
-    settings = {"jobs": jobs, "redact": "yes" if redact else "no", **(settings or {})}
+    # (--jobs is not recorded: the report is the same for any number of jobs)
+    settings = {"redact": "yes" if redact else "no", **(settings or {})}
     context = run_context(linter, named_paths, redact, settings)
     summary = RunSummary()
     internal_error = False
@@ -372,7 +390,11 @@ def check_run(
     with report_output(output_file) as stream:
         reporter = reporter_class(stream)
         reporter.context = context
-        options = LintOptions(redact=redact, excerpts=bool(getattr(reporter, "wants_excerpts", False)) and not redact)
+        options = LintOptions(
+            redact=redact,
+            excerpts=bool(getattr(reporter, "wants_excerpts", False)) and not redact,
+            fingerprints=bool(getattr(reporter, "wants_fingerprints", False)) and not redact,
+        )
         reporter.start()
         for report in lint_paths(paths, linter, jobs, options=options, local=local):
             if finish_report is not None:

@@ -349,3 +349,14 @@ def test_statistics_keep_machine_output_valid(capsys, letters, tmp_path):
 
 def test_every_format_is_registered_through_the_plugin_hook(rule_set):
     assert set(FORMATS) <= set(rule_set.formats)
+
+
+def test_sarif_carries_the_baseline_fingerprint(capsys, letters, tmp_path):
+    """A SARIF consumer and a baseline file name a finding by the same fingerprint."""
+    results = sarif(capsys, letters)["runs"][0]["results"]
+    baseline = tmp_path / "baseline.json"
+    run(capsys, letters, "--write-baseline", baseline)
+    recorded = sorted((entry["code"], entry["fingerprint"]) for entry in json.loads(baseline.read_text(encoding="utf-8"))["findings"])
+    assert sorted((result["ruleId"], result["partialFingerprints"]["imrlintBaseline/v1"]) for result in results) == recorded
+    redacted = sarif(capsys, letters, "--redact")["runs"][0]["results"]
+    assert all(list(result["partialFingerprints"]) == ["imrlint/v1"] for result in redacted)

@@ -260,3 +260,55 @@ def test_the_progress_bar_counts_letters(monkeypatch, capsys, linter):
     summary, internal = imrlint.run.check_run(linter, letters, JsonReporter, named_paths=letters, jobs=1)
     assert summary.files == 5 and not internal
     json.loads(capsys.readouterr().out)
+
+
+# --- a worker that dies ---------------------------------------------------------------------------
+
+
+@rule("TST902", "kills-its-worker")
+def kills_its_worker(letter, context):
+    """Ends a worker process abruptly on one letter (as a crash in C code or the OOM killer would)."""
+    import multiprocessing
+
+    if letter.document.path.endswith("crash.txt") and multiprocessing.current_process().name != "MainProcess":
+        os._exit(3)
+    return iter(())
+
+
+class KillingPlugin:
+    @hookimpl
+    def imrlint_rules(self):
+        return [kills_its_worker]
+
+    @hookimpl
+    def imrlint_rule_declarations(self):
+        return [{"rules": [{"code": "TST902", "name": "kills-its-worker", "severity": "error", "enabled": True, "summary": "test", "message": "never", "options": {}}]}]
+
+
+def test_a_dead_worker_does_not_lose_letters(with_crashing_letter, capsys):
+    """The letters of a worker that died, and those after, are linted in the main process."""
+    from imrlint.config import load_config
+    from imrlint.engine import Linter
+    from imrlint.plugins import load_rule_set, plugin_manager
+    from imrlint.run import lint_paths
+
+    rule_set = load_rule_set(plugin_manager([KillingPlugin()]))
+    linter = Linter(rule_set, load_config(rule_set.defaults, None))
+    expected = [report.findings for report in lint_paths(with_crashing_letter, linter, 1)]
+    reports = list(lint_paths(with_crashing_letter, linter, 2))
+    assert [report.path for report in reports] == with_crashing_letter
+    assert [report.findings for report in reports] == expected
+    assert "a worker process died" in capsys.readouterr().err
+
+
+def test_a_configuration_error_found_by_a_worker_stops_the_run(tmp_path, capsys):
+    """A letter whose directory holds a wrong configuration file (found only when that letter is
+    linted) is a configuration error, exit 2, even when a worker finds it."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        for index in range(20):
+            (tmp_path / folder / f"{index:02d}.txt").write_text(MRI.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b" / ".imrlint.yaml").write_text("rules:\n  IMR999: {}\n", encoding="utf-8")
+    assert main(["check", "--jobs", "2", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "imrlint: error:" in err and "IMR999" in err and "worker process died" not in err

@@ -9,6 +9,8 @@ The fingerprint is a SHA-256 of the rule code, the path, the disputed item's hea
 the finding points at (whitespace collapsed), plus an occurrence number among identical findings:
 it does not change when lines are added or removed elsewhere in the letter.  Under --redact the
 letter's text is not used: the item's index and the redacted message (numbers masked) are.
+Without --redact, ``partialFingerprints["imrlintBaseline/v1"]`` also gives the fingerprint a
+baseline file records for the finding (:mod:`imrlint.baseline`).
 Results are streamed as files finish.
 """
 
@@ -27,6 +29,7 @@ from .excerpt import passage_text
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "imrlint/v1"
+BASELINE_KEY = "imrlintBaseline/v1"
 _DIGITS = re.compile(r"\d+")
 
 
@@ -50,6 +53,7 @@ def _json(value) -> str:
 
 class SarifReporter(Reporter):
     wants_excerpts = True
+    wants_fingerprints = True  # Finding.fingerprint, the one baselines match: BASELINE_KEY
 
     def start(self) -> None:
         context = self.context
@@ -99,7 +103,7 @@ class SarifReporter(Reporter):
                 "level": LEVELS.get(finding.severity, "warning"),
                 "message": {"text": finding.message},
                 "locations": [{"physicalLocation": {"artifactLocation": artifact_location(finding.path), "region": region}}],
-                "partialFingerprints": {FINGERPRINT_KEY: digest},
+                "partialFingerprints": {FINGERPRINT_KEY: digest, **({BASELINE_KEY: finding.fingerprint} if getattr(finding, "fingerprint", None) and not redacted else {})},
                 "properties": properties,
             }
             if finding.code in self.rule_index:
