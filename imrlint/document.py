@@ -50,8 +50,13 @@ class Document:
         return len(self.line_starts)
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset, clamped to the text."""
+        """1-based (line, column) of a character offset, clamped to the text.
+
+        The offset between a CRLF's two characters is the line's end, like the one before the CR.
+        """
         offset = max(0, min(offset, len(self.text)))
+        if 0 < offset < len(self.text) and self.text[offset] == "\n" and self.text[offset - 1] == "\r":
+            offset -= 1
         line_index = bisect.bisect_right(self.line_starts, offset) - 1
         return line_index + 1, offset - self.line_starts[line_index] + 1
 

@@ -79,12 +79,13 @@ def line_bounds(token: lark.Token) -> tuple[int, int]:
     """Offsets in the letter of a line token's visible content (its leading blank lines skipped).
 
     Tokens carry the line break and blank lines before the line; the parser input is the letter
-    with one "\\n" prepended, hence the shift by one.
+    with one "\\n" prepended, hence the shift by one.  Trailing spaces (and the carriage return
+    of a CRLF line end, a space once normalised) are not part of the content.
     """
     value = str(token)
     content = value.rfind("\n") + 1 if "\n" in value else 0
     start = token.start_pos - 1 + content
-    return start, token.start_pos - 1 + len(value)
+    return start, token.start_pos - 1 + len(value.rstrip())
 
 
 def parse_letter(text: str) -> ParseResult:
