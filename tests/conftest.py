@@ -14,6 +14,15 @@ SHARED = REPO.parent / "shared"
 EXPECTED_ITEMS = yaml.safe_load((DATA / "expected_items.yaml").read_text(encoding="utf-8"))
 
 
+def run(capsys, *argv):
+    """Run the command line in-process: (exit status, stdout, stderr)."""
+    from imrlint.cli import main
+
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
 def shared_letter(key: str) -> pathlib.Path:
     """The real letter named by an expected_items.yaml key ("seeds/000_...txt", "corpus/CM16-....txt")."""
     folder, name = key.split("/", 1)

@@ -8,9 +8,8 @@ import textwrap
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, run
 from imrlint.baseline import Baseline, Entry, fingerprint, text_context
-from imrlint.cli import main
 from imrlint.document import Document, Span
 from imrlint.findings import Finding
 
@@ -25,12 +24,6 @@ custom-rules:
     pattern: '\bclaimant\b'
     severity: error
 """
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def findings(out: str) -> list[str]:

@@ -8,17 +8,10 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, REPO, SHARED, edited
-from imrlint.cli import main
+from conftest import EXAMPLES, REPO, SHARED, edited, run
 
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"
 MRI = EXAMPLES / "CM16-0213037.txt"
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_text_output_and_summary(capsys):

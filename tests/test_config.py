@@ -8,18 +8,11 @@ import textwrap
 
 import pytest
 
-from conftest import EXAMPLES
-from imrlint.cli import main
+from conftest import EXAMPLES, run
 from imrlint.config import GlobError, compile_glob, profile_names, resolve
 
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"  # one IMR303 warning at 109:44
 MRI = EXAMPLES / "CM16-0213037.txt"
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def found(out: str, codes=("IMR303",)) -> list[tuple[str, str, str]]:

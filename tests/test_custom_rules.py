@@ -6,16 +6,9 @@ import textwrap
 
 import pytest
 
-from conftest import EXAMPLES
-from imrlint.cli import main
+from conftest import EXAMPLES, run
 
 MRI = EXAMPLES / "CM16-0213037.txt"
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.fixture()

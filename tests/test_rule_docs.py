@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run
 from imrlint.cli import main
 from imrlint.plugins import load_rule_set, plugin_manager
 from imrlint.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_table, parse_doc, replace_table
@@ -15,12 +15,6 @@ from imrlint.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_tabl
 BUILTIN = load_rule_set(plugin_manager(entry_points=False))
 # A statute, regulation or guideline: what a rule about a letter's content rests on.
 LEGAL_BASIS = re.compile(r"Labor Code|\bCCR\b|MTUS|ACOEM|\bDWC\b|guideline|Zuniga|regulation", re.I)
-
-
-def run(capsys, *argv):
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.mark.parametrize("code", list(BUILTIN.rules))
