@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .dates import DATE_PATTERN, DateMention, find_dates, parse_date
+from .model import lowered  # noqa: F401  (re-exported: the rules import it from here)
 
 if TYPE_CHECKING:
     from .model import Letter, Passage
@@ -54,12 +55,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def lowered(text: str) -> str:
-    """``text`` in lower case, character for character (offsets stay valid)."""
-    lower = text.lower()
-    if len(lower) == len(text):
-        return lower
-    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+def passage_sentences(passage: Passage) -> list[tuple[int, int]]:
+    """The sentence spans of a passage's collapsed text, found once per passage."""
+    return passage.derived(_passage_sentences)
+
+
+def _passage_sentences(passage: Passage) -> list[tuple[int, int]]:
+    return sentences(passage.text)
 
 
 def _anchored(pattern: re.Pattern[str], text: str, lower: str, anchors: tuple[str, ...], before: int, after: int) -> list[re.Match[str]]:
@@ -150,14 +152,14 @@ def _read_facts(letter: Letter) -> LetterFacts:
     if summary is None or not summary.text:
         return facts
     text = summary.text
-    lower = lowered(text)
+    lower = summary.lower
     injuries = injury_dates(summary)
     facts.injury = injuries[0] if injuries else None
     ages = patient_ages(summary)
     facts.age = ages[0] if ages else None
     sexes = patient_sexes(summary)
     facts.sex = sexes[0] if sexes else None
-    spans = sentences(text)
+    spans = passage_sentences(summary)
     starts = [start for start, _ in spans]
     decided = sorted({bisect.bisect_right(starts, match.start()) - 1 for match in _anchored(_UR_DECISION, text, lower, _UR_DECISION_ANCHORS, 25, 30)})
     for index in decided:
@@ -191,10 +193,15 @@ def _ur_date(sentence: str) -> DateMention | None:
 
 def injury_dates(passage: Passage) -> list[Fact]:
     """Dates of injury a passage states ("industrial injury on 4/17/2009", "date of injury is
-    03/07/01", "occupational claim from 10/23/2016")."""
+    03/07/01", "occupational claim from 10/23/2016"); read once per passage (the summary's are
+    wanted by the facts and again by injury-date-mismatch)."""
+    return passage.derived(_injury_dates)
+
+
+def _injury_dates(passage: Passage) -> list[Fact]:
     text = passage.text
     found = []
-    for match in _anchored(_INJURY, text, lowered(text), ("injur", "claim"), 32, 40):
+    for match in _anchored(_INJURY, text, passage.lower, ("injur", "claim"), 32, 40):
         date = DATE_PATTERN.match(text, match.end())
         if date is None:
             continue
@@ -231,20 +238,30 @@ _OTHER_PEOPLE = re.compile(
 
 
 def patient_ages(passage: Passage) -> list[Fact]:
-    """Ages a passage states for the patient ("The injured worker is a 51 year old female")."""
+    """Ages a passage states for the patient ("The injured worker is a 51 year old female");
+    read once per passage."""
+    return passage.derived(_patient_ages)
+
+
+def _patient_ages(passage: Passage) -> list[Fact]:
     text = passage.text
-    return [Fact(int(match.group("age")), passage.sub(*match.span("age"))) for match in _anchored(_AGE, text, lowered(text), ("year", "yr"), 24, 30)]
+    return [Fact(int(match.group("age")), passage.sub(*match.span("age"))) for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30)]
 
 
 def patient_sexes(passage: Passage) -> list[Fact]:
     """The patient's sex as a passage states it: "51 year old female", "male patient", or a
-    sentence opening "He"/"She"/"His"/"Her" right after a sentence about the patient alone."""
+    sentence opening "He"/"She"/"His"/"Her" right after a sentence about the patient alone;
+    read once per passage."""
+    return passage.derived(_patient_sexes)
+
+
+def _patient_sexes(passage: Passage) -> list[Fact]:
     text = passage.text
     found = []
-    for match in _anchored(_SEX, text, lowered(text), ("male", "man", "lady"), 30, 40):
+    for match in _anchored(_SEX, text, passage.lower, ("male", "man", "lady"), 30, 40):
         group = "a" if match.group("a") else "b"
         found.append((match.start(group), Fact(_SEX_WORDS[match.group(group).lower()], passage.sub(*match.span(group)))))
-    spans = sentences(text)
+    spans = passage_sentences(passage)
     for (previous_start, previous_end), (start, end) in zip(spans, spans[1:]):
         if not text.startswith(("He", "She", "His", "Her"), start):
             continue

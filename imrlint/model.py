@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import lark
 
@@ -21,6 +23,15 @@ from .document import Document, Span
 from .parse import ParseError, line_bounds, parse_letter
 
 _WORD = re.compile(r"\S+")
+T = TypeVar("T")
+
+
+def lowered(text: str) -> str:
+    """``text`` in lower case, character for character (offsets stay valid)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
 
 
 class Passage:
@@ -51,6 +62,22 @@ class Passage:
         # str.split() and the regex \S split at the same (Unicode) whitespace; this is the fast
         # path, the word-offset table of _words is only built when an offset is asked for.
         return " ".join(self.document.text[self.start : self.end].split())
+
+    @cached_property
+    def lower(self) -> str:
+        """:attr:`text` in lower case, offset for offset (see :func:`lowered`)."""
+        return lowered(self.text)
+
+    def derived(self, function: Callable[..., T], *args: Hashable) -> T:
+        """``function(self, *args)``, computed once per passage.
+
+        Several rules read the same facts from the same passage (the summary's dates of injury,
+        a rationale's conclusion); keeping them with the passage reads each once per letter."""
+        cache = self.__dict__.setdefault("_derived", {})
+        key = (function, args)
+        if key not in cache:
+            cache[key] = function(self, *args)
+        return cache[key]
 
     @property
     def span(self) -> Span:

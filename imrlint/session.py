@@ -96,6 +96,7 @@ class Session:
         self.collect_fingerprints = bool(baseline or write_baseline)
         self.failed = False
         self._directories: dict[pathlib.Path, pathlib.Path | None] = {}
+        self._letter_directories: dict[str, str | None] = {}  # a letter's directory -> its configuration file
         self._configs: dict[str | None, Config] = {}
         self._rule_sets: dict[str | None, RuleSet] = {}
         self._linters: dict[tuple[str | None, tuple[int, ...]], Any] = {}
@@ -115,29 +116,48 @@ class Session:
         found = find_config(path, self._directories)
         return str(found) if found is not None else None
 
-    def config_for(self, path: str | os.PathLike[str]) -> Config:
-        """The configuration of the letter at ``path`` before its per-path overrides."""
-        file = self.config_file(path)
+    def letter_config_file(self, path: str | os.PathLike[str]) -> str | None:
+        """The configuration file of the letter (a file, or a name that does not exist) at ``path``.
+
+        Every letter of a directory has the same one, so it is looked up once per directory: a
+        run over thousands of letters would otherwise pay a path resolution and a stat for each
+        letter (several times over: linter, rule set, failing severity)."""
+        if self.config_path is not None:
+            return self.config_path
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory not in self._letter_directories:
+            self._letter_directories[directory] = self.config_file(path)
+        return self._letter_directories[directory]
+
+    def _load(self, file: str | None) -> Config:
+        """The configuration in ``file`` (None: the defaults), and its rule set, loaded once."""
         if file not in self._configs:
             config = resolve(self.rule_set.defaults, file, self.command_line)
             self._configs[file] = config
             self._rule_sets[file] = with_custom_rules(self.rule_set, config)
         return self._configs[file]
 
+    def config_for(self, path: str | os.PathLike[str]) -> Config:
+        """The configuration of the letter at ``path`` before its per-path overrides."""
+        return self._load(self.config_file(path))
+
     def rule_set_for(self, path: str | os.PathLike[str]) -> RuleSet:
         """The rule set (built-in, plugin and custom rules) for the letter at ``path``."""
-        self.config_for(path)
-        return self._rule_sets[self.config_file(path)]
+        file = self.config_file(path)
+        self._load(file)
+        return self._rule_sets[file]
 
     def file_config(self, path: str | os.PathLike[str]) -> Config:
         """The configuration of the letter at ``path``, its per-path overrides applied."""
         return self.config_for(path).for_path(path)
 
     def linter_for(self, path: str | os.PathLike[str]):
+        """The Linter for the letter at ``path`` (one per configuration file and set of
+        overrides applied, built on first use)."""
         from .engine import Linter
 
-        file = self.config_file(path)
-        config = self.file_config(path)
+        file = self.letter_config_file(path)
+        config = self._load(file).for_path(path)
         key = (file, config.applied)
         linter = self._linters.get(key)
         if linter is None:
@@ -191,7 +211,7 @@ class Session:
             self.writer.add(report)
         if self.baseline is not None:
             self.baseline.filter(report)
-        config = self.config_for(report.path)
+        config = self._load(self.letter_config_file(report.path))
         if any(config.fails(finding.severity) for finding in report.findings):
             self.failed = True
         return report

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import re
 
-from ..facts import lowered
 from ..rule import rule
 
 
@@ -110,13 +109,20 @@ _ENTRY = re.compile(r"[a-z][\w/-]*(?: [a-z][\w/-]*){0,3}")
 _ENTRY_END = re.compile(r"(?:[,;.]|\s(?:and|or)\b|$)")
 
 
+# A word of a collapsed text (words are separated by one space) that the next word repeats.  The
+# match is the first word only, so that "a a a" gives both pairs; one scan of the text instead of
+# a Python loop over every pair of words.
+_REPEATED_WORD = re.compile(r"(?<![^ ])([^ ]+)(?= \1(?![^ ]))")
+
+
 def _doubled_words(text: str, lower: str, allowed: set[str]):
-    """(start, end, shown) of each word written twice in a row in a collapsed text."""
-    words = lower.split(" ")
-    for index, (previous, word) in enumerate(zip(words, words[1:]), 1):
-        if word == previous and word.isalpha() and f"{word} {word}" not in allowed:
-            start = len(" ".join(words[:index])) + 1
-            yield start, start + len(word), text[start - 1 - len(previous) : start + len(word)]
+    """(start, end, shown) of each word written twice in a row in a collapsed text (``lower``
+    is ``text`` in lower case): the repeat's offsets, and both words as written."""
+    for match in _REPEATED_WORD.finditer(lower):
+        word = match.group(1)
+        if word.isalpha() and f"{word} {word}" not in allowed:
+            start = match.end() + 1
+            yield start, start + len(word), text[match.start() : start + len(word)]
 
 
 def _doubled_entries(text: str, lower: str):
@@ -149,7 +155,7 @@ def doubled_word(letter, context):
     for section in letter.sections:
         passage = section.body
         text = passage.text
-        for start, end, shown in _doubled_words(text, lowered(text), allowed):
+        for start, end, shown in _doubled_words(text, passage.lower, allowed):
             yield context.finding(passage.sub(start, end), item=_item_at(letter, passage.offset(start)), text=shown)
 
 
@@ -173,7 +179,7 @@ def repeated_list_entry(letter, context):
     for section in letter.sections:
         passage = section.body
         text = passage.text
-        for start, end, shown in _doubled_entries(text, lowered(text)):
+        for start, end, shown in _doubled_entries(text, passage.lower):
             yield context.finding(passage.sub(start, end), item=_item_at(letter, passage.offset(start)), text=shown)
 
 

@@ -127,9 +127,10 @@ def _find_variants(lower: str, variants: list[str]):
             yield match
 
 
-def names_item(text: str, variants: list[str]) -> bool:
-    """Whether ``text`` names one of ``variants``."""
-    return next(_find_variants(lowered(text), variants), None) is not None
+def names_item(text: str, variants: list[str], lower: str | None = None) -> bool:
+    """Whether ``text`` names one of ``variants``; ``lower`` is ``text`` in lower case
+    (:func:`lowered`), when the caller has it already (a passage's ``lower``)."""
+    return next(_find_variants(lowered(text) if lower is None else lower, variants), None) is not None
 
 
 # --- IMR208 quantity-mismatch -----------------------------------------------------------------
@@ -146,11 +147,13 @@ _ALLOWED_BEFORE = re.compile(r"(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certi
 _MENTION_END = re.compile(r"[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\)", re.IGNORECASE)
 
 
-def _request_quantities(text: str, variants: list[str], kinds: set[str]) -> list[tuple[int, int, object]]:
-    """(start, end, quantity) of the quantities stated with the item's requests in ``text``."""
+def _request_quantities(passage, variants: list[str], kinds: set[str]) -> list[tuple[int, int, object]]:
+    """(start, end, quantity) of the quantities stated with the item's requests in the passage's
+    text (its lower-case form is shared by every item that reads the summary)."""
+    text = passage.text
     found = []
     if variants:
-        for match in _find_variants(lowered(text), variants):
+        for match in _find_variants(passage.lower, variants):
             before = text[max(0, match.start() - 80) : match.start()]
             after_start = match.end()
             if not (_REQUEST_BEFORE.search(before) or _CONCLUSION_AFTER.match(text, after_start)):
@@ -202,7 +205,7 @@ def quantity_mismatch(letter, context):
         for passage, source in sources:
             if passage is None or not passage.text:
                 continue
-            stated = _request_quantities(passage.text, variants, set(values))
+            stated = _request_quantities(passage, variants, set(values))
             if not stated or any(quantity.value in values[quantity.kind] for _, _, quantity in stated):
                 continue
             start, end, quantity = stated[0]
@@ -370,7 +373,7 @@ def item_not_in_rationale(letter, context):
         if rationale is None or not rationale.text:
             continue
         terms = vocabulary.terms(item)
-        if not terms or names_item(rationale.text, vocabulary.variants(item, terms)):
+        if not terms or names_item(rationale.text, vocabulary.variants(item, terms), rationale.lower):
             continue
         if any(reason.search(rationale.text) for reason in reasons):
             continue
@@ -408,10 +411,11 @@ def item_not_in_ur_decision(letter, context):
     if any(pattern.search(text) for pattern in generic):
         return
     vocabulary = _vocabulary(context.options)
+    lower = lowered(text)  # read for every pair of items below: lowered once
     keys = []  # each item's key term if the statements name the item, else None
     for item in letter.items:
         terms = vocabulary.terms(item)
-        named = bool(terms) and names_item(text, vocabulary.variants(item, terms))
+        named = bool(terms) and names_item(text, vocabulary.variants(item, terms), lower)
         keys.append(terms[0] if named else None)
     for index, item in enumerate(letter.items):
         if keys[index] is not None or not vocabulary.terms(item):
@@ -421,7 +425,7 @@ def item_not_in_ur_decision(letter, context):
         key_named = {
             key
             for other, key in enumerate(keys)
-            if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], [key], key_only=True))
+            if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], [key], key_only=True), lower)
         }
         if len(others) >= 2 and len(key_named) >= 2:
             yield context.finding(item.name, item=item, title=item_title(item), line=statements[0].span.line)

@@ -17,6 +17,15 @@ def item_title(item) -> str:
     return text if len(text) <= _NAME_LIMIT else text[: _NAME_LIMIT - 1].rstrip() + "…"
 
 
+def rationale_conclusion(item, reader):
+    """The conclusion of an item's rationale, read once per letter for the rules that want it."""
+    return item.rationale.derived(_conclusion, reader)
+
+
+def _conclusion(rationale, reader):
+    return reader.conclusion(rationale.text)
+
+
 def _is_decision_word(text: str, words: frozenset[str]) -> bool:
     return " ".join(text.lower().split()) in words
 
@@ -124,7 +133,7 @@ def missing_conclusion(letter, context):
     """
     reader = context.knowledge.conclusions
     for item in letter.items:
-        if item.rationale is not None and item.rationale.text and reader.conclusion(item.rationale.text) is None:
+        if item.rationale is not None and item.rationale.text and rationale_conclusion(item, reader) is None:
             yield context.finding(item.rationale, item=item, title=item_title(item))
 
 
@@ -149,7 +158,7 @@ def conclusion_contradicts_label(letter, context):
     for item in letter.items:
         if item.decision not in LABEL_MEANING or item.rationale is None:
             continue
-        conclusion = reader.conclusion(item.rationale.text)
+        conclusion = rationale_conclusion(item, reader)
         if conclusion is None or conclusion.meaning == LABEL_MEANING[item.decision]:
             continue
         wording = item.rationale.text[conclusion.start : conclusion.end]
