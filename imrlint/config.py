@@ -572,14 +572,14 @@ def apply_rule_changes(
         )
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+def merge_additions(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     """``base`` with ``extra`` added: lists are extended, mappings merged, other values replaced."""
     merged = dict(base)
     for key, value in extra.items():
         if isinstance(value, list):
             merged[key] = list(base.get(key, [])) + list(value)
         elif isinstance(value, dict):
-            merged[key] = _merge(base.get(key, {}), value)
+            merged[key] = merge_additions(base.get(key, {}), value)
         else:
             merged[key] = value
     return merged
@@ -683,13 +683,13 @@ class Resolver:
             self.max_bytes = document["max-bytes"]
             self.origins["max-bytes"] = source.origin("max-bytes")
         if document.get("mtus"):
-            self.mtus = _merge(self.mtus, document["mtus"])
+            self.mtus = merge_additions(self.mtus, document["mtus"])
             self.origins["mtus"] = ", ".join(filter(None, [self.origins.get("mtus"), source.origin("mtus")]))
         if document.get("phrases"):
             conclusions = document["phrases"].get("conclusions")
             if conclusions:
                 _compile_all({key: value for key, value in conclusions.items() if not isinstance(value, int)}, source.label, source.key("phrases.conclusions"))
-            self.phrases = _merge(self.phrases, document["phrases"])
+            self.phrases = merge_additions(self.phrases, document["phrases"])
             self.origins["phrases"] = ", ".join(filter(None, [self.origins.get("phrases"), source.origin("phrases")]))
         for index, entry in enumerate(document.get("overrides") or []):
             self.overrides.append(self._override(entry, source, f"overrides.{index}"))
