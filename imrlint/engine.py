@@ -120,7 +120,12 @@ class Linter:
             report.findings[:] = with_fingerprints(report.findings, document, letter)
 
     def _internal_error(self, letter: Letter, code: str, error: Exception) -> Finding:
-        frame = traceback.extract_tb(error.__traceback__)[-1]
-        detail = f"{type(error).__name__}: {error} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
         context = RuleContext(self.by_name["internal-error"], self.knowledge, letter.document.path, letter)
-        return context.finding(letter.document.span(0, 0), rule=code, detail=" ".join(detail.split()))
+        return context.finding(letter.document.span(0, 0), rule=code, detail=describe_error(error))
+
+
+def describe_error(error: BaseException) -> str:
+    """An unexpected error on one line, with where it was raised: the detail of an IMR900 finding."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    return " ".join(f"{type(error).__name__}: {error}{where}".split())

@@ -20,7 +20,6 @@ import itertools
 import os
 import pickle
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,17 +59,14 @@ def default_jobs() -> int:
 def internal_error_report(linter, path: str, error: BaseException, stage: str = "engine") -> FileReport:
     """A report whose only finding is IMR900 for a failure outside the rules (reading, parsing,
     building the model), named as the failure of the rule "engine"."""
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
-    detail = " ".join(f"{type(error).__name__}: {error}{where}".split())
+    from .engine import FileReport, describe_error
+
     try:
         engine = linter.linter_for(path) if hasattr(linter, "linter_for") else linter
         settings = engine.by_name["internal-error"]
     except Exception:
         settings = RuleSettings("IMR900", "internal-error", "error", True, INTERNAL_ERROR_MESSAGE, "A rule failed on this letter.")
-    finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=detail)
-    from .engine import FileReport
-
+    finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=describe_error(error))
     return FileReport(path, [finding], internal_error=True)
 
 
