@@ -81,6 +81,9 @@ DECLARATION_SCHEMA = {
 }
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# libyaml, where PyYAML was built with it, reads the rule declarations in a fraction of the time.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 TOP_LEVEL_KEYS = ("extends", "select", "extend-select", "ignore", "severity-map", "fail-on", "rules", "overrides", "custom-rules", "mtus", "phrases", "max-bytes")
 
 
@@ -89,7 +92,7 @@ def read_yaml(path: pathlib.Path | str, source: str | None = None) -> Any:
     source = source or str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=YAML_LOADER)
     except OSError as error:
         raise ConfigError(source, "", f"cannot read: {error.strerror or error}") from None
     except yaml.YAMLError as error:

@@ -26,12 +26,11 @@ from typing import TYPE_CHECKING
 
 from .config import ConfigError
 from .document import Span
-from .rule import RuleContext, RuleSettings
+from .rule import RuleContext
 
 if TYPE_CHECKING:  # the engine (and the grammar) load only when letters are linted
     from .engine import FileReport, Linter
 
-INTERNAL_ERROR_MESSAGE = "rule {rule} failed on this letter ({detail}); the letter was not fully checked - please report this"
 CHUNK_SIZE = 8  # letters per task sent to a worker
 IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: enough to keep it busy, few enough to stay small
 
@@ -64,8 +63,8 @@ def internal_error_report(linter, path: str, error: BaseException, stage: str = 
     try:
         engine = linter.linter_for(path) if hasattr(linter, "linter_for") else linter
         settings = engine.by_name["internal-error"]
-    except Exception:
-        settings = RuleSettings("IMR900", "internal-error", "error", True, INTERNAL_ERROR_MESSAGE, "A rule failed on this letter.")
+    except Exception:  # no linter could be built for this letter: the rule as declared
+        settings = linter.rule_set.defaults["IMR900"]
     finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=describe_error(error))
     return FileReport(path, [finding], internal_error=True)
 

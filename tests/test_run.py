@@ -145,6 +145,26 @@ def test_a_failure_outside_the_rules_is_an_internal_error(monkeypatch, crashing_
     assert "RecursionError: deep" in reports[5].findings[0].message
 
 
+def test_an_internal_error_where_no_linter_can_be_built_uses_the_declared_rule():
+    """When even the letter's linter cannot be built, IMR900 is reported as rules/input.yaml
+    declares it."""
+    from imrlint.plugins import load_rule_set, plugin_manager
+    from imrlint.run import internal_error_report
+
+    class BrokenSession:
+        rule_set = load_rule_set(plugin_manager())
+
+        def linter_for(self, path):
+            raise RuntimeError("no linter")
+
+    report = internal_error_report(BrokenSession(), "letter.txt", ValueError("bad value"), stage="reader")
+    (finding,) = report.findings
+    assert report.internal_error
+    assert (finding.code, finding.name, finding.severity, finding.span.line) == ("IMR900", "internal-error", "error", 1)
+    assert finding.message.startswith("rule reader failed on this letter (ValueError: bad value")
+    assert finding.message.endswith("the letter was not fully checked - please report this")
+
+
 # --- streaming ------------------------------------------------------------------------------------
 
 
