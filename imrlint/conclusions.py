@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,34 +39,44 @@ class ConclusionReader:
 
     def conclusions(self, text: str) -> list[Conclusion]:
         """Every necessity statement in ``text``, in order, each read as positive or negative."""
-        statements = [(match, True) for match in self.anchor.finditer(text)]
-        statements += [(match, False) for match in self.noun_anchor.finditer(text)]
-        found = []
-        for match, adjective in sorted(statements, key=lambda statement: statement[0].start()):
-            clause_start = 0
-            for boundary in self.boundary.finditer(text, 0, match.start()):
-                clause_start = boundary.end()
-            words = list(_WORD.finditer(text, clause_start, match.start()))[-self.window_words :]
-            window = " ".join(word.group() for word in words)
-            tail = text[match.end() :]
-            if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
-                continue
-            negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
-            start = words[0].start() if words else match.start()
-            found.append(Conclusion(NOT_NECESSARY if negative else NECESSARY, start, match.end()))
-        return found
+        found = (self._read(text, match, adjective) for match, adjective in self._statements(text))
+        return [conclusion for conclusion in found if conclusion is not None]
 
     def conclusion(self, text: str) -> Conclusion | None:
         """The rationale's conclusion: its last necessity statement, else its opening Yes/No."""
-        found = self.conclusions(text)
-        if found:
-            return found[-1]
+        for match, adjective in reversed(self._statements(text)):  # the last that concludes wins
+            found = self._read(text, match, adjective)
+            if found is not None:
+                return found
         for patterns, meaning in ((self.opener_negative, NOT_NECESSARY), (self.opener_positive, NECESSARY)):
             for pattern in patterns:
                 match = pattern.search(text)
                 if match:
                     return Conclusion(meaning, _skip_space(text, match.start()), match.end())
         return None
+
+    def _statements(self, text: str) -> list[tuple[re.Match[str], bool]]:
+        """The anchors of necessity statements in ``text``, in order, each with whether it is the
+        adjective ("medically necessary", always a statement) or the noun (one with a cue)."""
+        statements = [(match, True) for match in self.anchor.finditer(text)]
+        statements += [(match, False) for match in self.noun_anchor.finditer(text)]
+        statements.sort(key=lambda statement: statement[0].start())
+        return statements
+
+    def _read(self, text: str, match: re.Match[str], adjective: bool) -> Conclusion | None:
+        """The statement anchored at ``match``, read as positive or negative; None for a noun
+        without a cue.  Only the last matches are wanted (the clause's last boundary, the last
+        words of the window): keeping them in a bounded deque consumes the scans in C."""
+        last_boundary = deque(self.boundary.finditer(text, 0, match.start()), maxlen=1)
+        clause_start = last_boundary[0].end() if last_boundary else 0
+        words = deque(_WORD.finditer(text, clause_start, match.start()), maxlen=self.window_words)
+        window = " ".join(word.group() for word in words)
+        tail = text[match.end() :]
+        if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
+            return None
+        negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
+        start = words[0].start() if words else match.start()
+        return Conclusion(NOT_NECESSARY if negative else NECESSARY, start, match.end())
 
 
 _WORD = re.compile(r"\S+")

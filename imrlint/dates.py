@@ -23,7 +23,7 @@ MONTHS["sept"] = 9
 
 # m/d/y or m-d-y with the same separator twice, not part of a longer run of numbers ("7.5/10/12",
 # "10/325/5"); the boundaries are checked after matching, since a pattern that opens with a
-# look-behind scans text several times slower.
+# look-behind scans text several times slower (and :func:`_numeric_matches` finds where to try it).
 _NUMERIC_CORE = r"(?P<month>\d{1,2})(?P<sep>[/-])(?P<day>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
 _NUMERIC = rf"(?<![\w/.\-]){_NUMERIC_CORE}(?![\w/\-]|[.,]\d)"
 # Month names capitalised ("October", "OCTOBER", "Oct."), so that "may" the verb is no month.
@@ -55,43 +55,78 @@ def _year(text: str) -> int:
     return year
 
 
-def _from_match(match: re.Match[str]) -> datetime.date | None:
-    if match.re.groupindex.get("month") is not None and match.group("month") is not None:
-        month, day, year = int(match.group("month")), int(match.group("day")), _year(match.group("year"))
-    else:
-        month, day, year = MONTHS[match.group("month_name").lower()], int(match.group("named_day")), int(match.group("named_year"))
+def _day(year: int, month: int, day: int) -> datetime.date | None:
     try:
         return datetime.date(year, month, day)
     except ValueError:
         return None
 
 
+def date_of_match(match: re.Match[str]) -> datetime.date | None:
+    """The day a match of :data:`DATE_PATTERN` (or of :func:`parse_date`'s pattern) names, or
+    None when there is no such day."""
+    month, day, year = match.group("month", "day", "year")
+    if month is not None:
+        return _day(_year(year), int(month), int(day))
+    month_name, day, year = match.group("month_name", "named_day", "named_year")
+    return _day(int(year), MONTHS[month_name.lower()], int(day))
+
+
+def _numeric_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The matches ``_NUMERIC_SCAN.finditer(text, start, end)`` gives, found faster.
+
+    A match has its first separator one or two characters after its start.  The few separators
+    of a text are found by ``str.find`` far faster than a scan tries the pattern at every digit;
+    the pattern is then tried only where a match can start, in order, each try after the
+    previous match as ``finditer`` does."""
+    candidates = set()
+    for separator in "/-":
+        index = text.find(separator, start + 1, end)
+        while index >= 0:
+            candidates.update((index - 2, index - 1))
+            index = text.find(separator, index + 1, end)
+    matches = []
+    resume = start
+    for candidate in sorted(candidates):
+        if candidate >= resume:
+            match = _NUMERIC_SCAN.match(text, candidate, end)
+            if match is not None:
+                matches.append(match)
+                resume = match.end()
+    return matches
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date in ``text[start:end]``, in order, with offsets into ``text``."""
     end = len(text) if end is None else end
+    length = len(text)
     found = []
-    for match in _NUMERIC_SCAN.finditer(text, start, end):
+    for match in _numeric_matches(text, start, end):
         first, last = match.span()
         before = text[first - 1] if first > 0 else " "
-        after = text[last] if last < len(text) else " "
+        after = text[last] if last < length else " "
         if before.isalnum() or before in _BEFORE_NUMERIC or after.isalnum() or after in _AFTER_NUMERIC:
             continue
-        if after in ".," and last + 1 < len(text) and text[last + 1].isdigit():
+        if after in ".," and last + 1 < length and text[last + 1].isdigit():
             continue
-        found.append(DateMention(_from_match(match), first, last, match.group()))
+        month, _, day, year = match.groups()
+        found.append(DateMention(_day(_year(year), int(month), int(day)), first, last, match.group()))
+    numeric = len(found)
     for match in _NAMED_SCAN.finditer(text, start, end):
         first = match.start()
         if first > 0 and (text[first - 1].isalnum() or text[first - 1] == "_"):
             continue
-        found.append(DateMention(_from_match(match), first, match.end(), match.group()))
-    found.sort(key=lambda mention: mention.start)
+        month_name, day, year = match.groups()
+        found.append(DateMention(_day(int(year), MONTHS[month_name.lower()], int(day)), first, match.end(), match.group()))
+    if 0 < numeric < len(found):  # both kinds found: put them in order of place
+        found.sort(key=lambda mention: mention.start)
     return found
 
 
 def parse_date(text: str) -> datetime.date | None:
     """The date ``text`` consists of (surrounding spaces allowed), or None."""
     match = _WHOLE.fullmatch(text)
-    return _from_match(match) if match else None
+    return date_of_match(match) if match else None
 
 
 def is_date_shaped(text: str) -> bool:

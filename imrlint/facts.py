@@ -18,21 +18,44 @@ import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .dates import DATE_PATTERN, DateMention, find_dates, parse_date
+from .dates import DATE_PATTERN, DateMention, date_of_match, find_dates, parse_date
 from .model import lowered  # noqa: F401  (re-exported: the rules import it from here)
 
 if TYPE_CHECKING:
     from .model import Letter, Passage
 
 
-@dataclass(frozen=True)
 class Fact:
-    """A value the letter states, and the passage that states it."""
+    """A value the letter states, and the passage that states it (``where``)."""
 
-    value: object
-    where: Passage
+    __slots__ = ("value", "_where", "_within")
+
+    def __init__(self, value: object, where: Passage):
+        self.value = value
+        self._where: Passage | None = where
+        self._within: tuple[Passage, int, int] | None = None
+
+    @classmethod
+    def within(cls, value: object, passage: Passage, start: int, end: int) -> Fact:
+        """The fact stated by the characters [start, end) of ``passage``'s text.  Its ``where``
+        is made when first asked for: mapping them to the document builds the passage's word
+        table, which a letter with nothing to report about the fact never needs."""
+        fact = cls.__new__(cls)
+        fact.value, fact._where, fact._within = value, None, (passage, start, end)
+        return fact
+
+    @property
+    def where(self) -> Passage:
+        if self._where is None:
+            passage, start, end = self._within
+            self._where = passage.sub(start, end)
+        return self._where
+
+    def __repr__(self) -> str:
+        return f"Fact({self.value!r}, {self.where!r})"
 
 
 # --- sentences --------------------------------------------------------------------------------
@@ -78,29 +101,33 @@ def _anchored(pattern: re.Pattern[str], text: str, lower: str, anchors: tuple[st
     return [found[start] for start in sorted(found)]
 
 
+# Some case-insensitive patterns below open with a look-ahead for the letters a match can start
+# with ("(?=[dfmnp])"): redundant, but the regex compiler gives a case-insensitive pattern no such
+# shortcut of its own, and most places fail that one test, several times cheaper than the pattern.
+
 # --- dates of the case ------------------------------------------------------------------------
 
 # "industrial injury on", "date of injury of", "injury date of", "occupational claim from",
 # "date of injury is", "injury of October 10, 2015"; the date must follow directly.
 # A bare "the injury on <date>" is not enough: "two weeks after the injury on 11/16/16" dates a visit.
 _INJURY = re.compile(
-    r"\b(?:date\s+of\s+injury|injury\s+date|(?:industrial|occupational|work|work[\s-]+related|industrial-work|reported|sustained\s+an?)\s+injury"
+    r"(?=[diowrs])\b(?:date\s+of\s+injury|injury\s+date|(?:industrial|occupational|work|work[\s-]+related|industrial-work|reported|sustained\s+an?)\s+injury"
     r"|occupational\s+claim|injured\s+(?:at\s+work\s+)?(?=on\b))"
     r"(?:\s+(?:is|was))?\s*(?:of|on|from|dated|is|was|:)\s*(?:of\s+|on\s+)?\(?",
     re.I,
 )
 _UR_SUBJECT = re.compile(
-    r"\b(?:utilization\s+review|UR|prior\s+(?:review|determination)|original\s+review|peer\s+review|claims\s+administrator)\b", re.I
+    r"(?=[copu])\b(?:utilization\s+review|UR|prior\s+(?:review|determination)|original\s+review|peer\s+review|claims\s+administrator)\b", re.I
 )
 _UR_DECISION = re.compile(
-    r"non-?\s?certif|noncertif|\bdenied\b|\bdenial\b|\bmodified\b|\bfailed\s+to\s+approve|\bpartially\s+approved|\bnot\s+medically\s+necessary|\bdetermin",
+    r"(?=[dfmnp])(?:non-?\s?certif|noncertif|\bdenied\b|\bdenial\b|\bmodified\b|\bfailed\s+to\s+approve|\bpartially\s+approved|\bnot\s+medically\s+necessary|\bdetermin)",
     re.I,
 )
 # A date tied to the UR: "Utilization Review on 12-21-2016", "UR dated 11-14-16", "utilization
 # review (11-8-2016)", "utilization review report dated November 15, 2016", or "On 11-3-16,
 # utilization review determined".
 _UR_DATE_AFTER = re.compile(
-    r"\b(?:utilization\s+review|UR|review|determination|report|letter|documentation|form)\b(?:\s*\((?:UR|utilization review board)\))?[^.;]{0,25}?(?:\bon|\bdated|\bof|\(|,)\s*$",
+    r"(?=[dflru])\b(?:utilization\s+review|UR|review|determination|report|letter|documentation|form)\b(?:\s*\((?:UR|utilization review board)\))?[^.;]{0,25}?(?:\bon|\bdated|\bof|\(|,)\s*$",
     re.I,
 )
 _UR_DECISION_ANCHORS = ("certif", "denied", "denial", "modified", "failed", "approved", "necessary", "determin")
@@ -117,7 +144,13 @@ class LetterFacts:
     application: Fact | None = None  # the summary's IMR application date
     age: Fact | None = None  # the summary's age of the patient
     sex: Fact | None = None  # the summary's sex of the patient ("male"/"female")
-    ur_statements: list[Passage] = field(default_factory=list)  # summary sentences on UR's decision
+    summary: Passage | None = None
+    ur_statement_spans: list[tuple[int, int]] = field(default_factory=list)  # in the summary's text
+
+    @cached_property
+    def ur_statements(self) -> list[Passage]:
+        """The summary's sentences on UR's decision (passages made when first asked for)."""
+        return [self.summary.sub(start, end) for start, end in self.ur_statement_spans]
 
     def reference_dates(self) -> list[datetime.date]:
         """The dates that say which MTUS applied: the UR date (header, else summary) and the
@@ -151,6 +184,7 @@ def _read_facts(letter: Letter) -> LetterFacts:
     summary = letter.summary
     if summary is None or not summary.text:
         return facts
+    facts.summary = summary
     text = summary.text
     lower = summary.lower
     injuries = injury_dates(summary)
@@ -165,16 +199,16 @@ def _read_facts(letter: Letter) -> LetterFacts:
     for index in decided:
         start, end = spans[index]
         sentence = text[start:end]
-        facts.ur_statements.append(summary.sub(start, end))
+        facts.ur_statement_spans.append((start, end))
         if facts.ur is None and _UR_SUBJECT.search(sentence):
             mention = _ur_date(sentence)
             if mention is not None:
-                facts.ur = Fact(mention.date, summary.sub(start + mention.start, start + mention.end))
+                facts.ur = Fact.within(mention.date, summary, start + mention.start, start + mention.end)
     for match in _anchored(_APPLICATION, text, lower, ("application",), 0, 60):
         start, end = spans[bisect.bisect_right(starts, match.start()) - 1]
         dated = [mention for mention in find_dates(text, start, end) if mention.date is not None]
         if len(dated) == 1:
-            facts.application = Fact(dated[0].date, summary.sub(dated[0].start, dated[0].end))
+            facts.application = Fact.within(dated[0].date, summary, dated[0].start, dated[0].end)
             break
     return facts
 
@@ -205,9 +239,9 @@ def _injury_dates(passage: Passage) -> list[Fact]:
         date = DATE_PATTERN.match(text, match.end())
         if date is None:
             continue
-        value = parse_date(date.group())
+        value = date_of_match(date)
         if value is not None:
-            found.append(Fact(value, passage.sub(date.start(), date.end())))
+            found.append(Fact.within(value, passage, date.start(), date.end()))
     return found
 
 
@@ -216,17 +250,20 @@ def _injury_dates(passage: Passage) -> list[Fact]:
 _PATIENT_NOUNS = r"(?:patient|injured\s+worker|applicant|claimant|employee|worker|individual|IW)"
 # "is a 51 year old", "a now 52-year-old", "The 55 year old patient", "is a(n) 59 year old"
 _AGE = re.compile(
-    r"\b(?:(?:is|was)\s+(?:a|an|a\(n\))|(?:a|an|the|a\(n\)))\s+(?:now\s+)?(?P<age>\d{1,3})[\s-]+(?:years?|yrs?)[\s-]+old\b",
+    r"(?=[iwat])\b(?:(?:is|was)\s+(?:a|an|a\(n\))|(?:a|an|the|a\(n\)))\s+(?:now\s+)?(?P<age>\d{1,3})[\s-]+(?:years?|yrs?)[\s-]+old\b",
     re.I,
 )
 _SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
 _SEX = re.compile(
-    r"\b\d{1,3}[\s-]+(?:years?|yrs?)[\s-]+old,?\s+(?P<a>male|female|man|woman|gentleman|lady)\b"
-    rf"|\b(?P<b>male|female)\s+{_PATIENT_NOUNS}\b",
+    r"(?=[\dfm])(?:\b\d{1,3}[\s-]+(?:years?|yrs?)[\s-]+old,?\s+(?P<a>male|female|man|woman|gentleman|lady)\b"
+    rf"|\b(?P<b>male|female)\s+{_PATIENT_NOUNS}\b)",
     re.I,
 )
 _PRONOUN_SEX = {"he": "male", "his": "male", "him": "male", "she": "female", "her": "female"}
 _OPENING_PRONOUN = re.compile(r"(?:He|She|His|Her)\b")
+# A sentence after the first opens after a space (in collapsed text): a passage without one of
+# these (most rationales) has no sentence opening with a pronoun, and needs no sentence spans.
+_PRONOUNS_AFTER_SPACE = (" He", " She", " His")  # " He" also finds " Her"
 _PATIENT = re.compile(rf"\b{_PATIENT_NOUNS}\b", re.I)
 # People other than the patient a sentence may be about: then a following "He"/"She" may be theirs.
 _OTHER_PEOPLE = re.compile(
@@ -245,7 +282,7 @@ def patient_ages(passage: Passage) -> list[Fact]:
 
 def _patient_ages(passage: Passage) -> list[Fact]:
     text = passage.text
-    return [Fact(int(match.group("age")), passage.sub(*match.span("age"))) for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30)]
+    return [Fact.within(int(match.group("age")), passage, *match.span("age")) for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30)]
 
 
 def patient_sexes(passage: Passage) -> list[Fact]:
@@ -260,9 +297,20 @@ def _patient_sexes(passage: Passage) -> list[Fact]:
     found = []
     for match in _anchored(_SEX, text, passage.lower, ("male", "man", "lady"), 30, 40):
         group = "a" if match.group("a") else "b"
-        found.append((match.start(group), Fact(_SEX_WORDS[match.group(group).lower()], passage.sub(*match.span(group)))))
+        found.append((match.start(group), Fact.within(_SEX_WORDS[match.group(group).lower()], passage, *match.span(group))))
+    if any(pronoun in text for pronoun in _PRONOUNS_AFTER_SPACE):
+        found.extend(_pronoun_sexes(passage))
+    found.sort(key=lambda pair: pair[0])
+    return [fact for _, fact in found]
+
+
+def _pronoun_sexes(passage: Passage) -> list[tuple[int, Fact]]:
+    """(offset, sex) of each sentence opening "He"/"She"/"His"/"Her" right after a sentence about
+    the patient alone."""
+    text = passage.text
+    found = []
     spans = passage_sentences(passage)
-    for (previous_start, previous_end), (start, end) in zip(spans, spans[1:]):
+    for (previous_start, previous_end), (start, _) in zip(spans, spans[1:]):
         if not text.startswith(("He", "She", "His", "Her"), start):
             continue
         pronoun = _OPENING_PRONOUN.match(text, start)
@@ -270,6 +318,5 @@ def _patient_sexes(passage: Passage) -> list[Fact]:
             continue
         previous = text[previous_start:previous_end]
         if _PATIENT.search(previous) and not _OTHER_PEOPLE.search(previous):
-            found.append((start, Fact(_PRONOUN_SEX[pronoun.group().lower()], passage.sub(start, pronoun.end()))))
-    found.sort(key=lambda pair: pair[0])
-    return [fact for _, fact in found]
+            found.append((start, Fact.within(_PRONOUN_SEX[pronoun.group().lower()], passage, start, pronoun.end())))
+    return found

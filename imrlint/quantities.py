@@ -28,30 +28,40 @@ _NUMBER = r"(?:\d+|" + "|".join(sorted((re.escape(word) for word in WORD_NUMBERS
 # A number that is not one end of a range ("12-18", "two to three", "six to eight").
 _SINGLE = rf"(?<![\d.\-/])(?<!\bto\s)(?<!\bor\s){_NUMBER}(?![\d.]|\s*(?:-|–|to\b|or\b)\s*\d|\s+(?:to|or)\s+{_NUMBER}\b)"
 
+# What a number can start with, as a look-ahead that opens the patterns starting with one: it is
+# redundant, but the regex compiler gives a case-insensitive pattern no such shortcut of its own,
+# and most places fail that one test, several times cheaper than the pattern.
+_NUMBER_START = r"(?=[\d" + "".join(sorted({word[0] for word in WORD_NUMBERS})) + "])"
+
 _PER_WEEK = r"(?:times?|x|visits?|sessions?)\s*(?:a|per|/)\s*week|times?\s+weekly|(?:times?|x)\s*/\s*wk"
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+# Each pattern with its cues, words one of which every match contains (in lower case): a text
+# without any of them is not scanned.  Case-insensitive matching also folds a few non-ASCII letters onto ASCII
+# ones (the Kelvin sign onto "k"), so the words are only relied on in ASCII text.
+_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     # "2 times a week for 6 weeks", "two times a week times 2 weeks", "3 times weekly for 4 weeks"
-    ("sessions", re.compile(rf"\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?", re.I)),
+    ("sessions", ("week",), re.compile(rf"{_NUMBER_START}\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?", re.I)),
     # "twice a week for 3 weeks"
-    ("sessions", re.compile(rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b", re.I)),
+    ("sessions", ("twice",), re.compile(rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b", re.I)),
     # "2x4", "3 x 2" (frequency by weeks, as in "physical therapy 2x4"); "1 times 8"
-    ("sessions", re.compile(rf"(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month))", re.I)),
+    ("sessions", ("x", "×", "times"), re.compile(rf"{_NUMBER_START}(?:(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month)))", re.I)),
     # "(24 sessions)", "six sessions", "Eight physical therapy sessions", "12 visits", "18 treatments"
-    ("sessions", re.compile(rf"\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b", re.I)),
+    ("sessions", ("session", "visit", "treatments"), re.compile(rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b", re.I)),
     # "times 12" (a number of sessions after a procedure)
-    ("sessions", re.compile(r"(?<![\d\s])\s+times\s+(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
+    ("sessions", ("times",), re.compile(r"(?<![\d\s])\s+times\s+(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
     # "#120", "# 180", "#60 grams", "#1 box"
-    ("count", re.compile(r"#\s?(?P<n>\d+)(?![\d./])", re.I)),
+    ("count", ("#",), re.compile(r"#\s?(?P<n>\d+)(?![\d./])", re.I)),
     # "60 count", "90 count"
-    ("count", re.compile(r"\b(?P<n>\d+)\s+count\b", re.I)),
+    ("count", ("count",), re.compile(r"\b(?P<n>\d+)\s+count\b", re.I)),
     # "QTY: 2", "Qty 2", "quantity of 30"
-    ("count", re.compile(r"\b(?:QTY|quantity)\s*(?::|of)?\s*(?P<n>\d+)\b", re.I)),
+    ("count", ("qty", "quantity"), re.compile(r"\b(?:QTY|quantity)\s*(?::|of)?\s*(?P<n>\d+)\b", re.I)),
     # "x 12", "x12", "×12" after a word (not "2x4")
-    ("count", re.compile(r"(?<=[A-Za-z)\]])\s+[x×]\s?(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
+    ("count", ("x", "×"), re.compile(r"(?<=[A-Za-z)\]])\s+[x×]\s?(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
     # "with 2 refills", "Three refills of ..."
-    ("refills", re.compile(rf"\b(?P<n>{_SINGLE})\s+refills?\b", re.I)),
+    ("refills", ("refill",), re.compile(rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+refills?\b", re.I)),
 )
+
+_CUES = frozenset(cue for _, cues, _ in _PATTERNS for cue in cues)
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,13 @@ def find_quantities(text: str) -> list[Quantity]:
     (a frequency by duration over the numbers inside it)."""
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    present = None  # the cues the text contains, when they can be relied on
+    if text.isascii():
+        lower = text.lower()
+        present = {cue for cue in _CUES if cue in lower}
+    for kind, cues, pattern in _PATTERNS:
+        if present is not None and present.isdisjoint(cues):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < other_end and other_start < end for other_start, other_end in taken):

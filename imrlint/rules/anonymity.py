@@ -7,11 +7,15 @@ import re
 
 from ..rule import rule
 
-# "Dr. Smith", "Dr Jane Smith", "John A. Smith, M.D.", "Jane Smith, DO", "J. Smith MD"
+# "Dr. Smith", "Dr Jane Smith", "John A. Smith, M.D.", "Jane Smith, DO", "J. Smith MD".  Each
+# opens with a capital that starts a word: the pattern takes that capital first, then checks with a
+# look-behind that no word character precedes it, so that the scan skips from capital to capital.
 _NAMED = re.compile(
-    r"\b(?:Dr|Doctor)\.?\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?"
-    r"|\b[A-Z][a-z'\-]+(?:\s+[A-Z]\.)?\s+[A-Z][A-Za-z'\-]+,?\s+(?:M\.\s?D\.|D\.\s?O\.|MD|DO|DC|D\.C\.|Ph\.?\s?D\.?|PA-C|NP|RN|DPM|DDS)(?![A-Za-z])"
-    r"|\b[A-Z]\.\s+[A-Z][A-Za-z'\-]+,?\s+(?:M\.\s?D\.|D\.\s?O\.|MD|DO)(?![A-Za-z])"
+    r"[A-Z](?<!\w.)(?:"
+    r"(?<=D)(?:r|octor)\.?\s+[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+)?"
+    r"|[a-z'\-]+(?:\s+[A-Z]\.)?\s+[A-Z][A-Za-z'\-]+,?\s+(?:M\.\s?D\.|D\.\s?O\.|MD|DO|DC|D\.C\.|Ph\.?\s?D\.?|PA-C|NP|RN|DPM|DDS)(?![A-Za-z])"
+    r"|\.\s+[A-Z][A-Za-z'\-]+,?\s+(?:M\.\s?D\.|D\.\s?O\.|MD|DO)(?![A-Za-z])"
+    r")"
 )
 
 

@@ -112,7 +112,7 @@ def _stated(letter, read, summary_fact):
     [(fact, where it is, item or None)]."""
     statements = []
     if letter.summary is not None and summary_fact is not None:
-        statements.extend((fact, "the summary", None) for fact in read(letter.summary) if fact.where.start != summary_fact.where.start)
+        statements.extend((fact, "the summary", None) for fact in read(letter.summary) if fact is not summary_fact)
     for item in letter.items:
         if item.rationale is not None and item.rationale.text:
             statements.extend((fact, f"the rationale for '{item_title(item)}'", item) for fact in read(item.rationale))
