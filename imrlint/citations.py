@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 import lark
+from lark.parsers.lalr_analysis import Shift
 
 from .catalogue import Catalogue
 from .resources import data_path
@@ -73,6 +74,8 @@ class GuidelineCitations:
 _NAMES = frozenset({"NEW_NAME", "OLD_NAME", "BARE_NAME"})
 # Tokens that belong to the chapter begun by the last name token.
 _CHAPTER_PARTS = frozenset({"YEAR", "TOPIC", "SECTIONS_INTRO", "SECTION_TEXT", "PAGES_INTRO", "PAGE"})
+# The chapter parts a ChapterCitation holds as text.
+_TEXT_PARTS = frozenset({"YEAR", "TOPIC", "SECTION_TEXT"})
 _NUMBER = re.compile(r"\d+")
 
 # What an error message calls each terminal, in the order it lists them.
@@ -98,11 +101,105 @@ _EXPECTED = {
 }
 _RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
 
+# A terminal read from the text: its type, start and end.
+_Token = tuple[str, int, int]
+
 
 @functools.cache
 def _parser() -> lark.Lark:
     grammar = data_path("grammars", "citation.lark").read_text(encoding="utf-8")
     return lark.Lark(grammar, parser="lalr", lexer="contextual")
+
+
+@dataclass(frozen=True)
+class _Reduction:
+    """The LALR action that replaces the right-hand side of a rule on the stack by the rule."""
+
+    size: int  # how many states the rule's right-hand side pops
+    rule: str  # the rule's name, whose goto is taken after popping
+
+
+@dataclass(frozen=True)
+class _Automaton:
+    """The LALR tables and contextual lexer that Lark builds from the grammar, laid out for
+    :func:`_accepted_tokens`: per parser state, the regexes of the terminals the state accepts and
+    what each terminal (or "$END") does there: a shift (the next state) or a reduction."""
+
+    start: int
+    end: int
+    scanners: dict[int, re.Pattern[str]]
+    ignored: frozenset[str]
+    actions: dict[int, dict[str, int | _Reduction]]
+
+
+@functools.cache
+def _automaton() -> _Automaton:
+    frontend = _parser().parser
+    table = frontend.parser.parser.parse_table
+    lexers = frontend.lexer.lexers
+    scanners = {}
+    for state, lexer in lexers.items():
+        # Lark compiles the terminals a state accepts into one regex (several only past Python's
+        # 100 groups), and may add callbacks for string terminals that a regex also matches; the
+        # loop expects one regex and no callbacks, as this grammar gives.
+        scanner = lexer.scanner  # built on first use, with the callbacks
+        if len(scanner._mres) != 1 or lexer.callback:
+            raise RuntimeError("the citation grammar needs more of Lark's lexer than _accepted_tokens does")
+        scanners[state] = scanner._mres[0]
+    # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow every lookup.
+    actions = {
+        state: {
+            str(symbol): target if action is Shift else _Reduction(len(target.expansion), str(target.origin.name))
+            for symbol, (action, target) in row.items()
+        }
+        for state, row in table.states.items()
+    }
+    return _Automaton(
+        start=table.start_states["start"],
+        end=table.end_states["start"],
+        scanners=scanners,
+        ignored=frozenset().union(*(lexer.ignore_types for lexer in lexers.values())),
+        actions=actions,
+    )
+
+
+def _accepted_tokens(text: str) -> list[_Token] | None:
+    """The terminals of ``text`` if the grammar accepts it, else None.
+
+    This is Lark's LALR parse with its contextual lexer, on Lark's own tables and terminal
+    regexes, without what a guideline field does not need: no Token objects, line counting or
+    tree.  On these fields of a few tokens each, that bookkeeping costs Lark's parse loop three
+    times the lexing itself.  Rejected text goes to Lark's parser (:func:`_parse_partly`), which
+    says where and why."""
+    automaton = _automaton()
+    scanners, actions, ignored = automaton.scanners, automaton.actions, automaton.ignored
+    stack = [automaton.start]
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(text):
+        match = scanners[stack[-1]].match(text, position)
+        if match is None:
+            return None
+        kind = match.lastgroup
+        position = match.end()
+        if kind in ignored:
+            continue
+        shift = _reduce(stack, actions, kind)
+        if shift is None:
+            return None
+        stack.append(shift)
+        tokens.append((kind, match.start(), position))
+    _reduce(stack, actions, "$END")
+    return tokens if stack[-1] == automaton.end else None
+
+
+def _reduce(stack: list[int], actions: dict[int, dict[str, int | _Reduction]], symbol: str) -> int | None:
+    """Apply to the LALR ``stack`` the reductions the tables call for before ``symbol``; then
+    the state to shift it to, or None if it cannot come here (and for "$END", never shifted)."""
+    while isinstance(action := actions[stack[-1]].get(symbol), _Reduction):
+        del stack[len(stack) - action.size :]
+        stack.append(actions[stack[-1]][action.rule])
+    return action
 
 
 @functools.cache
@@ -115,22 +212,10 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
     offsets index ``text``.  ``catalogue`` (default: the shipped knowledge base) supplies the
     section names that contain commas.  On text the grammar does not accept, ``error`` says
     where and what was expected, and the rest holds what was read before that point."""
-    try:
-        tree = _parser().parse(text)
-    except lark.exceptions.UnexpectedInput:
+    tokens = _accepted_tokens(text)
+    if tokens is None:
         return _parse_partly(text, catalogue)
-    # Most fields parse: then the tree's tokens are the accepted ones (every terminal _citations
-    # reads is kept in the tree), and the plain parse costs half the token-by-token one below.
-    return _citations(text, list(_tree_tokens(tree)), None, catalogue or _default_catalogue())
-
-
-def _tree_tokens(tree: lark.Tree):
-    """The tokens of ``tree`` in text order."""
-    for child in tree.children:
-        if isinstance(child, lark.Tree):
-            yield from _tree_tokens(child)
-        else:
-            yield child
+    return _citations(text, tokens, None, catalogue or _default_catalogue())
 
 
 def _parse_partly(text: str, catalogue: Catalogue | None) -> GuidelineCitations:
@@ -148,17 +233,18 @@ def _parse_partly(text: str, catalogue: Catalogue | None) -> GuidelineCitations:
         if tokens and tokens[-1] is getattr(exception, "token", None):
             tokens.pop()
         error = _error(text, exception, interactive.accepts())
-    return _citations(text, tokens, error, catalogue or _default_catalogue())
+    accepted = [(token.type, token.start_pos, token.end_pos) for token in tokens]
+    return _citations(text, accepted, error, catalogue or _default_catalogue())
 
 
-def _citations(text: str, tokens: list[lark.Token], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
+def _citations(text: str, tokens: list[_Token], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
     """The result read from the accepted ``tokens``: all of them, or those before the ``error``."""
-    chapters: list[list[lark.Token]] = []
+    chapters: list[list[_Token]] = []
     non_mtus: list[Located] = []
     no_evidence = outside_mtus = None
     non_mtus_cited = False
     for token in tokens:
-        kind = token.type
+        kind, start, end = token
         if kind in _NAMES:
             chapters.append([token])
         elif kind in _CHAPTER_PARTS:
@@ -166,11 +252,11 @@ def _citations(text: str, tokens: list[lark.Token], error: Located | None, catal
         elif kind == "NON_MTUS_INTRO":
             non_mtus_cited = True
         elif kind == "NON_MTUS_TEXT":
-            non_mtus.append(_located(token))
+            non_mtus.append(_located(text, start, end))
         elif kind == "NO_EVIDENCE" and no_evidence is None:
-            no_evidence = _located(token)
+            no_evidence = _located(text, start, end)
         elif kind == "OUTSIDE_MTUS" and outside_mtus is None:
-            outside_mtus = _located(token)
+            outside_mtus = _located(text, start, end)
     if chapters:
         source = "mtus"
     elif non_mtus_cited or outside_mtus is not None:
@@ -189,41 +275,38 @@ def _citations(text: str, tokens: list[lark.Token], error: Located | None, catal
     )
 
 
-def _chapter(text: str, tokens: list[lark.Token], catalogue: Catalogue) -> ChapterCitation:
+def _chapter(text: str, tokens: list[_Token], catalogue: Catalogue) -> ChapterCitation:
     """The chapter citation made of ``tokens``: its name token, then the tokens that follow it."""
-    name = _located(tokens[0])
-    parts = {token.type: token for token in tokens[1:]}
-    edition = _located(parts["YEAR"]) if "YEAR" in parts else None
-    section_text = _located(parts["SECTION_TEXT"]) if "SECTION_TEXT" in parts else None
+    name = _located(text, tokens[0][1], tokens[0][2])
+    parts = {kind: _located(text, start, end) for kind, start, end in tokens[1:] if kind in _TEXT_PARTS}
+    edition = parts.get("YEAR")
+    section_text = parts.get("SECTION_TEXT")
     sections: tuple[Located, ...] = ()
     if section_text is not None:
         chapter = catalogue.find_chapter(name.text)
         known = catalogue.edition(chapter, int(edition.text)) if chapter is not None and edition is not None else None
         base = section_text.start
-        sections = tuple(
-            Located(text[base + start : base + end], base + start, base + end)
-            for start, end in catalogue.split_sections(known, section_text.text)
-        )
-    pages = tuple(_page_range(token) for token in tokens if token.type == "PAGE")
+        sections = tuple(_located(text, base + start, base + end) for start, end in catalogue.split_sections(known, section_text.text))
+    pages = tuple(_page_range(text, start, end) for kind, start, end in tokens if kind == "PAGE")
     return ChapterCitation(
         name=name,
         edition=edition,
-        topic=_located(parts["TOPIC"]) if "TOPIC" in parts else None,
+        topic=parts.get("TOPIC"),
         sections=sections,
         section_text=section_text,
         pages=pages,
         start=name.start,
-        end=tokens[-1].end_pos,
+        end=tokens[-1][2],
     )
 
 
-def _located(token: lark.Token) -> Located:
-    return Located(str(token), token.start_pos, token.end_pos)
+def _located(text: str, start: int, end: int) -> Located:
+    return Located(text[start:end], start, end)
 
 
-def _page_range(token: lark.Token) -> PageRange:
-    numbers = [int(number) for number in _NUMBER.findall(token)]
-    return PageRange(numbers[0], numbers[-1], token.start_pos, token.end_pos)
+def _page_range(text: str, start: int, end: int) -> PageRange:
+    numbers = _NUMBER.findall(text, start, end)
+    return PageRange(int(numbers[0]), int(numbers[-1]), start, end)
 
 
 def _error(text: str, exception: lark.exceptions.UnexpectedInput, expected: set[str]) -> Located:

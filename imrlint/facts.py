@@ -166,11 +166,7 @@ class LetterFacts:
 
 def letter_facts(letter: Letter) -> LetterFacts:
     """The facts of ``letter``, read once and kept with it."""
-    cached = letter.__dict__.get("_imrlint_facts")
-    if cached is None:
-        cached = _read_facts(letter)
-        letter.__dict__["_imrlint_facts"] = cached
-    return cached
+    return letter.derived(_read_facts)
 
 
 def _read_facts(letter: Letter) -> LetterFacts:

@@ -202,6 +202,15 @@ class Letter:
     def section(self, kind: str) -> Section | None:
         return next((section for section in self.sections if section.kind == kind), None)
 
+    def derived(self, function: Callable[..., T], *args: Hashable) -> T:
+        """``function(self, *args)``, computed once per letter: what several rules read from the
+        whole letter (its facts, its cited chapters looked up in the catalogue)."""
+        cache = self.__dict__.setdefault("_derived", {})
+        key = (function, args)
+        if key not in cache:
+            cache[key] = function(self, *args)
+        return cache[key]
+
 
 HEADER_FIELDS = {
     "case-number": (r"Case\s+Number\s*:", r"[A-Z]{2}\d{2}-\d{5,}"),
@@ -352,16 +361,15 @@ class _Builder:
 
 def _extent(children: list) -> tuple[int, int]:
     """Offsets from the first visible character to the end of the last token among children."""
-    tokens = list(_tokens(children))
-    return line_bounds(tokens[0])[0], line_bounds(tokens[-1])[1]
+    return line_bounds(_edge_token(children, 0))[0], line_bounds(_edge_token(children, -1))[1]
 
 
-def _tokens(children: list):
-    for child in children:
-        if isinstance(child, lark.Tree):
-            yield from _tokens(child.children)
-        else:
-            yield child
+def _edge_token(children: list, index: int) -> lark.Token:
+    """The first (index 0) or last (index -1) token under ``children`` (no subtree is empty)."""
+    node = children[index]
+    while isinstance(node, lark.Tree):
+        node = node.children[index]
+    return node
 
 
 def _partial(name: Passage) -> PartialRequest | None:

@@ -82,10 +82,8 @@ def line_bounds(token: lark.Token) -> tuple[int, int]:
     with one "\\n" prepended, hence the shift by one.  Trailing spaces (and the carriage return
     of a CRLF line end, a space once normalised) are not part of the content.
     """
-    value = str(token)
-    content = value.rfind("\n") + 1 if "\n" in value else 0
-    start = token.start_pos - 1 + content
-    return start, token.start_pos - 1 + len(value.rstrip())
+    offset = token.start_pos - 1
+    return offset + token.rfind("\n") + 1, offset + len(token.rstrip())
 
 
 def parse_letter(text: str) -> ParseResult:

@@ -54,7 +54,11 @@ def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAU
         if size > max_bytes:
             return ReadResult(None, (InputProblem("file-too-large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"),))
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for the size just measured (plus one byte,
+            # to notice a file that grew meanwhile) rather than for the 10 MB limit
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except IsADirectoryError:
         return ReadResult(None, (InputProblem("unreadable-file", "is a directory, not a letter"),))
     except OSError as error:

@@ -7,14 +7,17 @@ grammar's specification.
 
 from __future__ import annotations
 
+import functools
 import re
 
+import lark
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.catalogue import Catalogue
-from imrlint.citations import ChapterCitation, GuidelineCitations, Located, PageRange, parse_guideline
+from imrlint.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _accepted_tokens, parse_guideline
+from imrlint.resources import data_path
 
 _FIELD_KEY = re.compile(r"^\s*(Claims Administrator guideline|MAXIMUS guideline|Decision rationale):", re.IGNORECASE)
 
@@ -388,3 +391,35 @@ def test_any_text_parses_without_raising(text):
 def test_any_mix_of_citation_fragments_parses_without_raising(fragments, separator):
     text = separator.join(fragments)
     assert_well_formed(text, parse_guideline(text))
+
+
+# --- the parse loop reads what Lark's own parser reads ------------------------------------------------
+
+
+@functools.cache
+def lark_parser() -> lark.Lark:
+    """Lark's parser of the citation grammar, keeping every token in its tree."""
+    grammar = data_path("grammars", "citation.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer="contextual", keep_all_tokens=True)
+
+
+def lark_tokens(text: str) -> list[tuple[str, int, int]] | None:
+    """(type, start, end) of each token Lark's parser reads from ``text``; None if it rejects it."""
+    try:
+        tree = lark_parser().parse(text)
+    except lark.exceptions.UnexpectedInput:
+        return None
+    return [(token.type, token.start_pos, token.end_pos) for token in tree.scan_values(lambda value: isinstance(value, lark.Token))]
+
+
+def test_the_parse_loop_reads_the_corpus_as_lark_does(corpus_fields):
+    for _, field in corpus_fields:
+        tokens = lark_tokens(field)
+        assert tokens is not None and _accepted_tokens(field) == tokens
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=20), st.sampled_from([" ", "", "  "]))
+def test_the_parse_loop_accepts_and_rejects_as_lark_does(fragments, separator):
+    text = separator.join(fragments)
+    assert _accepted_tokens(text) == lark_tokens(text)

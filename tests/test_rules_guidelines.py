@@ -4,7 +4,12 @@ knowledge base extended from a user's configuration (``mtus:``), end to end."""
 from __future__ import annotations
 
 from conftest import SHARED, edited, findings_of, located
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rule_config import linter_with  # noqa: F401 (a fixture)
+
+from imrlint.model import lowered
+from imrlint.rules.guidelines import _PAGE_REFERENCE, _page_reference_intros
 
 CORPUS = SHARED / "corpus" / "text"
 SEEDS = SHARED / "seeds"
@@ -166,3 +171,9 @@ mtus:
     assert [f.message.split(";")[0] for f in findings_of(lint(ketamine), "IMR303") if "Ketamine" in f.message] == [
         "page 63 is outside 'Ketamine' (pages 56) in the Chronic Pain Medical Treatment Guidelines (2009)"
     ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="pPaAgGeEsS.,-0123456789 \n\u0130\u212a", max_size=30))
+def test_page_references_are_found_where_a_plain_scan_finds_them(text):
+    assert [match.span() for match in _page_reference_intros(text, lowered(text))] == [match.span() for match in _PAGE_REFERENCE.finditer(text)]

@@ -6,30 +6,64 @@ The chapters, editions, page bounds and topic page tables are the knowledge base
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from typing import NamedTuple
 
+from ..catalogue import Chapter, Edition
+from ..citations import ChapterCitation
+from ..model import Guideline, Item
 from ..rule import rule
 from .decisions import item_title
 
 
-def _guidelines(letter):
+def guidelines(letter):
+    """(item, guideline line) for each guideline line that says something."""
     for item in letter.items:
         for guideline in (item.claims, item.maximus):
             if guideline is not None and guideline.content.text:
                 yield item, guideline
 
 
-def _resolved(letter, catalogue):
-    """(item, guideline, citation, chapter, edition) for every cited chapter found in the catalogue."""
-    for item, guideline in _guidelines(letter):
+class CitedChapter(NamedTuple):
+    """A chapter cited on a guideline line, looked up in the catalogue."""
+
+    item: Item
+    guideline: Guideline
+    citation: ChapterCitation
+    chapter: Chapter | None  # None: the catalogue has no chapter of that name
+    edition: Edition | None  # the cited edition (without a year, the one whose pages are cited); None: unknown
+
+
+def cited_chapters(letter, catalogue) -> list[CitedChapter]:
+    """Every chapter the letter's guideline lines cite, in reading order: looked up once per
+    letter for all the rules that check them."""
+    return letter.derived(_look_up_chapters, catalogue)
+
+
+def _look_up_chapters(letter, catalogue) -> list[CitedChapter]:
+    return list(_each_cited_chapter(letter, catalogue))
+
+
+def _each_cited_chapter(letter, catalogue):
+    for item, guideline in guidelines(letter):
         for citation in guideline.citations.chapters:
             chapter = catalogue.find_chapter(citation.name.text)
-            if chapter is None:
-                continue
-            year = int(citation.edition.text) if citation.edition is not None else None
-            edition = catalogue.edition(chapter, year)
-            if edition is not None:
-                yield item, guideline, citation, chapter, edition
+            edition = None
+            if chapter is not None:
+                edition = catalogue.edition(chapter, int(citation.edition.text) if citation.edition is not None else None)
+            yield CitedChapter(item, guideline, citation, chapter, edition)
+
+
+def resolved(letter, catalogue) -> list[CitedChapter]:
+    """The cited chapters the catalogue knows, in an edition it knows."""
+    return [cited for cited in cited_chapters(letter, catalogue) if cited.edition is not None]
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """``patterns`` (a configured phrase list) compiled, case-insensitive, once per list."""
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
 
 
 def document_name(chapter, edition) -> str:
@@ -54,7 +88,7 @@ def page_outside_document(letter, context):
 
     Fix: cite the page where the guideline actually says it.
     """
-    for item, guideline, citation, chapter, edition in _resolved(letter, context.knowledge.catalogue):
+    for item, guideline, citation, chapter, edition in resolved(letter, context.knowledge.catalogue):
         if edition.pages is None:
             continue
         first, last = edition.pages
@@ -76,7 +110,7 @@ def reversed_page_range(letter, context):
 
     Fix: write the range from its first page to its last.
     """
-    for item, guideline in _guidelines(letter):
+    for item, guideline in guidelines(letter):
         for citation in guideline.citations.chapters:
             for page_range in citation.pages:
                 if page_range.first > page_range.last:
@@ -114,7 +148,7 @@ def accepted_pages(edition, topics):
 
 def _outside_topic(letter, context, confidence):
     catalogue = context.knowledge.catalogue
-    for item, guideline, citation, chapter, edition in _resolved(letter, catalogue):
+    for item, guideline, citation, chapter, edition in resolved(letter, catalogue):
         if citation.topic is None or not citation.pages:
             continue
         topics = cited_topics(catalogue, edition, citation.topic.text)
@@ -182,13 +216,18 @@ def unknown_chapter(letter, context):
     Fix: cite the chapter by its MTUS name, or cite the guideline as a non-MTUS citation.
     """
     catalogue = context.knowledge.catalogue
-    names = {alias: chapter.name for chapter in catalogue.chapters for alias in (chapter.name, *chapter.aliases)}
-    for item, guideline in _guidelines(letter):
-        for citation in guideline.citations.chapters:
-            if catalogue.find_chapter(citation.name.text) is None:
-                close = difflib.get_close_matches(citation.name.text, list(names), n=1, cutoff=0.6)
-                suggestion = f"; did you mean '{names[close[0]]}'?" if close else ""
-                yield context.finding(guideline.located(citation.name.start, citation.name.end), item=item, chapter=citation.name.text, suggestion=suggestion)
+    for item, guideline, citation, chapter, edition in cited_chapters(letter, catalogue):
+        if chapter is None:
+            names = _chapter_spellings(catalogue)
+            close = difflib.get_close_matches(citation.name.text, list(names), n=1, cutoff=0.6)
+            suggestion = f"; did you mean '{names[close[0]]}'?" if close else ""
+            yield context.finding(guideline.located(citation.name.start, citation.name.end), item=item, chapter=citation.name.text, suggestion=suggestion)
+
+
+@functools.lru_cache(maxsize=16)
+def _chapter_spellings(catalogue) -> dict[str, str]:
+    """Each name and alias of the catalogue's chapters -> the chapter's name."""
+    return {alias: chapter.name for chapter in catalogue.chapters for alias in (chapter.name, *chapter.aliases)}
 
 
 @rule("IMR306", "unknown-edition")
@@ -204,15 +243,10 @@ def unknown_edition(letter, context):
 
     Fix: cite an edition that exists (the one in force for the request).
     """
-    catalogue = context.knowledge.catalogue
-    for item, guideline in _guidelines(letter):
-        for citation in guideline.citations.chapters:
-            if citation.edition is None:
-                continue
-            chapter = catalogue.find_chapter(citation.name.text)
-            if chapter is not None and catalogue.edition(chapter, int(citation.edition.text)) is None:
-                editions = " or ".join(str(edition.year) for edition in chapter.editions)
-                yield context.finding(guideline.located(citation.edition.start, citation.edition.end), item=item, chapter=citation.name.text, edition=citation.edition.text, editions=editions)
+    for item, guideline, citation, chapter, edition in cited_chapters(letter, context.knowledge.catalogue):
+        if citation.edition is not None and chapter is not None and edition is None:
+            editions = " or ".join(str(known.year) for known in chapter.editions)
+            yield context.finding(guideline.located(citation.edition.start, citation.edition.end), item=item, chapter=citation.name.text, edition=citation.edition.text, editions=editions)
 
 
 @rule("IMR307", "no-standard-cited")
@@ -232,7 +266,7 @@ def no_standard_cited(letter, context):
 
     Fix: cite the standard the rationale applies.
     """
-    reasons = [re.compile(pattern, re.IGNORECASE) for pattern in context.options["reason_phrases"]]
+    reasons = compiled(tuple(context.options["reason_phrases"]))
     for item in letter.items:
         guideline = item.maximus
         if guideline is None or not guideline.content.text or guideline.citations.source != "none":

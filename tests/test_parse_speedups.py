@@ -1,0 +1,67 @@
+"""The fast paths of reading, normalising and model building give exactly what the plain ways do."""
+
+from __future__ import annotations
+
+import re
+
+import lark
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imrlint.document import Document
+from imrlint.model import _extent
+from imrlint.normalise import normalise
+from imrlint.parse import line_bounds, parse_letter
+from imrlint.read import read_path
+
+LINE_PIECES = ["a", "word ", " ", "\n", "\r", "\r\n", "\n\n", "\t"]
+SPACING_PIECES = LINE_PIECES + ["\f", "\v", "\x00", "\x1b", "\x7f", "\x85", "\u00a0", "\u2003", "\u2028", "\ufeff", "é", "ü"]
+
+
+def _plain_line_starts(text: str) -> tuple[int, ...]:
+    return (0, *(match.end() for match in re.finditer(r"\r\n?|\n", text)))
+
+
+def _plain_normalise(text: str) -> str:
+    text = re.sub(r"\r\n", " \n", text)
+    text = re.sub(r"\r", "\n", text)
+    return re.sub(r"[\f\v\x00-\x08\x0e-\x1f\x7f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]", " ", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=30))
+def test_line_starts_are_where_lines_begin(pieces):
+    text = "".join(pieces)
+    assert Document("letter.txt", text).line_starts == _plain_line_starts(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SPACING_PIECES), max_size=30))
+def test_normalise_replaces_spacing_character_for_character(pieces):
+    text = "".join(pieces)
+    assert normalise(text) == _plain_normalise(text)
+
+
+def test_read_path_reads_the_whole_file_and_still_refuses_one_over_the_limit(tmp_path):
+    for size in (0, 1, 5000):
+        path = tmp_path / f"letter{size}.txt"
+        path.write_bytes(b"x" * size)
+        result = read_path(str(path))
+        assert (result.document.text if result.document else "") == "x" * size
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"y" * 101)
+    assert [problem.rule for problem in read_path(str(big), max_bytes=100).problems] == ["file-too-large"]
+    assert read_path(str(big), max_bytes=101).document.text == "y" * 101
+
+
+def _all_tokens(tree: lark.Tree) -> list[lark.Token]:
+    return list(tree.scan_values(lambda value: isinstance(value, lark.Token)))
+
+
+def test_extent_spans_first_to_last_token_of_every_subtree(shared):
+    for path in sorted((shared / "corpus" / "text").glob("*.txt"))[:10]:
+        tree = parse_letter(path.read_text(encoding="utf-8")).tree
+        for subtree in tree.iter_subtrees():
+            tokens = _all_tokens(subtree)
+            if tokens:
+                assert _extent(subtree.children) == (line_bounds(tokens[0])[0], line_bounds(tokens[-1])[1])
