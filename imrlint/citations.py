@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 import lark
-from lark.parsers.lalr_analysis import Shift
 
 from .catalogue import Catalogue
+from .lalr import LeanParser, Terminal
 from .resources import data_path
 
 
@@ -101,9 +101,6 @@ _EXPECTED = {
 }
 _RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
 
-# A terminal read from the text: its type, start and end.
-_Token = tuple[str, int, int]
-
 
 @functools.cache
 def _parser() -> lark.Lark:
@@ -111,95 +108,9 @@ def _parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", lexer="contextual")
 
 
-@dataclass(frozen=True)
-class _Reduction:
-    """The LALR action that replaces the right-hand side of a rule on the stack by the rule."""
-
-    size: int  # how many states the rule's right-hand side pops
-    rule: str  # the rule's name, whose goto is taken after popping
-
-
-@dataclass(frozen=True)
-class _Automaton:
-    """The LALR tables and contextual lexer that Lark builds from the grammar, laid out for
-    :func:`_accepted_tokens`: per parser state, the regexes of the terminals the state accepts and
-    what each terminal (or "$END") does there: a shift (the next state) or a reduction."""
-
-    start: int
-    end: int
-    scanners: dict[int, re.Pattern[str]]
-    ignored: frozenset[str]
-    actions: dict[int, dict[str, int | _Reduction]]
-
-
 @functools.cache
-def _automaton() -> _Automaton:
-    frontend = _parser().parser
-    table = frontend.parser.parser.parse_table
-    lexers = frontend.lexer.lexers
-    scanners = {}
-    for state, lexer in lexers.items():
-        # Lark compiles the terminals a state accepts into one regex (several only past Python's
-        # 100 groups), and may add callbacks for string terminals that a regex also matches; the
-        # loop expects one regex and no callbacks, as this grammar gives.
-        scanner = lexer.scanner  # built on first use, with the callbacks
-        if len(scanner._mres) != 1 or lexer.callback:
-            raise RuntimeError("the citation grammar needs more of Lark's lexer than _accepted_tokens does")
-        scanners[state] = scanner._mres[0]
-    # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow every lookup.
-    actions = {
-        state: {
-            str(symbol): target if action is Shift else _Reduction(len(target.expansion), str(target.origin.name))
-            for symbol, (action, target) in row.items()
-        }
-        for state, row in table.states.items()
-    }
-    return _Automaton(
-        start=table.start_states["start"],
-        end=table.end_states["start"],
-        scanners=scanners,
-        ignored=frozenset().union(*(lexer.ignore_types for lexer in lexers.values())),
-        actions=actions,
-    )
-
-
-def _accepted_tokens(text: str) -> list[_Token] | None:
-    """The terminals of ``text`` if the grammar accepts it, else None.
-
-    This is Lark's LALR parse with its contextual lexer, on Lark's own tables and terminal
-    regexes, without what a guideline field does not need: no Token objects, line counting or
-    tree.  On these fields of a few tokens each, that bookkeeping costs Lark's parse loop three
-    times the lexing itself.  Rejected text goes to Lark's parser (:func:`_parse_partly`), which
-    says where and why."""
-    automaton = _automaton()
-    scanners, actions, ignored = automaton.scanners, automaton.actions, automaton.ignored
-    stack = [automaton.start]
-    tokens: list[_Token] = []
-    position = 0
-    while position < len(text):
-        match = scanners[stack[-1]].match(text, position)
-        if match is None:
-            return None
-        kind = match.lastgroup
-        position = match.end()
-        if kind in ignored:
-            continue
-        shift = _reduce(stack, actions, kind)
-        if shift is None:
-            return None
-        stack.append(shift)
-        tokens.append((kind, match.start(), position))
-    _reduce(stack, actions, "$END")
-    return tokens if stack[-1] == automaton.end else None
-
-
-def _reduce(stack: list[int], actions: dict[int, dict[str, int | _Reduction]], symbol: str) -> int | None:
-    """Apply to the LALR ``stack`` the reductions the tables call for before ``symbol``; then
-    the state to shift it to, or None if it cannot come here (and for "$END", never shifted)."""
-    while isinstance(action := actions[stack[-1]].get(symbol), _Reduction):
-        del stack[len(stack) - action.size :]
-        stack.append(actions[stack[-1]][action.rule])
-    return action
+def _lean_parser() -> LeanParser:
+    return LeanParser.of(_parser())
 
 
 @functools.cache
@@ -212,7 +123,7 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
     offsets index ``text``.  ``catalogue`` (default: the shipped knowledge base) supplies the
     section names that contain commas.  On text the grammar does not accept, ``error`` says
     where and what was expected, and the rest holds what was read before that point."""
-    tokens = _accepted_tokens(text)
+    tokens = _lean_parser().terminals(text)
     if tokens is None:
         return _parse_partly(text, catalogue)
     return _citations(text, tokens, None, catalogue or _default_catalogue())
@@ -237,9 +148,9 @@ def _parse_partly(text: str, catalogue: Catalogue | None) -> GuidelineCitations:
     return _citations(text, accepted, error, catalogue or _default_catalogue())
 
 
-def _citations(text: str, tokens: list[_Token], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
+def _citations(text: str, tokens: list[Terminal], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
     """The result read from the accepted ``tokens``: all of them, or those before the ``error``."""
-    chapters: list[list[_Token]] = []
+    chapters: list[list[Terminal]] = []
     non_mtus: list[Located] = []
     no_evidence = outside_mtus = None
     non_mtus_cited = False
@@ -275,7 +186,7 @@ def _citations(text: str, tokens: list[_Token], error: Located | None, catalogue
     )
 
 
-def _chapter(text: str, tokens: list[_Token], catalogue: Catalogue) -> ChapterCitation:
+def _chapter(text: str, tokens: list[Terminal], catalogue: Catalogue) -> ChapterCitation:
     """The chapter citation made of ``tokens``: its name token, then the tokens that follow it."""
     name = _located(text, tokens[0][1], tokens[0][2])
     parts = {kind: _located(text, start, end) for kind, start, end in tokens[1:] if kind in _TEXT_PARTS}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .lalr import LeanParser
 from .normalise import normalise
 from .resources import data_path
 
@@ -75,6 +76,12 @@ def letter_parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
 
 
+@functools.lru_cache(maxsize=1)
+def lean_letter_parser() -> LeanParser:
+    """The letter grammar's tables run without Lark's per-token bookkeeping (imrlint.lalr)."""
+    return LeanParser.of(letter_parser())
+
+
 def line_bounds(token: lark.Token) -> tuple[int, int]:
     """Offsets in the letter of a line token's visible content (its leading blank lines skipped).
 
@@ -87,7 +94,14 @@ def line_bounds(token: lark.Token) -> tuple[int, int]:
 
 
 def parse_letter(text: str) -> ParseResult:
-    """Parse a letter's text; never raises for any input string."""
+    """Parse a letter's text; never raises for any input string.
+
+    A letter that fits the grammar is parsed by the lean loop; one that does not is parsed again
+    by Lark's parser, whose error recovery locates each line out of place."""
+    source = "\n" + normalise(text)
+    tree = lean_letter_parser().tree(source)
+    if tree is not None:
+        return ParseResult(tree, ())
     errors: list[ParseError] = []
 
     def recover(error: UnexpectedInput) -> bool:
@@ -107,7 +121,7 @@ def parse_letter(text: str) -> ParseResult:
         return False
 
     try:
-        tree = letter_parser().parse("\n" + normalise(text), on_error=recover)
+        tree = letter_parser().parse(source, on_error=recover)
     except UnexpectedInput as error:
         position = max(0, min(len(text), getattr(error, "pos_in_stream", 0) or 0) - 1)
         errors.append(ParseError(position, position, "$END", tuple(sorted(getattr(error, "expected", ()) or ()))))

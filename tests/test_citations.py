@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.catalogue import Catalogue
-from imrlint.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _accepted_tokens, parse_guideline
+from imrlint.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _lean_parser, parse_guideline
 from imrlint.resources import data_path
 
 _FIELD_KEY = re.compile(r"^\s*(Claims Administrator guideline|MAXIMUS guideline|Decision rationale):", re.IGNORECASE)
@@ -415,11 +415,11 @@ def lark_tokens(text: str) -> list[tuple[str, int, int]] | None:
 def test_the_parse_loop_reads_the_corpus_as_lark_does(corpus_fields):
     for _, field in corpus_fields:
         tokens = lark_tokens(field)
-        assert tokens is not None and _accepted_tokens(field) == tokens
+        assert tokens is not None and _lean_parser().terminals(field) == tokens
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_FRAGMENTS), max_size=20), st.sampled_from([" ", "", "  "]))
 def test_the_parse_loop_accepts_and_rejects_as_lark_does(fragments, separator):
     text = separator.join(fragments)
-    assert _accepted_tokens(text) == lark_tokens(text)
+    assert _lean_parser().terminals(text) == lark_tokens(text)

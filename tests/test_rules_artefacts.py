@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import SHARED, edited, findings_of, located
+from imrlint.rules.artefacts import _doubled_entries, _doubled_words
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
 CORPUS = SHARED / "corpus" / "text"
@@ -52,6 +53,14 @@ def test_sentence_cut_at_a_break(lint_text):
     ]
 
 
+def test_sentence_cut_at_any_line_end(lint_text):
+    # Windows line ends and lone carriage returns break lines as line feeds do.
+    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n \n\t\nHowever there is"))
+    expected = [("IMR602", 61, 97, 61, 100)]
+    for line_end in ("\n", "\r\n", "\r"):
+        assert [finding[:5] for finding in located(findings_of(lint_text(text.replace("\n", line_end)), "IMR602"))] == expected, repr(line_end)
+
+
 def test_a_line_that_goes_on_is_not_cut(lint_text):
     text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of \nThe Shoulder. However there is"))
     assert findings_of(lint_text(text), "IMR602") == []
@@ -71,6 +80,12 @@ def test_doubled_word_across_a_line_break_and_allowed_pairs(lint_text):
     findings = lint_text(edited(MRI, ("an MRI of \nthe shoulder. However", "an MRI of the \nthe shoulder. However")))
     assert [(f.span.line, f.span.column) for f in findings_of(findings, "IMR603")] == [(62, 1)]
     assert findings_of(lint_text(edited(MRI, ("There is no \nevidence of any red flag", "There had had no \nevidence of any red flag"))), "IMR603") == []
+
+
+def test_doubled_words_and_list_entries_in_a_collapsed_text():
+    text = "The the plan, rest, rest; ice: ice and heat, heat heat"
+    assert list(_doubled_words(text, text.lower(), {"that that"})) == [(4, 7, "The the"), (50, 54, "heat heat")]
+    assert list(_doubled_entries(text, text.lower())) == [(20, 24, "rest, rest"), (31, 34, "ice: ice")]
 
 
 def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHARED, edited, findings_of, located
+from imrlint.model import lowered
 from imrlint.quantities import find_quantities
+from imrlint.rules.consistency import _NUMBER
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
 CORPUS = SHARED / "corpus" / "text"
@@ -19,30 +21,36 @@ THERAPY = CORPUS / "CM17-0015198.txt"
 ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("Norco 10/325mg #120", [("count", 120)]),
-        ("(Retro) Flexeril 7.5mg # 180", [("count", 180)]),
-        ("Norflex 100mg 60 count", [("count", 60)]),
-        ("NCV bilateral lower extremities QTY: 2", [("count", 2)]),
-        ("Physical therapy x 12", [("count", 12)]),
-        ("Eight physical therapy sessions for the neck", [("sessions", 8)]),
-        ("six sessions", [("sessions", 6)]),
-        ("Physical therapy 2 times a week for 6 weeks", [("sessions", 12)]),
-        ("two times a week times 2 weeks", [("sessions", 4)]),
-        ("physical therapy 2x4 for the neck", [("sessions", 8)]),
-        ("Physical therapy additional 3 visits per week for 2 weeks", [("sessions", 6)]),
-        ("Physical therapy to the lumbar spine 2 times a week for 3 weeks (6)", [("sessions", 6)]),
-        ("Chiropractic spinal manipulation times 12", [("sessions", 12)]),
-        ("Flector patch 1.3% for 30 days, with 2 refills", [("refills", 2)]),
-        ("Post-op physical therapy 12-18 sessions", []),
-        ("PT/OT two to three times a week for six to eight weeks (24 sessions)", [("sessions", 24)]),
-        ("Voltaren gel apply to affected area 4 times a day", []),
-    ],
-)
+QUANTITY_FORMS = [
+    ("Norco 10/325mg #120", [("count", 120)]),
+    ("(Retro) Flexeril 7.5mg # 180", [("count", 180)]),
+    ("Norflex 100mg 60 count", [("count", 60)]),
+    ("NCV bilateral lower extremities QTY: 2", [("count", 2)]),
+    ("Physical therapy x 12", [("count", 12)]),
+    ("Eight physical therapy sessions for the neck", [("sessions", 8)]),
+    ("six sessions", [("sessions", 6)]),
+    ("Physical therapy 2 times a week for 6 weeks", [("sessions", 12)]),
+    ("two times a week times 2 weeks", [("sessions", 4)]),
+    ("physical therapy 2x4 for the neck", [("sessions", 8)]),
+    ("Physical therapy additional 3 visits per week for 2 weeks", [("sessions", 6)]),
+    ("Physical therapy to the lumbar spine 2 times a week for 3 weeks (6)", [("sessions", 6)]),
+    ("Chiropractic spinal manipulation times 12", [("sessions", 12)]),
+    ("Flector patch 1.3% for 30 days, with 2 refills", [("refills", 2)]),
+    ("Post-op physical therapy 12-18 sessions", []),
+    ("PT/OT two to three times a week for six to eight weeks (24 sessions)", [("sessions", 24)]),
+    ("Voltaren gel apply to affected area 4 times a day", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", QUANTITY_FORMS)
 def test_quantities_in_every_form_seen(text, expected):
     assert [(quantity.kind, quantity.value) for quantity in find_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("text", [text for text, expected in QUANTITY_FORMS if expected])
+def test_every_quantity_states_a_number(text):
+    # quantity-mismatch reads a mention's context only when a number follows it
+    assert all(_NUMBER.search(lowered(text), quantity.start, quantity.end) for quantity in find_quantities(text))
 
 
 def test_no_real_letter_has_a_quantity_or_arithmetic_finding(lint_text):

@@ -5,6 +5,7 @@ words.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -17,6 +18,9 @@ def _compiled(patterns: tuple[str, ...], flags: int = re.IGNORECASE) -> tuple[re
 
 
 _NEXT_TEXT = re.compile(r"[ \t]*(?:\r\n|\r|\n)(?:[ \t\f]*(?:\r\n|\r|\n))*[ \t\f]*(\S+)")
+# What comes before a footer fragment left inside a sentence: a lower-case letter, a comma or a
+# semicolon, and a space.
+_INSIDE_SENTENCE = re.compile(r"[a-z,;] ")
 
 
 @rule("IMR601", "page-footer-fragment")
@@ -48,7 +52,7 @@ def page_footer_fragment(letter, context):
         for match in pattern.finditer(text, body_start):
             following = _NEXT_TEXT.match(text, match.end())
             before = text[max(0, match.start() - 2) : match.start()]
-            if following is None or not following.group(1)[0].islower() or not re.fullmatch(r"[a-z,;] ", before):
+            if following is None or not following.group(1)[0].islower() or not _INSIDE_SENTENCE.fullmatch(before):
                 continue
             if following.group(1).lower().startswith("determination"):
                 continue
@@ -61,6 +65,20 @@ def _openers(openers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?:{starts})\b")
 
 
+@functools.lru_cache(maxsize=16)
+def _dangling(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word.lower() for word in words)
+
+
+@functools.lru_cache(maxsize=16)
+def _breaks_before_openers(openers: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The line feeds, and the carriage returns, followed by a line that may open with one of
+    ``openers``: a scan of the text picks the few lines worth reading (a pattern opening with one
+    character is scanned several times faster than one opening with a set of two).  A match is a
+    candidate only (an opener of several words may run over the next break here), confirmed on
+    its own line."""
+    opening = _openers(openers).pattern
+    return tuple(re.compile(rf"{line_break}(?=[ \t\f]*{opening})") for line_break in (r"\n", r"\r"))
 
 
 @rule("IMR602", "sentence-cut-at-break")
@@ -77,64 +95,70 @@ def sentence_cut_at_break(letter, context):
 
     Fix: restore the sentence's end.
     """
-    dangling = {word.lower() for word in context.options["dangling_words"]}
-    openers = _openers(tuple(context.options["openers"]))
+    dangling = _dangling(tuple(context.options["dangling_words"]))
+    openers = tuple(context.options["openers"])
+    opening = _openers(openers)
     document = letter.document
     text = document.text
+    line_starts = document.line_starts
     body_start = min((section.title.start for section in letter.sections), default=0)
-    previous = None  # (start, end) of the last word of the last non-blank line, if dangling
-    for line_number, line_start in enumerate(document.line_starts):
-        if line_start < body_start:
+    first_body_line_start = line_starts[bisect.bisect_left(line_starts, body_start)] if body_start <= line_starts[-1] else len(text)
+    after_line_feeds, after_returns = _breaks_before_openers(openers)
+    candidates = [match.end() for match in after_line_feeds.finditer(text, max(0, body_start - 1))]
+    if "\r" in text:  # lone carriage returns end lines too
+        candidates = sorted((*candidates, *(match.end() for match in after_returns.finditer(text, max(0, body_start - 1)))))
+    for line_start in candidates:
+        line_number = bisect.bisect_left(line_starts, line_start)
+        if line_number == len(line_starts) or line_starts[line_number] != line_start:
+            continue  # after the "\r" of a "\r\n"
+        line = document.line_text(line_number + 1)
+        if not opening.match(line, len(line) - len(line.lstrip(" \t\f"))):
             continue
-        line_end = document.line_starts[line_number + 1] if line_number + 1 < len(document.line_starts) else len(text)
-        line = text[line_start:line_end].rstrip("\r\n")
-        stripped = line.strip(" \t\f")
-        if not stripped:
+        # the sentence cut is on the last line before it that has text, if that is in the body
+        previous_end = first_body_line_start + len(text[first_body_line_start:line_start].rstrip(" \t\f\r\n"))
+        if previous_end == first_body_line_start:
             continue
-        if previous is not None:
-            indent = len(line) - len(line.lstrip(" \t\f"))
-            if openers.match(line, indent):
-                yield context.finding(document.span(*previous), word=text[previous[0] : previous[1]])
+        previous_number = bisect.bisect_right(line_starts, previous_end - 1) - 1
+        stripped = document.line_text(previous_number + 1).strip(" \t\f")
         token = stripped.rsplit(None, 1)[-1]
         if token.lower() in dangling:
-            end = line_start + len(line.rstrip(" \t\f"))
-            previous = (end - len(token), end)
-        else:
-            previous = None
+            yield context.finding(document.span(previous_end - len(token), previous_end), word=text[previous_end - len(token) : previous_end])
 
+
+# A word that the next one repeats, in a collapsed text (words are separated by one space) with a
+# space put before its first word: the match is the space before the first word, so that "a a a"
+# gives both pairs.  The word is taken whole by a look-ahead (no backtracking into it) and tried
+# only after spaces: one scan of the text, in C, instead of a Python loop over every pair of words.
+_REPEATED_WORD = re.compile(r" (?=(?=([^ ]+))\1 \1(?![^ ]))")
 
 # A list entry written twice: "modified work duties, diagnostic imaging, diagnostic imaging, and".
-_LIST_SEPARATOR = re.compile(r"[,;:] ")
-_ENTRY = re.compile(r"[a-z][\w/-]*(?: [a-z][\w/-]*){0,3}")
-_ENTRY_END = re.compile(r"(?:[,;.]|\s(?:and|or)\b|$)")
-
-
-# A word of a collapsed text (words are separated by one space) that the next word repeats.  The
-# match is the first word only, so that "a a a" gives both pairs; one scan of the text instead of
-# a Python loop over every pair of words.
-_REPEATED_WORD = re.compile(r"(?<![^ ])([^ ]+)(?= \1(?![^ ]))")
+# The match is the separator before the first entry, one pattern for each separator (a pattern
+# opening with a fixed string is scanned several times faster than one opening with a set); the
+# entry is all that lies between the two separators, up to four words, taken whole by a
+# look-ahead so that no shorter reading is tried.
+_REPEATED_ENTRY = tuple(
+    re.compile(rf"{separator} (?=(?=([a-z][\w/-]*(?: [a-z][\w/-]*){{0,3}}))\1[,;:] \1(?:[,;.]|\s(?:and|or)\b|$))") for separator in ",;:"
+)
 
 
 def _doubled_words(text: str, lower: str, allowed: set[str]):
     """(start, end, shown) of each word written twice in a row in a collapsed text (``lower``
     is ``text`` in lower case): the repeat's offsets, and both words as written."""
-    for match in _REPEATED_WORD.finditer(lower):
+    for match in _REPEATED_WORD.finditer(" " + lower):
         word = match.group(1)
         if word.isalpha() and f"{word} {word}" not in allowed:
-            start = match.end() + 1
-            yield start, start + len(word), text[match.start() : start + len(word)]
+            first = match.start(1) - 1  # offsets of the padded text are one more
+            start = first + len(word) + 1
+            yield start, start + len(word), text[first : start + len(word)]
 
 
 def _doubled_entries(text: str, lower: str):
     """(start, end, shown) of each list entry written twice in a row in a collapsed text."""
-    separators = [match.end() for match in _LIST_SEPARATOR.finditer(lower)]
-    for first, second in zip(separators, separators[1:]):
-        entry = _ENTRY.fullmatch(lower, first, second - 2)
-        if entry is None or not lower.startswith(entry.group(), second):
-            continue
-        end = second + len(entry.group())
-        if _ENTRY_END.match(lower, end):
-            yield second, end, text[first:end]
+    for match in sorted((match for pattern in _REPEATED_ENTRY for match in pattern.finditer(lower)), key=lambda match: match.start()):
+        first, entry = match.end(), match.group(1)
+        start = first + len(entry) + 2
+        end = start + len(entry)
+        yield start, end, text[first:end]
 
 
 @rule("IMR603", "doubled-word")

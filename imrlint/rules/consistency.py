@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 
 from ..facts import letter_facts, lowered
-from ..quantities import find_quantities, quantities_by_kind
+from ..quantities import WORD_NUMBERS, find_quantities, quantities_by_kind
 from ..rule import rule
 from .decisions import item_title
 
@@ -43,15 +44,13 @@ def _frozen(value) -> tuple:
     return tuple(tuple(group) if isinstance(group, list | tuple) else group for group in value)
 
 
-@functools.lru_cache(maxsize=4096)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """A term found by its stem: "stimulator" also finds "stimulation", "Omepraxole" finds
-    "omeprazole" (a misspelling is item-name-misspelt's business, not a missing name)."""
+def _stem(term: str) -> str:
+    """The pattern of a term found by its stem: "stimulator" also finds "stimulation",
+    "Omepraxole" finds "omeprazole" (a misspelling is item-name-misspelt's business, not a
+    missing name)."""
     if " " in term or len(term) <= 5:
-        stem = re.escape(term)
-    else:
-        stem = re.escape(term[: max(5, len(term) - 4)])
-    return re.compile(rf"(?<![A-Za-z]){stem}", re.IGNORECASE)
+        return re.escape(term)
+    return re.escape(term[: max(5, len(term) - 4)])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,48 +59,88 @@ def _word_pattern(term: str) -> re.Pattern[str]:
 
 
 class _Vocabulary:
-    """The rule options that say how item names are read: stop words and synonym groups."""
+    """The rule options that say how item names are read: stop words and synonym groups.
 
-    def __init__(self, options):
-        self.stop_words = _stop_words(tuple(options.get("stop_words", ())))
-        self.groups = _synonym_groups(_frozen(options.get("synonyms", ())))
+    Rules with the same options share one vocabulary, and an item's terms and variants are worked
+    out once per letter (kept with the passage of its name) for every rule that reads them."""
 
-    def terms(self, item) -> list[str]:
+    def __init__(self, stop_words: frozenset[str], groups: tuple[tuple[str, ...], ...]):
+        self.stop_words = stop_words
+        self.groups = groups
+        # Which groups a term belongs to; the members of several words are phrases, looked for
+        # in the name itself (a term is one word).
+        self.groups_of_term: dict[str, list[int]] = {}
+        self.phrases: list[tuple[str, int]] = []
+        for index, group in enumerate(groups):
+            for member in group:
+                if " " in member:
+                    self.phrases.append((member, index))
+                else:
+                    self.groups_of_term.setdefault(member, []).append(index)
+        # whether a name holds any phrase at all: most hold none, and one scan tells
+        alternatives = "|".join(re.escape(phrase) for phrase, _ in self.phrases)
+        self.any_phrase = re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if self.phrases else "(?!)", re.IGNORECASE)
+
+    def terms(self, item) -> tuple[str, ...]:
         """The terms of an item's name (lower case, in order, once each): for a partial
         authorization, of the original request."""
-        name = (item.partial.original if item.partial else item.name).text
-        terms = []
-        for match in _WORD.finditer(name):
-            word = match.group()
-            lower_word = word.lower()
-            if lower_word in self.stop_words or (len(word) < 3 and not word.isupper()):
-                continue
-            terms.append(lower_word)
-        return list(dict.fromkeys(terms))
+        return _name(item).derived(_name_terms, self)
 
-    def variants(self, item, terms: list[str], key_only: bool = False) -> list[str]:
+    def variants(self, item, key_only: bool = False) -> tuple[str, ...]:
         """What counts as naming the item: its terms (or only its first, ``key_only``) and the
         synonyms of every group one of them, or a phrase of the name, belongs to."""
-        name = (item.partial.original if item.partial else item.name).text
-        chosen = terms[:1] if key_only else terms
-        variants = list(chosen)
-        for group in self.groups:
-            for member in group:
-                if member in chosen or (" " in member and _word_pattern(member).search(name) and (not key_only or member.startswith(chosen[0] if chosen else "\0"))):
-                    variants.extend(group)
-                    break
-        return list(dict.fromkeys(variants))
+        return _name(item).derived(_name_variants, self, key_only)
+
+
+def _name(item):
+    """The passage that names an item: for a partial authorization, the original request."""
+    return item.partial.original if item.partial else item.name
+
+
+def _name_terms(name, vocabulary: _Vocabulary) -> tuple[str, ...]:
+    terms = []
+    for match in _WORD.finditer(name.text):
+        word = match.group()
+        lower_word = word.lower()
+        if lower_word in vocabulary.stop_words or (len(word) < 3 and not word.isupper()):
+            continue
+        terms.append(lower_word)
+    return tuple(dict.fromkeys(terms))
+
+
+def _name_phrases(name, vocabulary: _Vocabulary) -> tuple[tuple[str, int], ...]:
+    """The (phrase, group) of the synonym phrases a name holds."""
+    if not vocabulary.any_phrase.search(name.text):
+        return ()
+    return tuple((phrase, index) for phrase, index in vocabulary.phrases if _word_pattern(phrase).search(name.text))
+
+
+def _name_variants(name, vocabulary: _Vocabulary, key_only: bool) -> tuple[str, ...]:
+    terms = name.derived(_name_terms, vocabulary)
+    chosen = terms[:1] if key_only else terms
+    groups = {index for term in chosen for index in vocabulary.groups_of_term.get(term, ())}
+    key = chosen[0] if chosen else "\0"
+    groups.update(index for phrase, index in name.derived(_name_phrases, vocabulary) if not key_only or phrase.startswith(key))
+    variants = list(chosen)
+    for index in sorted(groups):
+        variants.extend(vocabulary.groups[index])
+    return tuple(dict.fromkeys(variants))
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_vocabulary(stop_words: frozenset[str], groups: tuple[tuple[str, ...], ...]) -> _Vocabulary:
+    return _Vocabulary(stop_words, groups)
 
 
 _VOCABULARIES: dict[int, tuple[object, _Vocabulary]] = {}
 
 
 def _vocabulary(options) -> _Vocabulary:
-    """The vocabulary of a rule's options, built once per run (options are one object per run)."""
+    """The vocabulary of a rule's options, looked up once per run (options are one object per run)."""
     known = _VOCABULARIES.get(id(options))
     if known is not None and known[0] is options:
         return known[1]
-    vocabulary = _Vocabulary(options)
+    vocabulary = _shared_vocabulary(_stop_words(tuple(options.get("stop_words", ()))), _synonym_groups(_frozen(options.get("synonyms", ()))))
     if len(_VOCABULARIES) > 64:
         _VOCABULARIES.clear()
     _VOCABULARIES[id(options)] = (options, vocabulary)
@@ -113,11 +152,11 @@ def _variants_pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern finding any of ``variants`` (lower case) by its stem in lower-case text: one
     scan of a text, not one per variant.  Word starts are checked by :func:`_find_variants`, as
     a pattern opening with a look-behind scans several times slower."""
-    stems = sorted({_term_pattern(variant).pattern.removeprefix("(?<![A-Za-z])") for variant in variants}, key=len, reverse=True)
+    stems = sorted({_stem(variant) for variant in variants}, key=len, reverse=True)
     return re.compile("|".join(stems))
 
 
-def _find_variants(lower: str, variants: list[str]):
+def _find_variants(lower: str, variants: tuple[str, ...]):
     """The matches of ``variants`` that start a word of ``lower`` (a text in lower case)."""
     if not variants:
         return
@@ -127,7 +166,7 @@ def _find_variants(lower: str, variants: list[str]):
             yield match
 
 
-def names_item(text: str, variants: list[str], lower: str | None = None) -> bool:
+def names_item(text: str, variants: tuple[str, ...], lower: str | None = None) -> bool:
     """Whether ``text`` names one of ``variants``; ``lower`` is ``text`` in lower case
     (:func:`lowered`), when the caller has it already (a passage's ``lower``)."""
     return next(_find_variants(lowered(text) if lower is None else lower, variants), None) is not None
@@ -144,25 +183,47 @@ _REQUEST_BEFORE = re.compile(
 _CONCLUSION_AFTER = re.compile(r"[^.;]{0,90}?\b(?:is|was|are|were)\s+(?:not\s+)?(?:medically|considered|determined|certified|supported)\b", re.IGNORECASE)
 # What UR allowed, not what was requested: "modified ... to Norco #81", "authorized Norco #25".
 _ALLOWED_BEFORE = re.compile(r"(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _number_pattern() -> re.Pattern[str]:
+    """Every quantity states a number, in digits or in words ("#120", "six sessions"): what holds
+    neither states none.  For lower-case text (a number word counts as the lower-case key of
+    WORD_NUMBERS it is read as), which is scanned several times faster than with case ignored;
+    the words are grouped by their first letter, so that each character is tried against a
+    handful of alternatives rather than two dozen."""
+    by_first: dict[str, list[str]] = {}
+    for word in WORD_NUMBERS:
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    words = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+    return re.compile(rf"\d|{words}")
+
+
+_NUMBER = _number_pattern()
 _MENTION_END = re.compile(r"[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\)", re.IGNORECASE)
 
 
-def _request_quantities(passage, variants: list[str], kinds: set[str]) -> list[tuple[int, int, object]]:
+def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> list[tuple[int, int, object]]:
     """(start, end, quantity) of the quantities stated with the item's requests in the passage's
     text (its lower-case form is shared by every item that reads the summary)."""
     text = passage.text
     found = []
     if variants:
-        for match in _find_variants(passage.lower, variants):
-            before = text[max(0, match.start() - 80) : match.start()]
+        lower = passage.lower
+        for match in _find_variants(lower, variants):
             after_start = match.end()
+            window_end = min(len(text), after_start + 90)
+            # most mentions state no quantity (no number follows them): their context need not be read
+            if not _NUMBER.search(lower, after_start, window_end):
+                continue
+            stop = _MENTION_END.search(text, after_start, window_end)
+            segment_end = stop.start() if stop else window_end
+            if stop and not _NUMBER.search(lower, after_start, segment_end):
+                continue
+            before = text[max(0, match.start() - 80) : match.start()]
             if not (_REQUEST_BEFORE.search(before) or _CONCLUSION_AFTER.match(text, after_start)):
                 continue
             if _ALLOWED_BEFORE.search(before):
                 continue
-            window_end = min(len(text), after_start + 90)
-            stop = _MENTION_END.search(text, after_start, window_end)
-            segment_end = stop.start() if stop else window_end
             for quantity in find_quantities(text[after_start:segment_end]):
                 if quantity.kind in kinds:
                     found.append((after_start + quantity.start, after_start + quantity.end, quantity))
@@ -191,7 +252,7 @@ def quantity_mismatch(letter, context):
     vocabulary = _vocabulary(context.options)
     summary = letter.summary
     for item in letter.items:
-        if item.partial is not None:
+        if item.partial is not None or not _NUMBER.search(item.name.lower):
             continue
         wanted = quantities_by_kind(item.name.text)
         if not wanted:
@@ -199,7 +260,7 @@ def quantity_mismatch(letter, context):
         terms = vocabulary.terms(item)
         if not terms:
             continue
-        variants = vocabulary.variants(item, terms, key_only=True)
+        variants = vocabulary.variants(item, key_only=True)
         values = {kind: {quantity.value for quantity in quantities} for kind, quantities in wanted.items()}
         sources = [(item.rationale, "the rationale"), (summary, "the summary")]
         for passage, source in sources:
@@ -280,6 +341,22 @@ def partial_authorization_arithmetic(letter, context):
 _LONG_WORD = re.compile(r"[A-Za-z]{6,}")
 
 
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+
+
+def _has_word(text: str, lower: str, word: str) -> bool:
+    """Whether ``word`` (ASCII letters, lower case) is, in any case, a whole run of ASCII letters
+    in ``text`` (``lower`` is ``text`` in lower case, offset for offset): a search in C instead
+    of reading every word of the text."""
+    index = lower.find(word)
+    while index >= 0:
+        end = index + len(word)
+        if text[index:end].isascii() and text[index - 1 : index] not in _ASCII_LETTERS and text[end : end + 1] not in _ASCII_LETTERS:
+            return True
+        index = lower.find(word, index + 1)
+    return False
+
+
 def _one_edit_apart(first: str, second: str) -> bool:
     """Whether two different words differ by one substitution, insertion, deletion or swap of
     neighbouring letters."""
@@ -293,6 +370,24 @@ def _one_edit_apart(first: str, second: str) -> bool:
     shorter, longer = (first, second) if len(first) < len(second) else (second, first)
     index = next((index for index, (a, b) in enumerate(zip(shorter, longer)) if a != b), len(shorter))
     return shorter[index:] == longer[index + 1 :]
+
+
+def _long_words(passage) -> list[str]:
+    """The words of six letters or more of a passage, as written, in order."""
+    return _LONG_WORD.findall(passage.text)
+
+
+def _word_list(passage) -> str:
+    """The long words of a passage in lower case, once each, one a line (for :func:`_similar_words`)."""
+    return "\n" + "\n".join(dict.fromkeys(map(str.lower, passage.derived(_long_words)))) + "\n"
+
+
+@functools.lru_cache(maxsize=1024)
+def _similar_words(first: str, length: int) -> re.Pattern[str]:
+    """The lower-case words, in a text of one a line, that start with ``first`` and are as long
+    as a word of ``length`` letters or one letter longer or shorter: the only ones that may be
+    one edit away from it, picked in C rather than by a Python loop over every word."""
+    return re.compile(rf"\n({re.escape(first)}[a-z]{{{length - 2},{length}}})(?=\n)")
 
 
 def _same_case(word: str, spellings: list[str]) -> str:
@@ -321,29 +416,26 @@ def item_name_misspelt(letter, context):
 
     Fix: spell the name as the request, the summary and the rationale do (check which is right).
     """
-    summary_words = _LONG_WORD.findall(letter.summary.text) if letter.summary else []
-    rationale_words = [_LONG_WORD.findall(item.rationale.text) if item.rationale else [] for item in letter.items]
-    body_words = {word.lower() for words in (summary_words, *rationale_words) for word in words}
-    for item, own_words in zip(letter.items, rationale_words):
+    summary = letter.summary
+    bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
+    # one text to search for each word of the headings (a line break keeps the passages' words apart)
+    body_text = "\n".join(body.text for body in bodies)
+    body_lower = "\n".join(body.lower for body in bodies)
+    for item in letter.items:
         name = item.name
-        unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
+        unknown = [match for match in _LONG_WORD.finditer(name.text) if not _has_word(body_text, body_lower, match.group().lower())]
         if not unknown:
             continue
-        local: dict[str, list[str]] = {}
-        for word in (*own_words, *summary_words):
-            spellings = local.setdefault(word.lower(), [])
-            if word not in spellings:
-                spellings.append(word)
+        nearby = [passage for passage in (item.rationale, summary) if passage is not None]
         for match in unknown:
             word = match.group()
             lower_word = word.lower()
-            close = [
-                spellings
-                for key, spellings in local.items()
-                if key[0] == lower_word[0] and key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)
-            ]
+            similar = _similar_words(lower_word[0], len(lower_word))
+            candidates = dict.fromkeys(key for passage in nearby for key in similar.findall(passage.derived(_word_list)))
+            close = [key for key in candidates if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)]
             if len(close) == 1:
-                yield context.finding(name.sub(*match.span()), item=item, word=word, suggestion=_same_case(word, close[0]))
+                written = (written for passage in nearby for written in passage.derived(_long_words) if written.lower() == close[0])
+                yield context.finding(name.sub(*match.span()), item=item, word=word, suggestion=_same_case(word, list(dict.fromkeys(written))))
 
 
 # --- IMR211 item-not-in-rationale -------------------------------------------------------------
@@ -373,7 +465,7 @@ def item_not_in_rationale(letter, context):
         if rationale is None or not rationale.text:
             continue
         terms = vocabulary.terms(item)
-        if not terms or names_item(rationale.text, vocabulary.variants(item, terms), rationale.lower):
+        if not terms or names_item(rationale.text, vocabulary.variants(item), rationale.lower):
             continue
         if any(reason.search(rationale.text) for reason in reasons):
             continue
@@ -415,7 +507,7 @@ def item_not_in_ur_decision(letter, context):
     keys = []  # each item's key term if the statements name the item, else None
     for item in letter.items:
         terms = vocabulary.terms(item)
-        named = bool(terms) and names_item(text, vocabulary.variants(item, terms), lower)
+        named = bool(terms) and names_item(text, vocabulary.variants(item), lower)
         keys.append(terms[0] if named else None)
     for index, item in enumerate(letter.items):
         if keys[index] is not None or not vocabulary.terms(item):
@@ -425,7 +517,7 @@ def item_not_in_ur_decision(letter, context):
         key_named = {
             key
             for other, key in enumerate(keys)
-            if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], [key], key_only=True), lower)
+            if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], key_only=True), lower)
         }
         if len(others) >= 2 and len(key_named) >= 2:
             yield context.finding(item.name, item=item, title=item_title(item), line=statements[0].span.line)

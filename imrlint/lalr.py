@@ -1,0 +1,156 @@
+"""A lean run of a Lark LALR grammar: Lark's own tables and terminal regexes, without its
+per-token bookkeeping, for the inputs the grammar accepts.
+
+Lark compiles a grammar into LALR tables and, for each parser state, one regex of the terminals
+that state accepts (its contextual lexer).  Its parse loop also serves error recovery, interactive
+parsing and lexer callbacks; on a letter of short lines that generality costs about as much as the
+matching itself.  :class:`LeanParser` runs the same tables, regexes and tree-building callbacks in a
+short loop and gives up (returns None) at the first token the grammar does not accept: callers then
+parse that input with Lark's own parser, which says where and why.  On the inputs it accepts, the
+result is exactly Lark's (``tests/test_lalr.py`` compares them on the real letters and on random
+and damaged ones).
+
+The loop reads three things Lark does not document as public: the parse table and tree callbacks
+of the LALR parser, and each state's compiled terminal regex.  :meth:`LeanParser.of` checks that
+the grammar uses nothing the loop leaves out and raises otherwise; pyproject.toml bounds the Lark
+version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import lark
+from lark.parsers.lalr_analysis import Shift
+
+# A terminal read from the text: its type, start and end offsets.
+Terminal = tuple[str, int, int]
+
+_NOTHING = re.compile("(?!)")
+
+
+@dataclass(frozen=True)
+class _Reduction:
+    """The LALR action that replaces the right-hand side of a rule on the stack by the rule."""
+
+    size: int  # how many states (and values) the rule's right-hand side pops
+    rule: str  # the rule's name, whose goto is taken after popping
+    build: Callable[[list], Any] | None  # Lark's tree-building callback for the rule
+
+
+@dataclass(frozen=True)
+class LeanParser:
+    """Lark's LALR automaton for one grammar, laid out for a short parse loop: per parser state,
+    the regex of the terminals it accepts and what each terminal (or "$END") does there, a shift
+    (the next state) or a reduction."""
+
+    start: int
+    end: int
+    scanners: dict[int, re.Pattern[str]]
+    ignored: frozenset[str]
+    actions: dict[int, dict[str, int | _Reduction]]
+
+    @classmethod
+    def of(cls, parser: lark.Lark) -> LeanParser:
+        """The automaton of ``parser`` (built with ``parser="lalr", lexer="contextual"``)."""
+        frontend = parser.parser
+        lalr = frontend.parser.parser
+        table, callbacks = lalr.parse_table, lalr.callbacks
+        if any(isinstance(symbol, str) for symbol in callbacks):
+            raise RuntimeError("the grammar has terminal callbacks, which LeanParser does not run")
+        scanners = {}
+        for state, lexer in frontend.lexer.lexers.items():
+            # Lark compiles a state's terminals into one regex (several only past Python's 100
+            # groups) and may add callbacks for string terminals that a regex also matches.
+            # A state that accepts only the end of the input has no regex.
+            scanner = lexer.scanner  # built on first use, with the callbacks
+            if len(scanner._mres) > 1 or lexer.callback:
+                raise RuntimeError("the grammar needs more of Lark's lexer than LeanParser runs")
+            scanners[state] = scanner._mres[0] if scanner._mres else _NOTHING
+        # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow each lookup.
+        actions = {
+            state: {
+                str(symbol): target if action is Shift else _Reduction(len(target.expansion), str(target.origin.name), callbacks.get(target))
+                for symbol, (action, target) in row.items()
+            }
+            for state, row in table.states.items()
+        }
+        return cls(
+            start=table.start_states["start"],
+            end=table.end_states["start"],
+            scanners=scanners,
+            ignored=frozenset().union(*(lexer.ignore_types for lexer in frontend.lexer.lexers.values())),
+            actions=actions,
+        )
+
+    def terminals(self, text: str) -> list[Terminal] | None:
+        """The terminals of ``text`` if the grammar accepts it, else None (no tree is built)."""
+        stack = [self.start]
+        found: list[Terminal] = []
+        position = 0
+        while position < len(text):
+            match = self.scanners[stack[-1]].match(text, position)
+            if match is None:
+                return None
+            kind = match.lastgroup
+            position = match.end()
+            if kind in self.ignored:
+                continue
+            if not self._shift(stack, None, kind, None):
+                return None
+            found.append((kind, match.start(), position))
+        return found if self._accept(stack, None) else None
+
+    def tree(self, text: str) -> lark.Tree | None:
+        """Lark's parse tree of ``text`` (its tokens with their lines and columns) if the grammar
+        accepts it, else None."""
+        stack = [self.start]
+        values: list = []
+        position = 0
+        line, line_start = 1, 0
+        while position < len(text):
+            match = self.scanners[stack[-1]].match(text, position)
+            if match is None:
+                return None
+            kind, value, end = match.lastgroup, match.group(), match.end()
+            newlines = value.count("\n")
+            end_line = line + newlines
+            end_line_start = position + value.rindex("\n") + 1 if newlines else line_start
+            if kind not in self.ignored:
+                token = lark.Token(kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end)
+                if not self._shift(stack, values, kind, token):
+                    return None
+            position, line, line_start = end, end_line, end_line_start
+        return values[-1] if self._accept(stack, values) else None
+
+    def _shift(self, stack: list[int], values: list | None, kind: str, token: lark.Token | None) -> bool:
+        """Make the reductions the table calls for before ``kind``, then shift it: False if the
+        grammar does not accept it here."""
+        action = self._reduce(stack, values, kind)
+        if action is None:
+            return False
+        stack.append(action)
+        if values is not None:
+            values.append(token)
+        return True
+
+    def _accept(self, stack: list[int], values: list | None) -> bool:
+        """Reduce at the end of the input: True if the input is a whole sentence of the grammar."""
+        self._reduce(stack, values, "$END")
+        return stack[-1] == self.end
+
+    def _reduce(self, stack: list[int], values: list | None, symbol: str) -> int | None:
+        """Apply the reductions the table calls for before ``symbol``; then the state to shift it
+        to, or None if it cannot come here."""
+        actions = self.actions
+        while isinstance(action := actions[stack[-1]].get(symbol), _Reduction):
+            if values is not None:
+                children = values[len(values) - action.size :] if action.size else []
+                del values[len(values) - action.size :]
+                values.append(action.build(children) if action.build else children)
+            del stack[len(stack) - action.size :]
+            stack.append(actions[stack[-1]][action.rule])
+        return action

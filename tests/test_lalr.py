@@ -1,0 +1,77 @@
+"""The lean LALR loop (imrlint.lalr) gives exactly Lark's parse tree of a letter, token positions
+included, and gives up on exactly the letters Lark's parser rejects."""
+
+from __future__ import annotations
+
+import random
+
+import lark
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES, SHARED
+from imrlint.lalr import LeanParser
+from imrlint.normalise import normalise
+from imrlint.parse import lean_letter_parser, letter_parser, parse_letter
+from test_property import KEY_LINES, damage
+
+REAL_LETTERS = sorted((SHARED / "corpus" / "text").glob("*.txt")) + sorted((SHARED / "seeds").glob("*.txt")) + sorted(EXAMPLES.glob("*.txt"))
+SOURCES = ["\n" + normalise(path.read_text(encoding="utf-8")) for path in REAL_LETTERS]
+
+
+def shape(tree):
+    """The tree as nested tuples, with every token's type, text and full position."""
+    if isinstance(tree, lark.Token):
+        return (tree.type, str(tree), tree.start_pos, tree.end_pos, tree.line, tree.column, tree.end_line, tree.end_column)
+    return (tree.data, tuple(shape(child) for child in tree.children))
+
+
+def lark_tree(source: str):
+    try:
+        return letter_parser().parse(source)
+    except lark.exceptions.UnexpectedInput:
+        return None
+
+
+def assert_same_as_lark(source: str) -> None:
+    expected = lark_tree(source)
+    found = lean_letter_parser().tree(source)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and shape(found) == shape(expected)
+
+
+def test_every_real_letter_parses_to_lark_s_tree():
+    for source in SOURCES:
+        assert lark_tree(source) is not None
+        assert_same_as_lark(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=len(SOURCES) - 1), st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=8))
+def test_damaged_letters_are_accepted_and_rejected_as_lark_does(letter, seed, operations):
+    data = damage(SOURCES[letter].encode("utf-8"), random.Random(seed), operations)
+    assert_same_as_lark("\n" + normalise(data.decode("utf-8", errors="replace")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\n\n", "  ", "text", ": Upheld", "was the original request.", *KEY_LINES]), max_size=40).map("".join))
+def test_text_made_of_letter_pieces_is_accepted_and_rejected_as_lark_does(text):
+    assert_same_as_lark("\n" + normalise(text))
+
+
+def test_a_letter_out_of_shape_is_parsed_by_lark_with_its_errors_located():
+    source = SOURCES[0].replace("CLINICAL CASE SUMMARY", "Decision rationale: misplaced", 1)
+    assert lean_letter_parser().tree(source) is None
+    result = parse_letter(source[1:])
+    assert [error.found for error in result.errors] == ["RATIONALE"]
+
+
+def test_a_grammar_needing_lexer_callbacks_is_refused():
+    """String terminals that a regex terminal also matches make Lark's lexer re-type tokens by
+    callback, which the lean loop does not do."""
+    grammar = lark.Lark('start: (WORD | "if")+\nWORD: /[a-z]+/\n%ignore " "', parser="lalr", lexer="contextual")
+    with pytest.raises(RuntimeError, match="more of Lark's lexer"):
+        LeanParser.of(grammar)
