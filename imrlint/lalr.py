@@ -41,6 +41,20 @@ class _Reduction:
     build: Callable[[list], Any] | None  # Lark's tree-building callback for the rule
 
 
+class _Scanners(dict):
+    """Each parser state's terminal regex, compiled when the state is first reached, as Lark's
+    contextual lexer does: linting one letter compiles only the states it meets."""
+
+    def __init__(self, lexers: dict[int, Any]):
+        super().__init__()
+        self._lexers = lexers
+
+    def __missing__(self, state: int) -> re.Pattern[str]:
+        compiled = self._lexers[state].scanner._mres  # none for a state that accepts only the end
+        pattern = self[state] = compiled[0] if compiled else _NOTHING
+        return pattern
+
+
 @dataclass(frozen=True)
 class LeanParser:
     """Lark's LALR automaton for one grammar, laid out for a short parse loop: per parser state,
@@ -49,7 +63,7 @@ class LeanParser:
 
     start: int
     end: int
-    scanners: dict[int, re.Pattern[str]]
+    scanners: _Scanners
     ignored: frozenset[str]
     actions: dict[int, dict[str, int | _Reduction]]
 
@@ -61,15 +75,12 @@ class LeanParser:
         table, callbacks = lalr.parse_table, lalr.callbacks
         if any(isinstance(symbol, str) for symbol in callbacks):
             raise RuntimeError("the grammar has terminal callbacks, which LeanParser does not run")
-        scanners = {}
-        for state, lexer in frontend.lexer.lexers.items():
-            # Lark compiles a state's terminals into one regex (several only past Python's 100
-            # groups) and may add callbacks for string terminals that a regex also matches.
-            # A state that accepts only the end of the input has no regex.
-            scanner = lexer.scanner  # built on first use, with the callbacks
-            if len(scanner._mres) > 1 or lexer.callback:
-                raise RuntimeError("the grammar needs more of Lark's lexer than LeanParser runs")
-            scanners[state] = scanner._mres[0] if scanner._mres else _NOTHING
+        # Lark compiles a state's terminals into one regex (several only past Python's 100 groups)
+        # and adds callbacks for string terminals that a regex also matches; all the terminals
+        # together (the root lexer) show whether any state would need either.
+        root = frontend.lexer.root_lexer
+        if len(root.scanner._mres) > 1 or root.callback:
+            raise RuntimeError("the grammar needs more of Lark's lexer than LeanParser runs")
         # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow each lookup.
         actions = {
             state: {
@@ -81,7 +92,7 @@ class LeanParser:
         return cls(
             start=table.start_states["start"],
             end=table.end_states["start"],
-            scanners=scanners,
+            scanners=_Scanners(frontend.lexer.lexers),
             ignored=frozenset().union(*(lexer.ignore_types for lexer in frontend.lexer.lexers.values())),
             actions=actions,
         )
