@@ -91,7 +91,8 @@ def _key(text: str) -> str:
 
 def _chapter_key(text: str) -> str:
     """As :func:`_key`, without a trailing "Guidelines", which letters add or drop at will."""
-    return _GUIDELINES_SUFFIX.sub("", _key(text))
+    key = _key(text)
+    return _GUIDELINES_SUFFIX.sub("", key) if key.endswith(("guideline", "guidelines")) else key
 
 
 @dataclass(frozen=True)

@@ -69,17 +69,22 @@ class ConclusionReader:
         words of the window): keeping them in a bounded deque consumes the scans in C."""
         last_boundary = deque(self.boundary.finditer(text, 0, match.start()), maxlen=1)
         clause_start = last_boundary[0].end() if last_boundary else 0
-        words = deque(_WORD.finditer(text, clause_start, match.start()), maxlen=self.window_words)
-        window = " ".join(word.group() for word in words)
+        # The clause's last words, split off from its end: a long clause is split no further
+        # than the window.
+        clause = text[clause_start : match.start()]
+        pieces = clause.rsplit(None, self.window_words)
+        words = deque(pieces, maxlen=self.window_words)
+        window = " ".join(words)
         tail = text[match.end() :]
         if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
             return None
         negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
-        start = words[0].start() if words else match.start()
+        if words:
+            # the first word of the window follows the unsplit rest of the clause, if there is one
+            start = clause_start + clause.find(words[0], len(pieces[0]) if len(pieces) > len(words) else 0)
+        else:
+            start = match.start()
         return Conclusion(NOT_NECESSARY if negative else NECESSARY, start, match.end())
-
-
-_WORD = re.compile(r"\S+")
 
 
 def _union(patterns: list[str], flags: int) -> re.Pattern[str]:

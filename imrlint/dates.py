@@ -26,9 +26,28 @@ MONTHS["sept"] = 9
 # look-behind scans text several times slower (and :func:`_numeric_matches` finds where to try it).
 _NUMERIC_CORE = r"(?P<month>\d{1,2})(?P<sep>[/-])(?P<day>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
 _NUMERIC = rf"(?<![\w/.\-]){_NUMERIC_CORE}(?![\w/\-]|[.,]\d)"
+
+
+def _trie(words: set[str]) -> str:
+    """A pattern matching any of ``words``, the longest first where one begins another, written
+    as a tree of their letters ("Ju(?:ne?|ly?)"): the regex engine follows one branch per
+    letter instead of trying each word in turn."""
+    branches = []
+    for first in sorted({word[0] for word in words}):
+        rests = {word[1:] for word in words if word[0] == first}
+        longer = {rest for rest in rests if rest}
+        if not longer:
+            branches.append(re.escape(first))
+        elif "" in rests:
+            branches.append(f"{re.escape(first)}(?:{_trie(longer)})?")
+        else:
+            branches.append(re.escape(first) + _trie(longer))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 # Month names capitalised ("October", "OCTOBER", "Oct."), so that "may" the verb is no month.
-_MONTH_NAMES = sorted({form for name in MONTHS for form in (name.capitalize(), name.upper())}, key=len, reverse=True)
-_NAMED_CORE = r"(?P<month_name>" + "|".join(_MONTH_NAMES) + r")\.?\s+(?P<named_day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<named_year>(?:19|20)\d\d)\b"
+_MONTH_NAMES = {form for name in MONTHS for form in (name.capitalize(), name.upper())}
+_NAMED_CORE = r"(?P<month_name>" + _trie(_MONTH_NAMES) + r")\.?\s+(?P<named_day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<named_year>(?:19|20)\d\d)\b"
 _NAMED = rf"\b{_NAMED_CORE}"
 DATE_PATTERN = re.compile(f"{_NUMERIC}|{_NAMED}")
 _WHOLE = re.compile(rf"\s*(?:{_NUMERIC}|{_NAMED})\s*")
@@ -75,30 +94,72 @@ def date_of_match(match: re.Match[str]) -> datetime.date | None:
 def _numeric_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     """The matches ``_NUMERIC_SCAN.finditer(text, start, end)`` gives, found faster.
 
-    A match has its first separator one or two characters after its start.  The few separators
-    of a text are found by ``str.find`` far faster than a scan tries the pattern at every digit;
-    the pattern is then tried only where a match can start, in order, each try after the
-    previous match as ``finditer`` does."""
-    candidates = set()
+    A match has its first separator one or two characters after its start, where a digit is.
+    The few separators of a text are found by ``str.find`` far faster than a scan tries the
+    pattern at every digit; the pattern is then tried only where a match can start, in order,
+    each try after the previous match as ``finditer`` does."""
+    separators = []
     for separator in "/-":
         index = text.find(separator, start + 1, end)
         while index >= 0:
-            candidates.update((index - 2, index - 1))
+            separators.append(index)
             index = text.find(separator, index + 1, end)
+    separators.sort()
     matches = []
     resume = start
-    for candidate in sorted(candidates):
-        if candidate >= resume:
-            match = _NUMERIC_SCAN.match(text, candidate, end)
-            if match is not None:
-                matches.append(match)
-                resume = match.end()
+    for separator in separators:
+        # str.isdigit accepts every character \d does (and a few more): a cheap first test
+        for candidate in (separator - 2, separator - 1):
+            if candidate >= resume and text[candidate].isdigit():
+                match = _NUMERIC_SCAN.match(text, candidate, end)
+                if match is not None:
+                    matches.append(match)
+                    resume = match.end()
     return matches
 
 
-def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
-    """Every date in ``text[start:end]``, in order, with offsets into ``text``."""
-    end = len(text) if end is None else end
+def _named_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The matches of :data:`_NAMED_SCAN` in ``text[start:end]`` that open a word, in order.
+
+    Every match ends in a year, "19.." or "20.." after whitespace.  Those are found by
+    ``str.find`` far faster than a scan tries the pattern at every capital letter, and the pattern
+    is tried only in the stretch before each.  Two matches never overlap (no month name starts
+    inside another), so the matches found stretch by stretch are those of one scan."""
+    found: dict[int, re.Match[str]] = {}
+    for century in ("19", "20"):
+        year = text.find(century, start + 1, end)
+        while year >= 0:
+            if text[year - 1].isspace():
+                earliest = _earliest_named_start(text, start, year)
+                if earliest is not None:
+                    for match in _NAMED_SCAN.finditer(text, earliest, min(end, year + 5)):
+                        found[match.start()] = match
+            year = text.find(century, year + 1, end)
+    matches = []
+    for first in sorted(found):
+        if first == 0 or not (text[first - 1].isalnum() or text[first - 1] == "_"):
+            matches.append(found[first])
+    return matches
+
+
+def _earliest_named_start(text: str, start: int, year: int) -> int | None:
+    """Where a named date ending in the year at ``year`` can start at the earliest (no earlier
+    than ``start``), reading back over "<month>. <day>th, "; None when no day can be there."""
+    index = year - 1
+    while index > start and text[index - 1].isspace():
+        index -= 1
+    day_end = index
+    while index > start and not text[index - 1].isspace():
+        index -= 1
+        if day_end - index > len("31st,"):
+            return None
+    while index > start and text[index - 1].isspace():
+        index -= 1
+    return max(start, index - len("September."))
+
+
+def _date_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The matches of the date patterns in ``text[start:end]``, in order of place."""
     length = len(text)
     found = []
     for match in _numeric_matches(text, start, end):
@@ -109,18 +170,31 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             continue
         if after in ".," and last + 1 < length and text[last + 1].isdigit():
             continue
+        found.append(match)
+    named = _named_matches(text, start, end)
+    if found and named:
+        return sorted(found + named, key=lambda match: match.start())
+    return found or named
+
+
+def _date_of(match: re.Match[str]) -> datetime.date | None:
+    """The day a match of :func:`_date_matches` names, or None when there is no such day."""
+    if match.re is _NUMERIC_SCAN:
         month, _, day, year = match.groups()
-        found.append(DateMention(_day(_year(year), int(month), int(day)), first, last, match.group()))
-    numeric = len(found)
-    for match in _NAMED_SCAN.finditer(text, start, end):
-        first = match.start()
-        if first > 0 and (text[first - 1].isalnum() or text[first - 1] == "_"):
-            continue
-        month_name, day, year = match.groups()
-        found.append(DateMention(_day(int(year), MONTHS[month_name.lower()], int(day)), first, match.end(), match.group()))
-    if 0 < numeric < len(found):  # both kinds found: put them in order of place
-        found.sort(key=lambda mention: mention.start)
-    return found
+        return _day(_year(year), int(month), int(day))
+    month_name, day, year = match.groups()
+    return _day(int(year), MONTHS[month_name.lower()], int(day))
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Every date in ``text[start:end]``, in order, with offsets into ``text``."""
+    end = len(text) if end is None else end
+    return [DateMention(_date_of(match), match.start(), match.end(), match.group()) for match in _date_matches(text, start, end)]
+
+
+def find_invalid_dates(text: str) -> list[DateMention]:
+    """The dates :func:`find_dates` finds in ``text`` that name no calendar day."""
+    return [DateMention(None, match.start(), match.end(), match.group()) for match in _date_matches(text, 0, len(text)) if _date_of(match) is None]
 
 
 def parse_date(text: str) -> datetime.date | None:

@@ -14,7 +14,6 @@ date.  Where a letter says nothing in a recognised form, the fact is None and no
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -87,16 +86,57 @@ def _passage_sentences(passage: Passage) -> list[tuple[int, int]]:
     return sentences(passage.text)
 
 
-def _anchored(pattern: re.Pattern[str], text: str, lower: str, anchors: tuple[str, ...], before: int, after: int) -> list[re.Match[str]]:
+def sentence_around(text: str, index: int) -> tuple[int, int]:
+    """The span, among :func:`sentences`, of the last sentence starting at or before ``index``:
+    the one holding that character, unless it lies between two sentences.
+
+    A sentence end opens at its ., ! or ? and holds no other (only closing quotes or brackets and
+    spaces), so whether one opens at a place depends on that place alone: the ends around
+    ``index`` are found from the nearest ., ! and ? without splitting the whole text."""
+    start = 0
+    before = index
+    while True:
+        mark = max(text.rfind(".", 0, before), text.rfind("!", 0, before), text.rfind("?", 0, before))
+        if mark < 0:
+            break
+        end = _SENTENCE_END.match(text, mark)
+        if end is not None and end.end() <= index:
+            start = end.end()
+            break
+        before = mark
+    after = start
+    while True:
+        marks = [mark for mark in (text.find(".", after), text.find("!", after), text.find("?", after)) if mark >= 0]
+        if not marks:
+            return start, len(text)
+        mark = min(marks)
+        end = _SENTENCE_END.match(text, mark)
+        if end is not None:
+            return start, end.end(1)
+        after = mark + 1
+
+
+def _anchored(
+    pattern: re.Pattern[str], text: str, lower: str, anchors: tuple[str, ...], before: int, after: int, cues: tuple[str, ...] = ()
+) -> list[re.Match[str]]:
     """The matches of ``pattern`` around each occurrence of an anchor (a lower-case literal every
-    match contains), in order: scanning a few windows is much cheaper than the whole text."""
+    match contains), in order: scanning a few windows is much cheaper than the whole text.
+
+    ``cues``, when given, are lower-case literals one of which every match contains as collapsed
+    text writes it: a window holding none is not scanned (most anchors are in other words, "man"
+    in "management").  Case-insensitive matching folds a few non-ASCII letters onto ASCII ones
+    (dotless i onto "i"), so the cues are relied on in ASCII text only."""
     found: dict[int, re.Match[str]] = {}
     length = len(text)
+    if cues and not text.isascii():
+        cues = ()
     for anchor in anchors:
         index = lower.find(anchor)
         while index >= 0:
-            for match in pattern.finditer(text, max(0, index - before), min(length, index + len(anchor) + after)):
-                found.setdefault(match.start(), match)
+            start, end = max(0, index - before), min(length, index + len(anchor) + after)
+            if not cues or any(lower.find(cue, start, end) >= 0 for cue in cues):
+                for match in pattern.finditer(text, start, end):
+                    found.setdefault(match.start(), match)
             index = lower.find(anchor, index + 1)
     return [found[start] for start in sorted(found)]
 
@@ -116,6 +156,8 @@ _INJURY = re.compile(
     r"(?:\s+(?:is|was))?\s*(?:of|on|from|dated|is|was|:)\s*(?:of\s+|on\s+)?\(?",
     re.I,
 )
+# What every match of _INJURY contains ("injured" only before "on", "at work on").
+_INJURY_CUES = ("injury", "injured on", "injured at work on", "occupational claim")
 _UR_SUBJECT = re.compile(
     r"(?=[copu])\b(?:utilization\s+review|UR|prior\s+(?:review|determination)|original\s+review|peer\s+review|claims\s+administrator)\b", re.I
 )
@@ -123,13 +165,14 @@ _UR_DECISION = re.compile(
     r"(?=[dfmnp])(?:non-?\s?certif|noncertif|\bdenied\b|\bdenial\b|\bmodified\b|\bfailed\s+to\s+approve|\bpartially\s+approved|\bnot\s+medically\s+necessary|\bdetermin)",
     re.I,
 )
-# A date tied to the UR: "Utilization Review on 12-21-2016", "UR dated 11-14-16", "utilization
-# review (11-8-2016)", "utilization review report dated November 15, 2016", or "On 11-3-16,
-# utilization review determined".
+# A date tied to the UR by the words before it: "Utilization Review on 12-21-2016", "UR dated
+# 11-14-16", "utilization review (11-8-2016)", "utilization review report dated November 15, 2016";
 _UR_DATE_AFTER = re.compile(
     r"(?=[dflru])\b(?:utilization\s+review|UR|review|determination|report|letter|documentation|form)\b(?:\s*\((?:UR|utilization review board)\))?[^.;]{0,25}?(?:\bon|\bdated|\bof|\(|,)\s*$",
     re.I,
 )
+# or by the words after it: "On 11-3-16, utilization review determined".
+_UR_DATE_BEFORE = re.compile(r"\s*,?\s*(?:the\s+)?(?:utilization\s+review|UR)\b", re.I)
 _UR_DECISION_ANCHORS = ("certif", "denied", "denial", "modified", "failed", "approved", "necessary", "determin")
 _APPLICATION = re.compile(r"\bapplication\s+for\s+(?:an?\s+)?(?:IMR|independent\s+medical\s+review)", re.I)
 
@@ -171,12 +214,16 @@ def letter_facts(letter: Letter) -> LetterFacts:
 
 def _read_facts(letter: Letter) -> LetterFacts:
     facts = LetterFacts()
+    document = letter.document.text
     for name, header_field in letter.header.items():
-        if header_field.value is None:
+        value = header_field.value
+        if value is None:
             continue
-        date = parse_date(header_field.value.text)
+        # A date reads the same with its whitespace collapsed or not: the raw characters spare
+        # collapsing values that are seldom reported.
+        date = parse_date(document[value.start : value.end])
         if date is not None:
-            facts.header[name] = Fact(date, header_field.value)
+            facts.header[name] = Fact(date, value)
     summary = letter.summary
     if summary is None or not summary.text:
         return facts
@@ -189,11 +236,8 @@ def _read_facts(letter: Letter) -> LetterFacts:
     facts.age = ages[0] if ages else None
     sexes = patient_sexes(summary)
     facts.sex = sexes[0] if sexes else None
-    spans = passage_sentences(summary)
-    starts = [start for start, _ in spans]
-    decided = sorted({bisect.bisect_right(starts, match.start()) - 1 for match in _anchored(_UR_DECISION, text, lower, _UR_DECISION_ANCHORS, 25, 30)})
-    for index in decided:
-        start, end = spans[index]
+    decided = sorted({sentence_around(text, match.start()) for match in _anchored(_UR_DECISION, text, lower, _UR_DECISION_ANCHORS, 25, 30)})
+    for start, end in decided:
         sentence = text[start:end]
         facts.ur_statement_spans.append((start, end))
         if facts.ur is None and _UR_SUBJECT.search(sentence):
@@ -201,7 +245,7 @@ def _read_facts(letter: Letter) -> LetterFacts:
             if mention is not None:
                 facts.ur = Fact.within(mention.date, summary, start + mention.start, start + mention.end)
     for match in _anchored(_APPLICATION, text, lower, ("application",), 0, 60):
-        start, end = spans[bisect.bisect_right(starts, match.start()) - 1]
+        start, end = sentence_around(text, match.start())
         dated = [mention for mention in find_dates(text, start, end) if mention.date is not None]
         if len(dated) == 1:
             facts.application = Fact.within(dated[0].date, summary, dated[0].start, dated[0].end)
@@ -216,7 +260,7 @@ def _ur_date(sentence: str) -> DateMention | None:
     for mention in dated:
         before = sentence[max(0, mention.start - 70) : mention.start]
         after = sentence[mention.end : mention.end + 40]
-        if _UR_DATE_AFTER.search(before) or re.match(r"\s*,?\s*(?:the\s+)?(?:utilization\s+review|UR)\b", after, re.I):
+        if _UR_DATE_AFTER.search(before) or _UR_DATE_BEFORE.match(after):
             return mention
     return dated[0] if len(dated) == 1 else None
 
@@ -231,7 +275,7 @@ def injury_dates(passage: Passage) -> list[Fact]:
 def _injury_dates(passage: Passage) -> list[Fact]:
     text = passage.text
     found = []
-    for match in _anchored(_INJURY, text, passage.lower, ("injur", "claim"), 32, 40):
+    for match in _anchored(_INJURY, text, passage.lower, ("injur", "claim"), 32, 40, _INJURY_CUES):
         date = DATE_PATTERN.match(text, match.end())
         if date is None:
             continue
@@ -255,10 +299,12 @@ _SEX = re.compile(
     rf"|\b(?P<b>male|female)\s+{_PATIENT_NOUNS}\b)",
     re.I,
 )
+# What every match of _SEX contains: an age ("... year old female") or "male"/"female" before a noun.
+_SEX_CUES = ("old", "male ")
 _PRONOUN_SEX = {"he": "male", "his": "male", "him": "male", "she": "female", "her": "female"}
 _OPENING_PRONOUN = re.compile(r"(?:He|She|His|Her)\b")
-# A sentence after the first opens after a space (in collapsed text): a passage without one of
-# these (most rationales) has no sentence opening with a pronoun, and needs no sentence spans.
+# A sentence after the first opens after a space (in collapsed text): these find every sentence
+# that may open with a pronoun, and the few there are are read without splitting the passage.
 _PRONOUNS_AFTER_SPACE = (" He", " She", " His")  # " He" also finds " Her"
 _PATIENT = re.compile(rf"\b{_PATIENT_NOUNS}\b", re.I)
 # People other than the patient a sentence may be about: then a following "He"/"She" may be theirs.
@@ -291,11 +337,10 @@ def patient_sexes(passage: Passage) -> list[Fact]:
 def _patient_sexes(passage: Passage) -> list[Fact]:
     text = passage.text
     found = []
-    for match in _anchored(_SEX, text, passage.lower, ("male", "man", "lady"), 30, 40):
+    for match in _anchored(_SEX, text, passage.lower, ("male", "man", "lady"), 30, 40, _SEX_CUES):
         group = "a" if match.group("a") else "b"
         found.append((match.start(group), Fact.within(_SEX_WORDS[match.group(group).lower()], passage, *match.span(group))))
-    if any(pronoun in text for pronoun in _PRONOUNS_AFTER_SPACE):
-        found.extend(_pronoun_sexes(passage))
+    found.extend(_pronoun_sexes(passage))
     found.sort(key=lambda pair: pair[0])
     return [fact for _, fact in found]
 
@@ -305,14 +350,15 @@ def _pronoun_sexes(passage: Passage) -> list[tuple[int, Fact]]:
     the patient alone."""
     text = passage.text
     found = []
-    spans = passage_sentences(passage)
-    for (previous_start, previous_end), (start, _) in zip(spans, spans[1:]):
-        if not text.startswith(("He", "She", "His", "Her"), start):
-            continue
-        pronoun = _OPENING_PRONOUN.match(text, start)
-        if pronoun is None:
-            continue
-        previous = text[previous_start:previous_end]
-        if _PATIENT.search(previous) and not _OTHER_PEOPLE.search(previous):
-            found.append((start, Fact.within(_PRONOUN_SEX[pronoun.group().lower()], passage, start, pronoun.end())))
+    for opening in _PRONOUNS_AFTER_SPACE:
+        space = text.find(opening)
+        while space >= 0:
+            start = space + 1
+            pronoun = _OPENING_PRONOUN.match(text, start)
+            if pronoun is not None and sentence_around(text, start)[0] == start:
+                previous_start, previous_end = sentence_around(text, space)
+                previous = text[previous_start:previous_end]
+                if _PATIENT.search(previous) and not _OTHER_PEOPLE.search(previous):
+                    found.append((start, Fact.within(_PRONOUN_SEX[pronoun.group().lower()], passage, start, pronoun.end())))
+            space = text.find(opening, start)
     return found

@@ -8,12 +8,10 @@ the original offsets, so findings point at the very characters they are about.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import lark
 
@@ -23,6 +21,8 @@ from .document import Document, Span
 from .parse import ParseError, line_bounds, parse_letter
 
 _WORD = re.compile(r"\S+")
+_LONG_SPACE = re.compile(r"\s{2,}")
+_SPACE = re.compile(r"\s*")
 T = TypeVar("T")
 
 
@@ -32,6 +32,25 @@ def lowered(text: str) -> str:
     if len(lower) == len(text):
         return lower
     return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+class cached_property(Generic[T]):
+    """A value computed on first access and then kept in the instance's ``__dict__``, like
+    :class:`functools.cached_property` without the lock that it takes on every first access
+    before Python 3.12: model values are pure, so computing one twice is harmless."""
+
+    def __init__(self, function: Callable[..., T]):
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner: type | None = None) -> T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
 
 
 class Passage:
@@ -48,19 +67,28 @@ class Passage:
         return f"Passage({self.start}, {self.end}, {self.text[:40]!r})"
 
     @cached_property
-    def _words(self) -> tuple[list[int], list[int], str]:
-        """Where each word starts in :attr:`text` and in the document (built on first use)."""
-        spans = [match.span() for match in _WORD.finditer(self.document.text, self.start, self.end)]
-        doc_starts = [start for start, _ in spans]
-        # a word starts in text one space after the previous word's end
-        text_starts = list(itertools.accumulate((end - start + 1 for start, end in spans[:-1]), initial=0)) if spans else []
-        return text_starts, doc_starts, self.text
+    def _shifts(self) -> tuple[list[int], list[int]]:
+        """Where :attr:`text` falls behind the document (built on first use): the index in text of
+        each whitespace run that collapsed from two or more characters, and how many characters
+        the document is ahead of text before the first run (the leading whitespace) and after
+        each run.  A single space, tab or line break between words keeps the offsets aligned."""
+        text = self.document.text
+        first_word = _WORD.search(text, self.start, self.end)
+        ahead = first_word.start() - self.start if first_word else 0
+        gaps: list[int] = []
+        shifts = [ahead]
+        for run in _LONG_SPACE.finditer(text, self.start + ahead, self.end):
+            run_start, run_end = run.span()
+            gaps.append(run_start - self.start - ahead)
+            ahead += run_end - run_start - 1
+            shifts.append(ahead)
+        return gaps, shifts
 
     @cached_property
     def text(self) -> str:
         """The passage with every whitespace run collapsed to one space, trimmed."""
         # str.split() and the regex \S split at the same (Unicode) whitespace; this is the fast
-        # path, the word-offset table of _words is only built when an offset is asked for.
+        # path, the offset table of _shifts is only built when an offset is asked for.
         return " ".join(self.document.text[self.start : self.end].split())
 
     @cached_property
@@ -92,12 +120,15 @@ class Passage:
 
     def offset(self, index: int) -> int:
         """Document offset of character ``index`` of :attr:`text`."""
-        text_starts, doc_starts, text = self._words
-        if not text_starts:
+        text = self.text
+        if not text:
             return self.start
         index = max(0, min(index, len(text) - 1))
-        word = bisect.bisect_right(text_starts, index) - 1
-        return doc_starts[word] + index - text_starts[word]
+        if len(text) == self.end - self.start:
+            # nothing collapsed or trimmed: text and document run side by side
+            return self.start + index
+        gaps, shifts = self._shifts
+        return self.start + index + shifts[bisect.bisect_left(gaps, index)]
 
     def sub_span(self, start: int, end: int) -> Span:
         """Span of the characters [start, end) of :attr:`text`."""
@@ -111,7 +142,11 @@ class Passage:
         if end <= start:
             offset = self.offset(start)
             return Passage(self.document, offset, offset)
-        return Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
+        passage = Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
+        if 0 <= start and end <= len(self.text):
+            # the same words, less a collapsed space at either end: no need to collapse them again
+            passage.text = self.text[start:end].strip()
+        return passage
 
 
 @dataclass(frozen=True)
@@ -221,8 +256,15 @@ HEADER_FIELDS = {
     "ur-denial-date": (r"UR\s+Denial\s+Date\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
     "application-received": (r"Application\s+Received\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
 }
-_HEADER_KEYS = re.compile("|".join(f"(?P<{name.replace('-', '_')}>{key})" for name, (key, _) in HEADER_FIELDS.items()), re.I)
-_HEADER_VALUES = {name: re.compile(value, re.I) for name, (_, value) in HEADER_FIELDS.items()}
+# The look-ahead on the keys' first letters lets the scan skip other characters quickly.
+_HEADER_KEYS = re.compile(
+    f"(?=[{''.join(sorted({key[0].lower() for key, _ in HEADER_FIELDS.values()}))}])(?:"
+    + "|".join(f"(?P<{name.replace('-', '_')}>{key})" for name, (key, _) in HEADER_FIELDS.items())
+    + ")",
+    re.I,
+)
+# Each key's regex group -> (field name, value pattern).
+_HEADER_VALUES = {name.replace("-", "_"): (name, re.compile(value, re.I)) for name, (_, value) in HEADER_FIELDS.items()}
 
 _LABEL = re.compile(r":\s*(Upheld|Overturned)\s*$", re.I)
 _LABEL_CANDIDATE = re.compile(r":\s*([A-Za-z][A-Za-z\- ]{0,30}?)\s*$")
@@ -269,17 +311,18 @@ class _Builder:
         for child in tree.children:
             if not isinstance(child, lark.Tree):
                 continue
-            if child.data == "preamble":
+            rule = _rule(child)
+            if rule == "preamble":
                 self.preamble = self.passage(*_extent(child.children))
-            elif child.data in ("how_section", "summary_section", "issues_section"):
-                self.section(child)
+            elif rule in ("how_section", "summary_section", "issues_section"):
+                self.section(child, rule)
 
-    def section(self, tree: lark.Tree) -> None:
+    def section(self, tree: lark.Tree, rule: str) -> None:
         title, *rest = tree.children
         title_start, title_end = line_bounds(title)
-        body_end = _extent(rest)[1] if rest else title_end
+        body_end = _end(rest) if rest else title_end
         body = self.passage(title_end, body_end)
-        kind = tree.data.removesuffix("_section")
+        kind = rule.removesuffix("_section")
         self.sections.append(Section(kind, self.passage(title_start, title_end), body))
         if kind == "how":
             self.credentials = self.reviewer(body, [child for child in rest if isinstance(child, lark.Tree)])
@@ -287,16 +330,15 @@ class _Builder:
             self.summary = body
         elif kind == "issues":
             for child in rest:
-                if isinstance(child, lark.Tree) and child.data == "item":
+                if isinstance(child, lark.Tree) and _rule(child) == "item":
                     self.items.append(self.item(child))
 
     def field_content(self, tokens: list) -> tuple[Passage, Passage]:
         """The keyword of a key line and the content after it (continuation lines included)."""
         start, end = line_bounds(tokens[0])
-        text = self.document.text
-        colon = text.index(":", start, end) + 1 if ":" in text[start:end] else start
-        keyword_passage = self.passage(start, colon)
-        return keyword_passage, self.passage(colon, _extent(tokens)[1])
+        colon = self.document.text.find(":", start, end)
+        keyword_end = colon + 1 if colon >= 0 else start
+        return self.passage(start, keyword_end), self.passage(keyword_end, _end(tokens) if len(tokens) > 1 else end)
 
     def reviewer(self, body: Passage, fields: list[lark.Tree]) -> Credentials:
         licensure = specialty = None
@@ -323,9 +365,8 @@ class _Builder:
 
     def item(self, tree: lark.Tree) -> Item:
         heading_token, *parts = tree.children
-        start, end = line_bounds(heading_token)
-        value = str(heading_token)
-        first_line = len(value) - len(value.lstrip("\n \t"))
+        end = line_bounds(heading_token)[1]
+        first_line = len(heading_token) - len(heading_token.lstrip("\n \t"))
         heading = self.passage(heading_token.start_pos - 1 + first_line, end)
         text = heading.text
         label = label_candidate = None
@@ -342,10 +383,11 @@ class _Builder:
         fields: dict[str, object] = {}
         for part in parts:
             keyword, content = self.field_content(part.children)
-            if part.data == "rationale":
-                fields.setdefault("rationale", content)
+            rule = _rule(part)
+            if rule == "rationale":
+                fields.setdefault(rule, content)
             else:
-                fields.setdefault(part.data, Guideline(keyword, content, self.catalogue))
+                fields.setdefault(rule, Guideline(keyword, content, self.catalogue))
         return Item(
             index=len(self.items) + 1,
             heading=heading,
@@ -359,9 +401,20 @@ class _Builder:
         )
 
 
+def _rule(tree: lark.Tree) -> str:
+    """The name of the grammar rule that made ``tree``: as a plain string, since Lark's are Tokens,
+    whose comparisons run Python code."""
+    return str(tree.data)
+
+
 def _extent(children: list) -> tuple[int, int]:
     """Offsets from the first visible character to the end of the last token among children."""
     return line_bounds(_edge_token(children, 0))[0], line_bounds(_edge_token(children, -1))[1]
+
+
+def _end(children: list) -> int:
+    """Offset of the end of the last token among children."""
+    return line_bounds(_edge_token(children, -1))[1]
 
 
 def _edge_token(children: list, index: int) -> lark.Token:
@@ -384,15 +437,18 @@ def _header_fields(document: Document, preamble: Passage | None) -> dict[str, He
 
     pypdf interleaves the block's two columns and may split "Application / Received: / date" over
     three lines; on the whitespace-collapsed text every key is still directly followed by its value.
+    The keys allow any whitespace between their words, so they are read from the document itself,
+    where their offsets need no mapping: a value follows its key after any run of whitespace.
     """
     if preamble is None:
         return {}
-    text = preamble.text
+    text = document.text
     fields: dict[str, HeaderField] = {}
-    for key in _HEADER_KEYS.finditer(text):
-        name = key.lastgroup.replace("_", "-")
+    end = preamble.end
+    for key in _HEADER_KEYS.finditer(text, preamble.start, end):
+        name, value_pattern = _HEADER_VALUES[key.lastgroup]
         if name in fields:
             continue
-        value = _HEADER_VALUES[name].match(text, key.end() + (1 if text[key.end():key.end() + 1] == " " else 0))
-        fields[name] = HeaderField(name, preamble.sub(*key.span()), preamble.sub(*value.span()) if value else None)
+        value = value_pattern.match(text, _SPACE.match(text, key.end(), end).end(), end)
+        fields[name] = HeaderField(name, Passage(document, *key.span()), Passage(document, *value.span()) if value else None)
     return fields

@@ -24,7 +24,13 @@ WORD_NUMBERS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "sixty": 60, "ninety": 90,
 }
-_NUMBER = r"(?:\d+|" + "|".join(sorted((re.escape(word) for word in WORD_NUMBERS), key=len, reverse=True)) + r")"
+# The number words grouped by first letter, longest first within a group ("s(?:ixteen|even|ixty|ix)"):
+# a case-insensitive alternation tries each branch in turn, so one branch per letter is cheaper.
+_NUMBER_WORDS = "|".join(
+    first + "(?:" + "|".join(sorted((re.escape(word[1:]) for word in WORD_NUMBERS if word[0] == first), key=len, reverse=True)) + ")"
+    for first in sorted({word[0] for word in WORD_NUMBERS})
+)
+_NUMBER = rf"(?:\d+|{_NUMBER_WORDS})"
 # A number that is not one end of a range ("12-18", "two to three", "six to eight").
 _SINGLE = rf"(?<![\d.\-/])(?<!\bto\s)(?<!\bor\s){_NUMBER}(?![\d.]|\s*(?:-|–|to\b|or\b)\s*\d|\s+(?:to|or)\s+{_NUMBER}\b)"
 
@@ -63,6 +69,10 @@ _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 
 _CUES = frozenset(cue for _, cues, _ in _PATTERNS for cue in cues)
 
+# Every quantity states a number: a digit or a number word, which contains one of these (the
+# words that contain no other: "six" stands for "sixteen" and "sixty").
+_NUMBER_WORD_CUES = tuple(word for word in WORD_NUMBERS if not any(other != word and other in word for other in WORD_NUMBERS))
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -80,6 +90,16 @@ def number(text: str) -> int | None:
     return int(text) if text.isdigit() else WORD_NUMBERS.get(text)
 
 
+def may_hold_quantity(text: str) -> bool:
+    """Whether ``text`` may state a quantity: False only when it holds no number at all (no
+    digit, no number word), a test much cheaper than looking for quantities."""
+    return not text.isascii() or _holds_number(text, text.lower())
+
+
+def _holds_number(text: str, lower: str) -> bool:
+    return any(digit in text for digit in "0123456789") or any(cue in lower for cue in _NUMBER_WORD_CUES)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``, in order; where two readings overlap the first pattern wins
     (a frequency by duration over the numbers inside it)."""
@@ -88,6 +108,8 @@ def find_quantities(text: str) -> list[Quantity]:
     present = None  # the cues the text contains, when they can be relied on
     if text.isascii():
         lower = text.lower()
+        if not _holds_number(text, lower):
+            return found
         present = {cue for cue in _CUES if cue in lower}
     for kind, cues, pattern in _PATTERNS:
         if present is not None and present.isdisjoint(cues):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from conftest import SHARED, edited, findings_of, located
-from imrlint.rules.artefacts import _doubled_entries, _doubled_words
+import re
+
+import pytest
+
+from imrlint.rules.artefacts import _doubled_entries, _doubled_words, _footers
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
 CORPUS = SHARED / "corpus" / "text"
@@ -38,6 +42,30 @@ def test_whole_footers_inside_the_text(lint_text):
     ]
 
 
+@pytest.mark.parametrize(
+    "footer",
+    [
+        r"^[ \t]*Page\s+\d+\s+of\s+\d+[ \t]*$",  # looked for by what follows the line start
+        r"^[ \t]*P[\s\S]*?of \d",
+        r"^[ \t]*Page \d|of \d",  # an alternation: "^" is no condition of every match
+        r"^[ \t]*a?Page \d",  # the first letter may be left out
+        r"Page \d+$",
+    ],
+)
+def test_footers_are_found_as_the_pattern_finds_them(footer):
+    text = "Page 1 of 2\n  Page 2 of 3 \nsee Page 3 of 4\n\tPage\n5 of 6\nxPage 7 of 8\nPage 9 of\nPage 10 of 11\n"
+    pattern = re.compile(footer, re.MULTILINE)
+    for start in range(len(text) + 1):
+        assert list(_footers(footer, text, start)) == [match.span() for match in pattern.finditer(text, start)], start
+
+
+def test_a_page_number_inside_a_line_is_no_footer(lint_text):
+    text = edited(MRI, ("medically necessary. \n \nMRI of the cervical", "medically necessary. \nSee Page 2 of 3\n\t Page 3 of 3\nMRI of the cervical"))
+    assert [(f.span.line, f.span.column, f.message.split(" is a page footer")[0]) for f in findings_of(lint_text(text), "IMR601")] == [
+        (68, 3, "'Page 3 of 3'"),
+    ]
+
+
 def test_a_final_determination_is_no_footer(lint_text):
     # "The Final Determination was based on ..." starts the decisions section of every letter.
     text = edited(MRI, ("The Final Determination was based on", "The Final\ndetermination was based on"))
@@ -59,6 +87,18 @@ def test_sentence_cut_at_any_line_end(lint_text):
     expected = [("IMR602", 61, 97, 61, 100)]
     for line_end in ("\n", "\r\n", "\r"):
         assert [finding[:5] for finding in located(findings_of(lint_text(text.replace("\n", line_end)), "IMR602"))] == expected, repr(line_end)
+
+
+def test_an_opener_of_several_words_is_on_one_line(lint_text):
+    cut = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \nIn this case there is"))
+    assert [finding[:5] for finding in located(findings_of(lint_text(cut), "IMR602"))] == [("IMR602", 61, 97, 61, 100)]
+    assert findings_of(lint_text(cut.replace("In this case there", "In\nthis case there")), "IMR602") == []
+
+
+def test_a_line_of_other_blanks_before_an_opener(lint_text):
+    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n\x0b\nHowever there is"))
+    findings = lint_text(text)
+    assert findings_of(findings, "IMR602") == findings_of(findings, "IMR900") == []  # IMR900: the rule failed
 
 
 def test_a_line_that_goes_on_is_not_cut(lint_text):

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHARED, edited, findings_of, located
-from imrlint.model import lowered
+from imrlint.document import Document
+from imrlint.model import Passage, lowered
 from imrlint.quantities import find_quantities
-from imrlint.rules.consistency import _NUMBER
+from imrlint.rules.consistency import _NUMBER, _similar_in, _similar_words
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
 CORPUS = SHARED / "corpus" / "text"
@@ -107,6 +108,19 @@ def test_misspelt_item_name_on_seed_004(lint_text):
         ("IMR210", 250, 1, 250, 11, "'Omepraxole' in the heading is spelt 'Omeprazole' in the summary or rationale; did you mean 'Omeprazole'?")
     ]
     assert findings_of(lint_text(edited(SEED_004, ("Omepraxole 20mg", "Omeprazole 20mg"))), "IMR210") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Omeprazole, OMEPRAZOLE and omeprazoles; not Omepra or xomeprazole", ["omeprazole", "omeprazole", "omeprazoles"]),
+        # not ASCII: a Kelvin sign is no letter "k", an accented letter ends a run of ASCII letters
+        ("Omeprazole or \u212aomeprazole, omeprazolé, omeprazoles", ["omeprazole", "omeprazole", "omeprazol", "omeprazoles"]),
+    ],
+)
+def test_similar_words_are_whole_runs_of_ascii_letters(text, expected):
+    passage = Passage(Document("letter.txt", text), 0, len(text))
+    assert _similar_in(passage, _similar_words("o", len("omepraxole"))) == expected
 
 
 def test_plurals_and_other_words_are_not_misspellings(lint_text):

@@ -23,6 +23,42 @@ _NEXT_TEXT = re.compile(r"[ \t]*(?:\r\n|\r|\n)(?:[ \t\f]*(?:\r\n|\r|\n))*[ \t\f]
 _INSIDE_SENTENCE = re.compile(r"[a-z,;] ")
 
 
+# A footer on a line of its own ("^[ \t]*Page\s+\d+ ..."): a pattern opening with "^" is tried
+# at every character, so it is looked for by the rest of it, which the regex engine skips to in
+# C, and a match is kept when only blanks come before it on its line.  That is exact when the
+# rest opens with a letter or digit that must be there (the blanks can give none of theirs to
+# it) and holds no "|" (the "^" is then a condition of every match).
+_LINE_START = r"^[ \t]*"
+_LINE_REST = re.compile(r"[A-Za-z0-9](?![?*{])[^|]*")
+
+
+@functools.lru_cache(maxsize=64)
+def _footer_pattern(footer: str) -> tuple[re.Pattern[str], bool]:
+    """The pattern to look for a footer with, and whether it is the rest of a line-start one."""
+    rest = footer[len(_LINE_START) :]
+    if footer.startswith(_LINE_START) and _LINE_REST.fullmatch(rest):
+        return re.compile(rest, re.MULTILINE), True
+    return re.compile(footer, re.MULTILINE), False
+
+
+def _footers(footer: str, text: str, start: int):
+    """(start, end) of each match of the ``footer`` pattern (multi-line) in ``text`` from
+    ``start``, as ``finditer`` gives them."""
+    pattern, line_start_only = _footer_pattern(footer)
+    if not line_start_only:
+        yield from (match.span() for match in pattern.finditer(text, start))
+        return
+    earliest = start  # where the next match may start: the search start, then the last match's end
+    position = start
+    while (match := pattern.search(text, position)) is not None:
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if line_start >= earliest and not text[line_start : match.start()].strip(" \t"):
+            yield line_start, match.end()
+            earliest = position = match.end()
+        else:
+            position = match.start() + 1  # a match at a line's start may begin inside this one
+
+
 @rule("IMR601", "page-footer-fragment")
 def page_footer_fragment(letter, context):
     """A page footer, or a piece of one, sits inside the text.
@@ -43,11 +79,12 @@ def page_footer_fragment(letter, context):
     """
     text = letter.document.text
     body_start = min((section.title.start for section in letter.sections), default=0)
-    for pattern in _compiled(tuple(context.options["footers"]), re.MULTILINE):
-        for match in pattern.finditer(text, body_start):
-            start = match.start() + len(match.group()) - len(match.group().lstrip())
-            end = match.end() - (len(match.group()) - len(match.group().rstrip()))
-            yield context.finding(letter.document.span(start, end), fragment=" ".join(match.group().split()))
+    for footer in context.options["footers"]:
+        for match_start, match_end in _footers(footer, text, body_start):
+            found = text[match_start:match_end]
+            start = match_start + len(found) - len(found.lstrip())
+            end = match_end - (len(found) - len(found.rstrip()))
+            yield context.finding(letter.document.span(start, end), fragment=" ".join(found.split()))
     for pattern in _compiled(tuple(context.options["fragments"]), 0):
         for match in pattern.finditer(text, body_start):
             following = _NEXT_TEXT.match(text, match.end())
@@ -59,10 +96,11 @@ def page_footer_fragment(letter, context):
             yield context.finding(letter.document.span(*match.span()), fragment=match.group())
 
 
-@functools.lru_cache(maxsize=16)
-def _openers(openers: tuple[str, ...]) -> re.Pattern[str]:
-    starts = "|".join(re.escape(opener).replace(r"\ ", r"\s+") for opener in sorted(openers, key=len, reverse=True))
-    return re.compile(rf"(?:{starts})\b")
+def _openers(openers: tuple[str, ...]) -> str:
+    """The pattern of one of ``openers`` opening a line: the words of an opener are apart by
+    any blanks of that line, not by a line break."""
+    starts = "|".join(re.escape(opener).replace(r"\ ", r"[^\S\r\n]+") for opener in sorted(openers, key=len, reverse=True))
+    return rf"(?:{starts})\b"
 
 
 @functools.lru_cache(maxsize=16)
@@ -72,12 +110,10 @@ def _dangling(words: tuple[str, ...]) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=16)
 def _breaks_before_openers(openers: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """The line feeds, and the carriage returns, followed by a line that may open with one of
+    """The line feeds, and the carriage returns, followed by a line that opens with one of
     ``openers``: a scan of the text picks the few lines worth reading (a pattern opening with one
-    character is scanned several times faster than one opening with a set of two).  A match is a
-    candidate only (an opener of several words may run over the next break here), confirmed on
-    its own line."""
-    opening = _openers(openers).pattern
+    character is scanned several times faster than one opening with a set of two)."""
+    opening = _openers(openers)
     return tuple(re.compile(rf"{line_break}(?=[ \t\f]*{opening})") for line_break in (r"\n", r"\r"))
 
 
@@ -97,7 +133,6 @@ def sentence_cut_at_break(letter, context):
     """
     dangling = _dangling(tuple(context.options["dangling_words"]))
     openers = tuple(context.options["openers"])
-    opening = _openers(openers)
     document = letter.document
     text = document.text
     line_starts = document.line_starts
@@ -107,20 +142,16 @@ def sentence_cut_at_break(letter, context):
     candidates = [match.end() for match in after_line_feeds.finditer(text, max(0, body_start - 1))]
     if "\r" in text:  # lone carriage returns end lines too
         candidates = sorted((*candidates, *(match.end() for match in after_returns.finditer(text, max(0, body_start - 1)))))
-    for line_start in candidates:
-        line_number = bisect.bisect_left(line_starts, line_start)
-        if line_number == len(line_starts) or line_starts[line_number] != line_start:
-            continue  # after the "\r" of a "\r\n"
-        line = document.line_text(line_number + 1)
-        if not opening.match(line, len(line) - len(line.lstrip(" \t\f"))):
-            continue
+    for line_start in candidates:  # each starts a line (a "\r" before a "\n" precedes no opener)
         # the sentence cut is on the last line before it that has text, if that is in the body
         previous_end = first_body_line_start + len(text[first_body_line_start:line_start].rstrip(" \t\f\r\n"))
         if previous_end == first_body_line_start:
             continue
-        previous_number = bisect.bisect_right(line_starts, previous_end - 1) - 1
-        stripped = document.line_text(previous_number + 1).strip(" \t\f")
-        token = stripped.rsplit(None, 1)[-1]
+        previous_line_start = line_starts[bisect.bisect_right(line_starts, previous_end - 1) - 1]
+        tokens = text[previous_line_start:previous_end].rsplit(None, 1)
+        if not tokens:  # the line holds only other blanks (a vertical tab)
+            continue
+        token = tokens[-1]
         if token.lower() in dangling:
             yield context.finding(document.span(previous_end - len(token), previous_end), word=text[previous_end - len(token) : previous_end])
 
@@ -141,7 +172,7 @@ _REPEATED_ENTRY = tuple(
 )
 
 
-def _doubled_words(text: str, lower: str, allowed: set[str]):
+def _doubled_words(text: str, lower: str, allowed: set[str] | frozenset[str]):
     """(start, end, shown) of each word written twice in a row in a collapsed text (``lower``
     is ``text`` in lower case): the repeat's offsets, and both words as written."""
     for match in _REPEATED_WORD.finditer(" " + lower):
@@ -161,6 +192,11 @@ def _doubled_entries(text: str, lower: str):
         yield start, end, text[first:end]
 
 
+@functools.lru_cache(maxsize=16)
+def _allowed_pairs(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(phrase.lower().split()) for phrase in phrases)
+
+
 @rule("IMR603", "doubled-word")
 def doubled_word(letter, context):
     """A word is written twice in a row ("the the", "is is").
@@ -175,7 +211,7 @@ def doubled_word(letter, context):
 
     Fix: delete the repetition, or write the word that was lost.
     """
-    allowed = {" ".join(phrase.lower().split()) for phrase in context.options["allowed"]}
+    allowed = _allowed_pairs(tuple(context.options["allowed"]))
     for section in letter.sections:
         passage = section.body
         text = passage.text

@@ -7,7 +7,7 @@ The facts are read by :mod:`imrlint.facts`; the date formats by :mod:`imrlint.da
 
 from __future__ import annotations
 
-from ..dates import find_dates
+from ..dates import find_invalid_dates
 from ..facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes
 from ..rule import rule
 from .decisions import item_title
@@ -34,10 +34,8 @@ def invalid_date(letter, context):
 
     Fix: write the day that was meant.
     """
-    text = letter.document.text
-    for mention in find_dates(text):
-        if mention.date is None:
-            yield context.finding(letter.document.span(mention.start, mention.end), date=mention.text)
+    for mention in find_invalid_dates(letter.document.text):
+        yield context.finding(letter.document.span(mention.start, mention.end), date=mention.text)
 
 
 @rule("IMR502", "dates-out-of-order")

@@ -78,8 +78,11 @@ class _Vocabulary:
                 else:
                     self.groups_of_term.setdefault(member, []).append(index)
         # whether a name holds any phrase at all: most hold none, and one scan tells
-        alternatives = "|".join(re.escape(phrase) for phrase, _ in self.phrases)
-        self.any_phrase = re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if self.phrases else "(?!)", re.IGNORECASE)
+        distinct = dict.fromkeys(phrase for phrase, _ in self.phrases)
+        alternatives = "|".join(map(re.escape, distinct))
+        self.any_phrase = re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if distinct else "(?!)", re.IGNORECASE)
+        # ASCII phrases are found in ASCII text, with case ignored, only where they are in its lower-case form
+        self.ascii_phrases = all(phrase.isascii() for phrase in distinct)
 
     def terms(self, item) -> tuple[str, ...]:
         """The terms of an item's name (lower case, in order, once each): for a partial
@@ -98,21 +101,18 @@ def _name(item):
 
 
 def _name_terms(name, vocabulary: _Vocabulary) -> tuple[str, ...]:
-    terms = []
-    for match in _WORD.finditer(name.text):
-        word = match.group()
-        lower_word = word.lower()
-        if lower_word in vocabulary.stop_words or (len(word) < 3 and not word.isupper()):
-            continue
-        terms.append(lower_word)
-    return tuple(dict.fromkeys(terms))
+    words = [word.lower() for word in _WORD.findall(name.text) if len(word) >= 3 or word.isupper()]
+    return tuple(dict.fromkeys(word for word in words if word not in vocabulary.stop_words))
 
 
 def _name_phrases(name, vocabulary: _Vocabulary) -> tuple[tuple[str, int], ...]:
     """The (phrase, group) of the synonym phrases a name holds."""
     if not vocabulary.any_phrase.search(name.text):
         return ()
-    return tuple((phrase, index) for phrase, index in vocabulary.phrases if _word_pattern(phrase).search(name.text))
+    phrases = vocabulary.phrases
+    if vocabulary.ascii_phrases and name.text.isascii():
+        phrases = [(phrase, index) for phrase, index in phrases if phrase in name.lower]
+    return tuple((phrase, index) for phrase, index in phrases if _word_pattern(phrase).search(name.text))
 
 
 def _name_variants(name, vocabulary: _Vocabulary, key_only: bool) -> tuple[str, ...]:
@@ -174,15 +174,20 @@ def names_item(text: str, variants: tuple[str, ...], lower: str | None = None) -
 
 # --- IMR208 quantity-mismatch -----------------------------------------------------------------
 
+# Some case-insensitive patterns below open with a look-ahead for the characters a match can
+# start with ("(?=[adnpr])"): redundant, but the regex compiler gives a case-insensitive pattern no
+# such shortcut of its own, and most places fail that one test, several times cheaper than the
+# pattern.
+
 # A mention of the item that states the request: after "request(ed) for", "prescription of",
 # ... or followed by the conclusion ("... #120 is not medically necessary").
 _REQUEST_BEFORE = re.compile(
-    r"\b(?:request(?:ed|s)?|prescription|prescribed|authori[sz]ation|non-?\s?certif\w*|noncertif\w*|denied|appeal(?:ed)?|review\s+of)\b[^.;]{0,50}$",
+    r"(?=[adnpr])\b(?:request(?:ed|s)?|prescription|prescribed|authori[sz]ation|non-?\s?certif\w*|noncertif\w*|denied|appeal(?:ed)?|review\s+of)\b[^.;]{0,50}$",
     re.IGNORECASE,
 )
 _CONCLUSION_AFTER = re.compile(r"[^.;]{0,90}?\b(?:is|was|are|were)\s+(?:not\s+)?(?:medically|considered|determined|certified|supported)\b", re.IGNORECASE)
 # What UR allowed, not what was requested: "modified ... to Norco #81", "authorized Norco #25".
-_ALLOWED_BEFORE = re.compile(r"(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_ALLOWED_BEFORE = re.compile(r"(?=[act])(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 def _number_pattern() -> re.Pattern[str]:
@@ -199,7 +204,7 @@ def _number_pattern() -> re.Pattern[str]:
 
 
 _NUMBER = _number_pattern()
-_MENTION_END = re.compile(r"[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\)", re.IGNORECASE)
+_MENTION_END = re.compile(r"(?=[.;,)\s])(?:[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\))", re.IGNORECASE)
 
 
 def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> list[tuple[int, int, object]]:
@@ -377,17 +382,28 @@ def _long_words(passage) -> list[str]:
     return _LONG_WORD.findall(passage.text)
 
 
-def _word_list(passage) -> str:
-    """The long words of a passage in lower case, once each, one a line (for :func:`_similar_words`)."""
-    return "\n" + "\n".join(dict.fromkeys(map(str.lower, passage.derived(_long_words)))) + "\n"
-
-
 @functools.lru_cache(maxsize=1024)
-def _similar_words(first: str, length: int) -> re.Pattern[str]:
-    """The lower-case words, in a text of one a line, that start with ``first`` and are as long
-    as a word of ``length`` letters or one letter longer or shorter: the only ones that may be
-    one edit away from it, picked in C rather than by a Python loop over every word."""
-    return re.compile(rf"\n({re.escape(first)}[a-z]{{{length - 2},{length}}})(?=\n)")
+def _similar_words(first: str, length: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns of the words of six letters or more (whole runs of ASCII letters) that start
+    with ``first`` (a lower-case letter) and are as long as a word of ``length`` letters or one
+    letter longer or shorter: the only ones that may be one edit away from it, picked in C
+    rather than by a Python loop over every word.  The first is for lower-case ASCII text (a
+    pattern opening with one letter is scanned several times faster than one opening with a
+    set), the second for text in any case."""
+    after_first = f"{{{max(5, length - 2)},{length}}}"  # how many letters follow the first
+    either = f"[{first}{first.upper()}]"
+    return (
+        re.compile(rf"{first}(?<![a-z]{first})[a-z]{after_first}(?![a-z])"),
+        re.compile(rf"{either}(?<![A-Za-z]{either})[A-Za-z]{after_first}(?![A-Za-z])"),
+    )
+
+
+def _similar_in(passage, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> list[str]:
+    """The words of ``passage`` that the :func:`_similar_words` ``patterns`` pick, in lower case."""
+    lower_case, any_case = patterns
+    if passage.text.isascii():  # its lower-case form has the same runs of letters
+        return lower_case.findall(passage.lower)
+    return [word.lower() for word in any_case.findall(passage.text)]
 
 
 def _same_case(word: str, spellings: list[str]) -> str:
@@ -431,7 +447,7 @@ def item_name_misspelt(letter, context):
             word = match.group()
             lower_word = word.lower()
             similar = _similar_words(lower_word[0], len(lower_word))
-            candidates = dict.fromkeys(key for passage in nearby for key in similar.findall(passage.derived(_word_list)))
+            candidates = dict.fromkeys(key for passage in nearby for key in _similar_in(passage, similar))
             close = [key for key in candidates if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)]
             if len(close) == 1:
                 written = (written for passage in nearby for written in passage.derived(_long_words) if written.lower() == close[0])
@@ -495,10 +511,12 @@ def item_not_in_ur_decision(letter, context):
     """
     if len(letter.items) < 3:  # the item and two others the summary names
         return
-    statements = letter_facts(letter).ur_statements
-    if not statements:
+    facts = letter_facts(letter)
+    if not facts.ur_statement_spans:
         return
-    text = " ".join(passage.text for passage in statements)
+    # the statements' text read from the summary's: their passages (whose positions need the
+    # summary's word offsets) are only made when a finding is reported
+    text = " ".join(facts.summary.text[start:end] for start, end in facts.ur_statement_spans)
     generic = _patterns(tuple(context.options.get("group_phrases", ())))
     if any(pattern.search(text) for pattern in generic):
         return
@@ -520,4 +538,4 @@ def item_not_in_ur_decision(letter, context):
             if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], key_only=True), lower)
         }
         if len(others) >= 2 and len(key_named) >= 2:
-            yield context.finding(item.name, item=item, title=item_title(item), line=statements[0].span.line)
+            yield context.finding(item.name, item=item, title=item_title(item), line=facts.ur_statements[0].span.line)

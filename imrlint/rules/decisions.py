@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..conclusions import NECESSARY, NOT_NECESSARY
 from ..rule import rule
 
@@ -173,11 +171,12 @@ def conclusion_contradicts_label(letter, context):
         )
 
 
-_SPACE_PUNCT = re.compile(r"[\s.,;:]+")
+_PUNCT_TO_SPACE = str.maketrans(".,;:", "    ")
 
 
 def _item_key(item) -> str:
-    return _SPACE_PUNCT.sub(" ", item.name.text.lower()).strip()
+    """The item's name in lower case, trimmed, each run of whitespace and . , ; : one space."""
+    return " ".join(item.name.text.lower().translate(_PUNCT_TO_SPACE).split())
 
 
 @rule("IMR207", "duplicate-item")

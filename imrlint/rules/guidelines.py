@@ -8,7 +8,9 @@ superseded dates, page bounds, known section names and topic page tables.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 import re
 
 from ..facts import letter_facts, passage_sentences
@@ -303,7 +305,10 @@ def _rationale_document(item, text, start, end, catalogue):
     the page in its sentence decides ("ACOEM Chapter 12, Table 12-8, page 309", "MTUS
     Guidelines page 63", "Third Edition ACOEM ... page 607"); else one named right after it
     ("page 82 of the MTUS Chronic Pain Medical Treatment Guidelines (July 28, 2016)")."""
-    sentence_start = max((low for low, _ in passage_sentences(item.rationale) if low <= start), default=0)
+    sentences = passage_sentences(item.rationale)
+    # the last sentence that starts at or before ``start`` (sentences are in reading order)
+    preceding = bisect.bisect_right(sentences, (start, math.inf))
+    sentence_start = sentences[preceding - 1][0] if preceding else 0
     before_start = max(sentence_start, start - 120)
     before = text[before_start:start]
     after = text[end : end + 80]

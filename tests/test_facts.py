@@ -1,0 +1,97 @@
+"""Reading facts from text: dates, quantities, sentences and necessity conclusions, checked against the
+plain readings they must agree with (imrlint.dates, imrlint.quantities, imrlint.conclusions)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from imrlint.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader
+from imrlint.config import read_yaml
+from imrlint.dates import find_dates, find_invalid_dates
+from imrlint.facts import sentence_around, sentences
+from imrlint.quantities import find_quantities, may_hold_quantity
+from imrlint.resources import data_path
+
+PHRASES = read_yaml(data_path("rules", "phrases.yaml"))["conclusions"]
+
+DATED = (
+    "Date Assigned: 11/09/2016 Decision Date: 02/30/2016. On October 10, 2015 and on OCT. 31st, 2016, "
+    "Sept 4 2016, June 31, 2016 and 13/05/2016 (12-21-16), Norco 10/325mg, non-certified 7.5/10/12, "
+    "May 5, 2016 but not may 5, 2016 nor xMay 5, 2016."
+)
+
+
+def test_dates_of_both_kinds_come_in_order_of_place():
+    mentions = find_dates(DATED)
+    assert [mention.text for mention in mentions] == [
+        "11/09/2016", "02/30/2016", "October 10, 2015", "OCT. 31st, 2016", "Sept 4 2016", "June 31, 2016", "13/05/2016", "12-21-16", "May 5, 2016",
+    ]
+    assert all(DATED[mention.start : mention.end] == mention.text for mention in mentions)
+    assert mentions[2].date == datetime.date(2015, 10, 10) and mentions[4].date == datetime.date(2016, 9, 4)
+
+
+def test_invalid_dates_are_the_dates_naming_no_day():
+    assert find_invalid_dates(DATED) == [mention for mention in find_dates(DATED) if mention.date is None]
+    assert [mention.text for mention in find_invalid_dates(DATED)] == ["02/30/2016", "June 31, 2016", "13/05/2016"]
+
+
+def test_dates_within_bounds():
+    start = DATED.index("On October")
+    end = DATED.index("(12-21-16)")
+    assert [mention.text for mention in find_dates(DATED, start, end)] == ["October 10, 2015", "OCT. 31st, 2016", "Sept 4 2016", "June 31, 2016", "13/05/2016"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Physical therapy 2x4", True),
+        ("six sessions of acupuncture", True),
+        ("Norco #120", True),
+        ("Lidoderm patches", False),
+        ("MRI of the lumbar spine without contrast", False),
+        ("ſix sessions", True),  # not ASCII: case-insensitive matching may fold it onto a number word
+    ],
+)
+def test_may_hold_quantity(text, expected):
+    assert may_hold_quantity(text) is expected
+
+
+@pytest.mark.parametrize("text", ["Twelve visits", "Three refills of Norco", "twenty-four sessions", "QTY: 2", "2 times a week for 6 weeks"])
+def test_every_text_with_a_quantity_may_hold_one(text):
+    assert find_quantities(text)
+    assert may_hold_quantity(text)
+
+
+def test_conclusion_window_is_the_clause_last_words():
+    reader = ConclusionReader({**PHRASES, "window_words": 3})
+    text = "The patient reports pain.  After six weeks of  therapy there is \n no   evidence   it  is medically necessary."
+    conclusion = reader.conclusion(text)
+    assert text[conclusion.start : conclusion.end] == "evidence   it  is medically necessary"
+    assert conclusion.meaning == NECESSARY  # "no" is four words back, outside the window
+    assert reader.conclusion(text.replace("evidence", "")).meaning == NOT_NECESSARY
+
+
+def test_shipped_clause_boundary_and_negations_read_as_written():
+    boundary = re.compile(PHRASES["clause_boundary"])
+    text = "Pain, 7/10; no relief:sleep!ok?yes,and. Done,\tthen"
+    assert [match.span() for match in boundary.finditer(text)] == [match.span() for match in re.compile(r"[.;:!?]|,\s").finditer(text)]
+    reader = ConclusionReader(PHRASES)
+    assert reader.conclusion("The request isn't medically necessary.").meaning == NOT_NECESSARY
+    assert reader.conclusion("The request is medically necessary.").meaning == NECESSARY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He was seen. "She said so." (Then) 7.5 mg... Dr. Smith!  Is it? [Yes] no.',
+        "No sentence end here",
+        ". Opens with one. And ends without",
+    ],
+)
+def test_sentence_around_is_the_sentence_split_finds(text):
+    spans = sentences(text)
+    for index in range(len(text)):
+        assert sentence_around(text, index) == max(span for span in spans if span[0] <= index)
