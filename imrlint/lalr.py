@@ -31,8 +31,12 @@ Terminal = tuple[str, int, int]
 
 _NOTHING = re.compile("(?!)")
 
+# lark.Token's constructor without the check for a deprecated keyword that it makes first: half
+# the cost, and a letter has a hundred tokens.
+_new_token = lark.Token._future_new
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class _Reduction:
     """The LALR action that replaces the right-hand side of a rule on the stack by the rule."""
 
@@ -110,8 +114,10 @@ class LeanParser:
             position = match.end()
             if kind in self.ignored:
                 continue
-            if not self._shift(stack, None, kind, None):
+            shift = self._reduce(stack, None, kind)
+            if shift is None:
                 return None
+            stack.append(shift)
             found.append((kind, match.start(), position))
         return found if self._accept(stack, None) else None
 
@@ -131,22 +137,14 @@ class LeanParser:
             end_line = line + newlines
             end_line_start = position + value.rindex("\n") + 1 if newlines else line_start
             if kind not in self.ignored:
-                token = lark.Token(kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end)
-                if not self._shift(stack, values, kind, token):
+                token = _new_token(kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end)
+                shift = self._reduce(stack, values, kind)
+                if shift is None:
                     return None
+                stack.append(shift)
+                values.append(token)
             position, line, line_start = end, end_line, end_line_start
         return values[-1] if self._accept(stack, values) else None
-
-    def _shift(self, stack: list[int], values: list | None, kind: str, token: lark.Token | None) -> bool:
-        """Make the reductions the table calls for before ``kind``, then shift it: False if the
-        grammar does not accept it here."""
-        action = self._reduce(stack, values, kind)
-        if action is None:
-            return False
-        stack.append(action)
-        if values is not None:
-            values.append(token)
-        return True
 
     def _accept(self, stack: list[int], values: list | None) -> bool:
         """Reduce at the end of the input: True if the input is a whole sentence of the grammar."""
@@ -157,11 +155,12 @@ class LeanParser:
         """Apply the reductions the table calls for before ``symbol``; then the state to shift it
         to, or None if it cannot come here."""
         actions = self.actions
-        while isinstance(action := actions[stack[-1]].get(symbol), _Reduction):
+        while type(action := actions[stack[-1]].get(symbol)) is _Reduction:
+            size = action.size
             if values is not None:
-                children = values[len(values) - action.size :] if action.size else []
-                del values[len(values) - action.size :]
+                children = values[-size:] if size else []
+                del values[len(values) - size :]
                 values.append(action.build(children) if action.build else children)
-            del stack[len(stack) - action.size :]
+            del stack[len(stack) - size :]
             stack.append(actions[stack[-1]][action.rule])
         return action
