@@ -183,6 +183,9 @@ class Catalogue:
         then neighbouring pieces are joined again where they make a known name of ``edition``
         (longest first), so "NSAIDs, GI symptoms & cardiovascular risk" stays whole.  With no
         edition (an unknown chapter or edition), any section the catalogue knows counts."""
+        if "," not in text:  # one piece, the usual list: nothing to join
+            piece = _LIST_PIECE.search(text)
+            return [piece.span()] if piece is not None else []
         index = self._all_sections if edition is None else self._section_index(edition)
         pieces = [match.span() for match in _LIST_PIECE.finditer(text)]
         spans = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 
 NECESSARY = "medically necessary"
@@ -28,6 +28,12 @@ class ConclusionReader:
         flags = re.IGNORECASE
         self.anchor = _union(phrases["anchors"], flags)
         self.noun_anchor = _union(phrases["noun_anchors"], flags)
+        # The anchors are looked for in every rationale, whole.  A case-insensitive pattern is
+        # tried at every character, while a case-sensitive one is only tried where its literal
+        # start is (the regex engine finds that in C): the anchors are also compiled for ASCII
+        # text lower-cased, where they mean the same, when they can be (None otherwise).
+        self.lower_anchor = _lower_union(phrases["anchors"])
+        self.lower_noun_anchor = _lower_union(phrases["noun_anchors"])
         self.noun_cues_before = [re.compile(pattern, flags) for pattern in phrases["noun_cues_before"]]
         self.noun_cues_after = [re.compile(pattern, flags) for pattern in phrases["noun_cues_after"]]
         self.before = _union(phrases["negations_before"], flags)
@@ -58,8 +64,9 @@ class ConclusionReader:
     def _statements(self, text: str) -> list[tuple[re.Match[str], bool]]:
         """The anchors of necessity statements in ``text``, in order, each with whether it is the
         adjective ("medically necessary", always a statement) or the noun (one with a cue)."""
-        statements = [(match, True) for match in self.anchor.finditer(text)]
-        statements += [(match, False) for match in self.noun_anchor.finditer(text)]
+        ascii_lower = text.lower() if text.isascii() else None
+        statements = [(match, True) for match in _scan(self.anchor, self.lower_anchor, text, ascii_lower)]
+        statements += [(match, False) for match in _scan(self.noun_anchor, self.lower_noun_anchor, text, ascii_lower)]
         statements.sort(key=lambda statement: statement[0].start())
         return statements
 
@@ -89,6 +96,33 @@ class ConclusionReader:
 
 def _union(patterns: list[str], flags: int) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), flags)
+
+
+# A pattern written only with these pieces matches ASCII text case-insensitively exactly where,
+# case-sensitively, it matches that text lower-cased: no capital letters, no character ranges
+# ("[.-_]" holds the capitals but not the small letters), no characters written by number
+# ("\x41"), no "-" that could switch case-insensitivity off ("(?-i:...)").
+_CASE_FREE = re.compile(
+    r"(?:[a-z0-9 _,;:'\"()?*+|=!<>^$.{}]"
+    r"|\\[sdwbSDWB.\-()?*+|{}\[\]]"
+    r"|\[\^?(?:\\[sdwSDW.\-()\[\]]|[a-z0-9 _,;:'\".()?*+|{}$])*-?\])*"
+)
+
+
+def _lower_union(patterns: list[str]) -> re.Pattern[str] | None:
+    """The case-sensitive union of ``patterns``, to scan ASCII text lower-cased with, or None
+    when one of them may mean something else there."""
+    if not all(_CASE_FREE.fullmatch(pattern) for pattern in patterns):
+        return None
+    return _union(patterns, 0)
+
+
+def _scan(pattern: re.Pattern[str], lower_pattern: re.Pattern[str] | None, text: str, ascii_lower: str | None) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text``: those of ``lower_pattern`` in ``ascii_lower`` (the
+    text lower-cased, None unless it is ASCII) when there are both, at the same offsets."""
+    if lower_pattern is not None and ascii_lower is not None:
+        return lower_pattern.finditer(ascii_lower)
+    return pattern.finditer(text)
 
 
 def _skip_space(text: str, index: int) -> int:

@@ -27,7 +27,6 @@ import difflib
 import os
 import pathlib
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -105,10 +104,8 @@ def read_yaml(path: pathlib.Path | str, source: str | None = None) -> Any:
 
 def read_toml(path: pathlib.Path | str, source: str | None = None) -> dict[str, Any]:
     """Load a TOML file (pyproject.toml), turning I/O and syntax errors into a ConfigError."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    import tomllib
+
     source = source or str(path)
     try:
         with open(path, "rb") as handle:

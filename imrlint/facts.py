@@ -77,15 +77,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def passage_sentences(passage: Passage) -> list[tuple[int, int]]:
-    """The sentence spans of a passage's collapsed text, found once per passage."""
-    return passage.derived(_passage_sentences)
-
-
-def _passage_sentences(passage: Passage) -> list[tuple[int, int]]:
-    return sentences(passage.text)
-
-
 def sentence_around(text: str, index: int) -> tuple[int, int]:
     """The span, among :func:`sentences`, of the last sentence starting at or before ``index``:
     the one holding that character, unless it lies between two sentences.
@@ -134,11 +125,20 @@ def _anchored(
         index = lower.find(anchor)
         while index >= 0:
             start, end = max(0, index - before), min(length, index + len(anchor) + after)
-            if not cues or any(lower.find(cue, start, end) >= 0 for cue in cues):
+            if not cues or _holds_any(lower, cues, start, end):
                 for match in pattern.finditer(text, start, end):
                     found.setdefault(match.start(), match)
             index = lower.find(anchor, index + 1)
     return [found[start] for start in sorted(found)]
+
+
+def _holds_any(text: str, words: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds one of ``words`` (a loop: cheaper than any() over a
+    generator for the few words and many windows this is asked about)."""
+    for word in words:
+        if text.find(word, start, end) >= 0:
+            return True
+    return False
 
 
 # Some case-insensitive patterns below open with a look-ahead for the letters a match can start

@@ -53,6 +53,17 @@ class cached_property(Generic[T]):
         return value
 
 
+def _derived(owner, function: Callable[..., T], args: tuple) -> T:
+    """``function(owner, *args)``, kept in ``owner``'s ``__dict__`` after the first call."""
+    key = (function, args)
+    try:
+        return owner.__dict__["_derived"][key]
+    except KeyError:
+        value = function(owner, *args)
+        owner.__dict__.setdefault("_derived", {})[key] = value
+        return value
+
+
 class Passage:
     """A range [start, end) of a document's text, read with its whitespace collapsed."""
 
@@ -101,11 +112,7 @@ class Passage:
 
         Several rules read the same facts from the same passage (the summary's dates of injury,
         a rationale's conclusion); keeping them with the passage reads each once per letter."""
-        cache = self.__dict__.setdefault("_derived", {})
-        key = (function, args)
-        if key not in cache:
-            cache[key] = function(self, *args)
-        return cache[key]
+        return _derived(self, function, args)
 
     @property
     def span(self) -> Span:
@@ -240,11 +247,7 @@ class Letter:
     def derived(self, function: Callable[..., T], *args: Hashable) -> T:
         """``function(self, *args)``, computed once per letter: what several rules read from the
         whole letter (its facts, its cited chapters looked up in the catalogue)."""
-        cache = self.__dict__.setdefault("_derived", {})
-        key = (function, args)
-        if key not in cache:
-            cache[key] = function(self, *args)
-        return cache[key]
+        return _derived(self, function, args)
 
 
 HEADER_FIELDS = {

@@ -84,6 +84,23 @@ def test_shipped_clause_boundary_and_negations_read_as_written():
 
 
 @pytest.mark.parametrize(
+    ("anchor", "lower_cased"),
+    [
+        (r"medically[\s-]+necessary", True),  # scanned lower-cased in ASCII text
+        (r"Medically[\s-]+Necessary", False),  # a capital: scanned case-insensitively
+        (r"medically[\s-]+(?-i:necessary)", False),  # case-insensitivity switched off
+        (r"medically[\s-][.-_]*necessary", False),  # a range holding capitals only
+    ],
+)
+@pytest.mark.parametrize("text", ["It is MEDICALLY NECESSARY, not Medically-necessary.", "Für ihn: is MEDICALLY necessary."])
+def test_anchors_match_case_insensitively_as_written(anchor, lower_cased, text):
+    reader = ConclusionReader({**PHRASES, "anchors": [anchor]})
+    assert (reader.lower_anchor is not None) == lower_cased
+    expected = [match.end() for match in re.compile(anchor, re.IGNORECASE).finditer(text)]
+    assert [conclusion.end for conclusion in reader.conclusions(text)] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'He was seen. "She said so." (Then) 7.5 mg... Dr. Smith!  Is it? [Yes] no.',

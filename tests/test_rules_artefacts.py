@@ -136,3 +136,22 @@ def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):
     ]
     others = [path for path in ALL_LETTERS if path != MRI]
     assert [path.name for path in others if findings_of(lint(path.read_text(encoding="utf-8")), "IMR604")] == []
+
+
+def test_a_sentence_cut_far_above_the_opener(lint_text):
+    # the cut line is read back over any number of blank lines
+    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the" + " \n" * 400 + "However there is"))
+    assert [finding[:5] for finding in located(findings_of(lint_text(text), "IMR602"))] == [("IMR602", 61, 97, 61, 100)]
+
+
+def test_a_dangling_word_before_other_blanks_at_a_line_end(lint_text):
+    # a vertical tab at a line's end ends no word: the word before it is still read
+    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the\x0b\nHowever there is"))
+    assert len(findings_of(lint_text(text), "IMR602")) == 1
+    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the.\nHowever there is"))
+    assert findings_of(lint_text(text), "IMR602") == []
+
+
+def test_a_word_written_three_times():
+    text = "A a a plan"
+    assert list(_doubled_words(text, text.lower(), set())) == [(2, 3, "A a"), (4, 5, "a a")]

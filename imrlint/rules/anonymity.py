@@ -18,6 +18,10 @@ _NAMED = re.compile(
     r")"
 )
 
+# What every match of _NAMED contains: "Dr", "Doctor" or a credential.  Most sections name no one
+# and hold none: one search for these is several times cheaper than the scan from capital to capital.
+_NAME_CUES = re.compile(r"Dr|Doctor|M\.|D\.|MD|DO|DC|Ph|PA-C|NP|RN|DPM|DDS")
+
 
 # Words of specialties and boards, not of names: "Internal Medicine, DO" states a specialty.
 _NOT_NAMES = re.compile(
@@ -52,6 +56,8 @@ def reviewer_named(letter, context):
     if how is None:
         return
     text = how.body.text
+    if _NAME_CUES.search(text) is None:
+        return
     allowed = _allowed(tuple(context.options.get("allowed", ())))
     for match in _NAMED.finditer(text):
         if not match.group().startswith(("Dr", "Doctor")) and _NOT_NAMES.search(match.group()):

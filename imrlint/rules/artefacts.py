@@ -98,14 +98,26 @@ def page_footer_fragment(letter, context):
 
 def _openers(openers: tuple[str, ...]) -> str:
     """The pattern of one of ``openers`` opening a line: the words of an opener are apart by
-    any blanks of that line, not by a line break."""
-    starts = "|".join(re.escape(opener).replace(r"\ ", r"[^\S\r\n]+") for opener in sorted(openers, key=len, reverse=True))
+    any blanks of that line, not by a line break.  The openers are grouped by their first
+    character ("T(?:herefore|hus|he request|...)"), so that a line is tried against a handful of
+    alternatives rather than every opener."""
+    by_first: dict[str, list[str]] = {}
+    others = []  # openers that start with a blank or a punctuation mark
+    for opener in sorted(openers, key=len, reverse=True):
+        pattern = re.escape(opener).replace(r"\ ", r"[^\S\r\n]+")
+        if opener[:1].isalnum():  # kept as it is by re.escape
+            by_first.setdefault(opener[0], []).append(pattern[1:])
+        else:
+            others.append(pattern)
+    starts = "|".join([*(f"{first}(?:{'|'.join(rests)})" for first, rests in by_first.items()), *others])
     return rf"(?:{starts})\b"
 
 
 @functools.lru_cache(maxsize=16)
-def _dangling(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(word.lower() for word in words)
+def _dangling(words: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The dangling words in lower case, and the characters they end with."""
+    lower = frozenset(word.lower() for word in words)
+    return lower, frozenset(word[-1] for word in lower if word)
 
 
 @functools.lru_cache(maxsize=16)
@@ -115,6 +127,19 @@ def _breaks_before_openers(openers: tuple[str, ...]) -> tuple[re.Pattern[str], .
     character is scanned several times faster than one opening with a set of two)."""
     opening = _openers(openers)
     return tuple(re.compile(rf"{line_break}(?=[ \t\f]*{opening})") for line_break in (r"\n", r"\r"))
+
+
+def _text_end(text: str, start: int, end: int) -> int:
+    """The offset after the last character of ``text[start:end]`` that is not a blank or a line
+    break, else ``start``: read back from ``end`` a window at a time, since the text before a
+    break may run from the start of the body."""
+    while end > start:
+        window_start = max(start, end - 256)
+        kept = len(text[window_start:end].rstrip(" \t\f\r\n"))
+        if kept:
+            return window_start + kept
+        end = window_start
+    return start
 
 
 @rule("IMR602", "sentence-cut-at-break")
@@ -131,7 +156,7 @@ def sentence_cut_at_break(letter, context):
 
     Fix: restore the sentence's end.
     """
-    dangling = _dangling(tuple(context.options["dangling_words"]))
+    dangling, dangling_ends = _dangling(tuple(context.options["dangling_words"]))
     openers = tuple(context.options["openers"])
     document = letter.document
     text = document.text
@@ -144,8 +169,14 @@ def sentence_cut_at_break(letter, context):
         candidates = sorted((*candidates, *(match.end() for match in after_returns.finditer(text, max(0, body_start - 1)))))
     for line_start in candidates:  # each starts a line (a "\r" before a "\n" precedes no opener)
         # the sentence cut is on the last line before it that has text, if that is in the body
-        previous_end = first_body_line_start + len(text[first_body_line_start:line_start].rstrip(" \t\f\r\n"))
+        previous_end = _text_end(text, first_body_line_start, line_start)
         if previous_end == first_body_line_start:
+            continue
+        # Most lines end in a character no dangling word ends with ("."): their last word need not
+        # be read.  An ASCII character other than a blank (a vertical tab is not stripped above,
+        # yet ends no word) ends the lower-case form of its word as its own lower case.
+        last = text[previous_end - 1]
+        if last.isascii() and not last.isspace() and last.lower() not in dangling_ends:
             continue
         previous_line_start = line_starts[bisect.bisect_right(line_starts, previous_end - 1) - 1]
         tokens = text[previous_line_start:previous_end].rsplit(None, 1)
@@ -158,9 +189,10 @@ def sentence_cut_at_break(letter, context):
 
 # A word that the next one repeats, in a collapsed text (words are separated by one space) with a
 # space put before its first word: the match is the space before the first word, so that "a a a"
-# gives both pairs.  The word is taken whole by a look-ahead (no backtracking into it) and tried
-# only after spaces: one scan of the text, in C, instead of a Python loop over every pair of words.
-_REPEATED_WORD = re.compile(r" (?=(?=([^ ]+))\1 \1(?![^ ]))")
+# gives both pairs.  The word is taken whole by a possessive quantifier (no backtracking into it)
+# and tried only after spaces: one scan of the text, in C, instead of a Python loop over every
+# pair of words.
+_REPEATED_WORD = re.compile(r" (?=([^ ]++) \1(?![^ ]))")
 
 # A list entry written twice: "modified work duties, diagnostic imaging, diagnostic imaging, and".
 # The match is the separator before the first entry, one pattern for each separator (a pattern

@@ -15,6 +15,7 @@ import re
 import string
 
 from ..facts import letter_facts, lowered
+from ..model import cached_property
 from ..quantities import WORD_NUMBERS, find_quantities, quantities_by_kind
 from ..rule import rule
 from .decisions import item_title
@@ -62,7 +63,7 @@ class _Vocabulary:
     """The rule options that say how item names are read: stop words and synonym groups.
 
     Rules with the same options share one vocabulary, and an item's terms and variants are worked
-    out once per letter (kept with the passage of its name) for every rule that reads them."""
+    out once per letter (kept with the letter) for every rule that reads them."""
 
     def __init__(self, stop_words: frozenset[str], groups: tuple[tuple[str, ...], ...]):
         self.stop_words = stop_words
@@ -84,20 +85,43 @@ class _Vocabulary:
         # ASCII phrases are found in ASCII text, with case ignored, only where they are in its lower-case form
         self.ascii_phrases = all(phrase.isascii() for phrase in distinct)
 
-    def terms(self, item) -> tuple[str, ...]:
-        """The terms of an item's name (lower case, in order, once each): for a partial
-        authorization, of the original request."""
-        return _name(item).derived(_name_terms, self)
-
-    def variants(self, item, key_only: bool = False) -> tuple[str, ...]:
-        """What counts as naming the item: its terms (or only its first, ``key_only``) and the
-        synonyms of every group one of them, or a phrase of the name, belongs to."""
-        return _name(item).derived(_name_variants, self, key_only)
+    def names(self, letter) -> tuple[_ItemName, ...]:
+        """How each of the letter's items is named (in the order of ``letter.items``): one
+        look-up per letter and rule rather than one per item and value."""
+        return letter.derived(_item_names, self)
 
 
-def _name(item):
-    """The passage that names an item: for a partial authorization, the original request."""
-    return item.partial.original if item.partial else item.name
+class _ItemName:
+    """How one item is named, read with a vocabulary; each value is worked out on first use."""
+
+    def __init__(self, passage, vocabulary: _Vocabulary):
+        self.passage = passage  # for a partial authorization, the original request
+        self.vocabulary = vocabulary
+
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """The terms of the name (lower case, in order, once each)."""
+        return _name_terms(self.passage, self.vocabulary)
+
+    @cached_property
+    def variants(self) -> tuple[str, ...]:
+        """What counts as naming the item: its terms and the synonyms of every group one of them,
+        or a phrase of the name, belongs to."""
+        return _name_variants(self, key_only=False)
+
+    @cached_property
+    def key_variants(self) -> tuple[str, ...]:
+        """What counts as naming the item by its key (first) term: the term and its synonyms."""
+        return _name_variants(self, key_only=True)
+
+    @cached_property
+    def phrases(self) -> tuple[tuple[str, int], ...]:
+        """The (phrase, group) of the synonym phrases the name holds."""
+        return _name_phrases(self.passage, self.vocabulary)
+
+
+def _item_names(letter, vocabulary: _Vocabulary) -> tuple[_ItemName, ...]:
+    return tuple(_ItemName(item.partial.original if item.partial else item.name, vocabulary) for item in letter.items)
 
 
 def _name_terms(name, vocabulary: _Vocabulary) -> tuple[str, ...]:
@@ -115,13 +139,19 @@ def _name_phrases(name, vocabulary: _Vocabulary) -> tuple[tuple[str, int], ...]:
     return tuple((phrase, index) for phrase, index in phrases if _word_pattern(phrase).search(name.text))
 
 
-def _name_variants(name, vocabulary: _Vocabulary, key_only: bool) -> tuple[str, ...]:
-    terms = name.derived(_name_terms, vocabulary)
-    chosen = terms[:1] if key_only else terms
-    groups = {index for term in chosen for index in vocabulary.groups_of_term.get(term, ())}
+def _name_variants(name: _ItemName, key_only: bool) -> tuple[str, ...]:
+    chosen = name.terms[:1] if key_only else name.terms
     key = chosen[0] if chosen else "\0"
-    groups.update(index for phrase, index in name.derived(_name_phrases, vocabulary) if not key_only or phrase.startswith(key))
-    variants = list(chosen)
+    return _expanded(name.vocabulary, chosen, tuple(index for phrase, index in name.phrases if not key_only or phrase.startswith(key)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _expanded(vocabulary: _Vocabulary, terms: tuple[str, ...], phrase_groups: tuple[int, ...]) -> tuple[str, ...]:
+    """``terms`` and the synonyms of every group one of them belongs to or ``phrase_groups``
+    lists: worked out once per run for each set of terms (items of many letters share them)."""
+    groups = {index for term in terms for index in vocabulary.groups_of_term.get(term, ())}
+    groups.update(phrase_groups)
+    variants = list(terms)
     for index in sorted(groups):
         variants.extend(vocabulary.groups[index])
     return tuple(dict.fromkeys(variants))
@@ -217,12 +247,10 @@ def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> 
         for match in _find_variants(lower, variants):
             after_start = match.end()
             window_end = min(len(text), after_start + 90)
-            # most mentions state no quantity (no number follows them): their context need not be read
-            if not _NUMBER.search(lower, after_start, window_end):
-                continue
             stop = _MENTION_END.search(text, after_start, window_end)
             segment_end = stop.start() if stop else window_end
-            if stop and not _NUMBER.search(lower, after_start, segment_end):
+            # most mentions state no quantity (no number follows them): their context need not be read
+            if not _NUMBER.search(lower, after_start, segment_end):
                 continue
             before = text[max(0, match.start() - 80) : match.start()]
             if not (_REQUEST_BEFORE.search(before) or _CONCLUSION_AFTER.match(text, after_start)):
@@ -254,18 +282,16 @@ def quantity_mismatch(letter, context):
 
     Fix: make the heading, the summary and the rationale state the quantity that was requested.
     """
-    vocabulary = _vocabulary(context.options)
     summary = letter.summary
-    for item in letter.items:
+    for item, name in zip(letter.items, _vocabulary(context.options).names(letter)):
         if item.partial is not None or not _NUMBER.search(item.name.lower):
             continue
         wanted = quantities_by_kind(item.name.text)
         if not wanted:
             continue
-        terms = vocabulary.terms(item)
-        if not terms:
+        if not name.terms:
             continue
-        variants = vocabulary.variants(item, key_only=True)
+        variants = name.key_variants
         values = {kind: {quantity.value for quantity in quantities} for kind, quantities in wanted.items()}
         sources = [(item.rationale, "the rationale"), (summary, "the summary")]
         for passage, source in sources:
@@ -474,14 +500,12 @@ def item_not_in_rationale(letter, context):
 
     Fix: name the item in the rationale's conclusion, or check that the rationale belongs to it.
     """
-    vocabulary = _vocabulary(context.options)
     reasons = _patterns(tuple(context.options.get("ancillary_phrases", ())))
-    for item in letter.items:
+    for item, name in zip(letter.items, _vocabulary(context.options).names(letter)):
         rationale = item.rationale
         if rationale is None or not rationale.text:
             continue
-        terms = vocabulary.terms(item)
-        if not terms or names_item(rationale.text, vocabulary.variants(item), rationale.lower):
+        if not name.terms or names_item(rationale.text, name.variants, rationale.lower):
             continue
         if any(reason.search(rationale.text) for reason in reasons):
             continue
@@ -520,22 +544,21 @@ def item_not_in_ur_decision(letter, context):
     generic = _patterns(tuple(context.options.get("group_phrases", ())))
     if any(pattern.search(text) for pattern in generic):
         return
-    vocabulary = _vocabulary(context.options)
+    names = _vocabulary(context.options).names(letter)
     lower = lowered(text)  # read for every pair of items below: lowered once
     keys = []  # each item's key term if the statements name the item, else None
-    for item in letter.items:
-        terms = vocabulary.terms(item)
-        named = bool(terms) and names_item(text, vocabulary.variants(item), lower)
-        keys.append(terms[0] if named else None)
+    for name in names:
+        named = bool(name.terms) and names_item(text, name.variants, lower)
+        keys.append(name.terms[0] if named else None)
     for index, item in enumerate(letter.items):
-        if keys[index] is not None or not vocabulary.terms(item):
+        if keys[index] is not None or not names[index].terms:
             continue
         # Named by their key terms (the drug or procedure), not by a word they share with others.
         others = {key for other, key in enumerate(keys) if other != index and key is not None}
         key_named = {
             key
             for other, key in enumerate(keys)
-            if other != index and key is not None and names_item(text, vocabulary.variants(letter.items[other], key_only=True), lower)
+            if other != index and key is not None and names_item(text, names[other].key_variants, lower)
         }
         if len(others) >= 2 and len(key_named) >= 2:
             yield context.finding(item.name, item=item, title=item_title(item), line=facts.ur_statements[0].span.line)

@@ -8,12 +8,10 @@ superseded dates, page bounds, known section names and topic page tables.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import math
 import re
 
-from ..facts import letter_facts, passage_sentences
+from ..facts import letter_facts, sentence_around
 from ..rule import rule
 from .citations import accepted_pages, cited_chapters, compiled, document_name, guidelines, resolved
 from .decisions import item_title
@@ -305,10 +303,8 @@ def _rationale_document(item, text, start, end, catalogue):
     the page in its sentence decides ("ACOEM Chapter 12, Table 12-8, page 309", "MTUS
     Guidelines page 63", "Third Edition ACOEM ... page 607"); else one named right after it
     ("page 82 of the MTUS Chronic Pain Medical Treatment Guidelines (July 28, 2016)")."""
-    sentences = passage_sentences(item.rationale)
-    # the last sentence that starts at or before ``start`` (sentences are in reading order)
-    preceding = bisect.bisect_right(sentences, (start, math.inf))
-    sentence_start = sentences[preceding - 1][0] if preceding else 0
+    # the last sentence that starts at or before ``start``
+    sentence_start, _ = sentence_around(text, start)
     before_start = max(sentence_start, start - 120)
     before = text[before_start:start]
     after = text[end : end + 80]
@@ -439,7 +435,9 @@ def rationale_page_outside_topic(letter, context):
         if pattern is None or edition.pages is None:
             continue
         text = item.rationale.text
-        sentence = next(((low, high) for low, high in passage_sentences(item.rationale) if low <= start < high), (0, len(text)))
+        sentence = sentence_around(text, start)
+        if not sentence[0] <= start < sentence[1]:  # between two sentences
+            sentence = (0, len(text))
         catalogue = context.knowledge.catalogue
         topics = []
         for match in pattern.finditer(text, sentence[0], sentence[1]):
