@@ -90,13 +90,9 @@ def number(text: str) -> int | None:
     return int(text) if text.isdigit() else WORD_NUMBERS.get(text)
 
 
-def may_hold_quantity(text: str) -> bool:
-    """Whether ``text`` may state a quantity: False only when it holds no number at all (no
-    digit, no number word), a test much cheaper than looking for quantities."""
-    return not text.isascii() or _holds_number(text, text.lower())
-
-
 def _holds_number(text: str, lower: str) -> bool:
+    """Whether ``text`` (ASCII; ``lower`` is it in lower case) holds a digit or a number word:
+    a test much cheaper than looking for quantities."""
     return any(digit in text for digit in "0123456789") or any(cue in lower for cue in _NUMBER_WORD_CUES)
 
 
