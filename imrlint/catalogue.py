@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .config import YAML_LOADER
 from .resources import data_path
 
 CONFIDENCES = ("high", "unverified")
@@ -26,9 +27,6 @@ CONFIDENCES = ("high", "unverified")
 # Difflib ratio above which an unknown section name is taken for a misspelling of a known one
 # ("Inital Care" / "Initial Care" scores 0.96, "Summary" / "Special Studies" 0.36).
 _SUGGESTION_CUTOFF = 0.8
-
-# LibYAML's safe loader, where PyYAML was built with it, reads the knowledge base ten times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CHAPTER_KEYS = ("id", "name", "aliases", "editions")
 _MERGED_CHAPTER_KEYS = ("id", "aliases", "editions")
@@ -137,7 +135,7 @@ class Catalogue:
         appended and whose chapters with a known id add aliases, editions, topics and sections."""
         path = pathlib.Path(path) if path is not None else data_path("rules", "mtus.yaml")
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CatalogueError(f"{path}: cannot read the knowledge base: {error}") from None
         try:

@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .dates import DATE_PATTERN, DateMention, date_of_match, find_dates, parse_date
-from .model import lowered  # noqa: F401  (re-exported: the rules import it from here)
+from .model import cached_property, lowered  # noqa: F401  (lowered is re-exported: the rules import it from here)
 
 if TYPE_CHECKING:
     from .model import Letter, Passage

@@ -42,17 +42,15 @@ def cited_chapters(letter, catalogue) -> list[CitedChapter]:
 
 
 def _look_up_chapters(letter, catalogue) -> list[CitedChapter]:
-    return list(_each_cited_chapter(letter, catalogue))
-
-
-def _each_cited_chapter(letter, catalogue):
+    cited = []
     for item, guideline in guidelines(letter):
         for citation in guideline.citations.chapters:
             chapter = catalogue.find_chapter(citation.name.text)
             edition = None
             if chapter is not None:
                 edition = catalogue.edition(chapter, int(citation.edition.text) if citation.edition is not None else None)
-            yield CitedChapter(item, guideline, citation, chapter, edition)
+            cited.append(CitedChapter(item, guideline, citation, chapter, edition))
+    return cited
 
 
 def resolved(letter, catalogue) -> list[CitedChapter]:

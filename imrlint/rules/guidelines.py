@@ -366,10 +366,7 @@ def _rationale_references(letter, catalogue):
 
 
 def _read_rationale_references(letter, catalogue) -> list[tuple]:
-    return list(_each_rationale_reference(letter, catalogue))
-
-
-def _each_rationale_reference(letter, catalogue):
+    references = []
     for item in letter.items:
         if item.rationale is None or not item.rationale.text:
             continue
@@ -377,7 +374,8 @@ def _each_rationale_reference(letter, catalogue):
         for start, end, first, last in _rationale_page_references(item.rationale):
             document = _rationale_document(item, text, start, end, catalogue)
             if document is not None:
-                yield (item, start, end, first, last, *document)
+                references.append((item, start, end, first, last, *document))
+    return references
 
 
 @rule("IMR313", "rationale-page-outside-document")
