@@ -11,6 +11,8 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 EXAMPLES = REPO / "examples"
 SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "text"
+SEEDS = SHARED / "seeds"
 EXPECTED_ITEMS = yaml.safe_load((DATA / "expected_items.yaml").read_text(encoding="utf-8"))
 
 
@@ -23,15 +25,22 @@ def run(capsys, *argv):
     return status, captured.out, captured.err
 
 
+def real_letters() -> list[pathlib.Path]:
+    """The 68 real letters in ../shared: the 2016-17 letters, then the seeds."""
+    letters = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
+    assert len(letters) == 68, f"the 68 shared letters are expected in {CORPUS} and {SEEDS}"
+    return letters
+
+
 def shared_letter(key: str) -> pathlib.Path:
     """The real letter named by an expected_items.yaml key ("seeds/000_...txt", "corpus/CM16-....txt")."""
     folder, name = key.split("/", 1)
-    return SHARED / ("seeds" if folder == "seeds" else "corpus/text") / name
+    return (SEEDS if folder == "seeds" else CORPUS) / name
 
 
 @pytest.fixture(scope="session")
 def shared() -> pathlib.Path:
-    assert (SHARED / "corpus" / "text").is_dir(), f"the shared letters are expected at {SHARED}"
+    assert CORPUS.is_dir(), f"the shared letters are expected at {SHARED}"
     return SHARED
 
 

@@ -14,6 +14,7 @@ import pathlib
 import pytest
 import yaml
 
+from conftest import real_letters
 from imrlint.catalogue import Catalogue, CatalogueError, Chapter, Edition, Topic
 from imrlint.citations import parse_guideline
 from test_citations import guideline_fields
@@ -51,10 +52,9 @@ def test_shipped_knowledge_base_loads(catalogue):
     )
 
 
-def test_every_chapter_and_edition_cited_in_the_letters_is_known(shared, catalogue):
-    letters = sorted((shared / "seeds").glob("*.txt")) + sorted((shared / "corpus" / "text").glob("*.txt"))
+def test_every_chapter_and_edition_cited_in_the_letters_is_known(catalogue):
     cited = set()
-    for path in letters:
+    for path in real_letters():
         for field in guideline_fields(path.read_text(encoding="utf-8")):
             for chapter in parse_guideline(field).chapters:
                 cited.add((chapter.name.text, int(chapter.edition.text) if chapter.edition else None))

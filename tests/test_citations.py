@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import real_letters
 from imrlint.catalogue import Catalogue
 from imrlint.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _lean_parser, parse_guideline
 from imrlint.resources import data_path
@@ -39,11 +40,9 @@ def guideline_fields(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_fields(shared) -> list[tuple[str, str]]:
+def corpus_fields() -> list[tuple[str, str]]:
     """(letter file name, field text) for every guideline field of the bundled letters."""
-    letters = sorted((shared / "seeds").glob("*.txt")) + sorted((shared / "corpus" / "text").glob("*.txt"))
-    assert len(letters) == 68
-    return [(path.name, field) for path in letters for field in guideline_fields(path.read_text(encoding="utf-8"))]
+    return [(path.name, field) for path in real_letters() for field in guideline_fields(path.read_text(encoding="utf-8"))]
 
 
 def pieces(citations: GuidelineCitations):

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, REPO, SHARED, edited, run
+from conftest import CORPUS, EXAMPLES, REPO, SEEDS, edited, run
 
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"
 MRI = EXAMPLES / "CM16-0213037.txt"
@@ -202,6 +202,6 @@ def test_python_dash_m_and_usage_errors():
 
 
 def test_every_shared_letter_is_free_of_error_findings(capsys, shared):
-    status, out, _ = run(capsys, "check", "--format", "json", str(shared / "seeds"), str(shared / "corpus" / "text"))
+    status, out, _ = run(capsys, "check", "--format", "json", str(SEEDS), str(CORPUS))
     assert [f for f in json.loads(out) if f["severity"] == "error"] == []
     assert status == 0

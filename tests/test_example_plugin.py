@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, REPO
+from conftest import CORPUS, EXAMPLES, REPO
 
 PLUGIN = EXAMPLES / "plugin"
-CORPUS_LETTER = REPO.parent / "shared" / "corpus" / "text" / "CM17-0007142.txt"
+CORPUS_LETTER = CORPUS / "CM17-0007142.txt"
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, SHARED
+from conftest import EXAMPLES, real_letters
 from imrlint.lalr import LeanParser
 from imrlint.normalise import normalise
 from imrlint.parse import lean_letter_parser, letter_parser, parse_letter
 from test_property import KEY_LINES, damage
 
-REAL_LETTERS = sorted((SHARED / "corpus" / "text").glob("*.txt")) + sorted((SHARED / "seeds").glob("*.txt")) + sorted(EXAMPLES.glob("*.txt"))
+REAL_LETTERS = real_letters() + sorted(EXAMPLES.glob("*.txt"))
 SOURCES = ["\n" + normalise(path.read_text(encoding="utf-8")) for path in REAL_LETTERS]
 
 

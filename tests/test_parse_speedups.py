@@ -8,6 +8,7 @@ import lark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import real_letters
 from imrlint.document import Document
 from imrlint.model import HEADER_FIELDS, Passage, _extent, _header_fields
 from imrlint.normalise import normalise
@@ -58,8 +59,8 @@ def _all_tokens(tree: lark.Tree) -> list[lark.Token]:
     return list(tree.scan_values(lambda value: isinstance(value, lark.Token)))
 
 
-def test_extent_spans_first_to_last_token_of_every_subtree(shared):
-    for path in sorted((shared / "corpus" / "text").glob("*.txt"))[:10]:
+def test_extent_spans_first_to_last_token_of_every_subtree():
+    for path in real_letters()[:10]:
         tree = parse_letter(path.read_text(encoding="utf-8")).tree
         for subtree in tree.iter_subtrees():
             tokens = _all_tokens(subtree)

@@ -25,7 +25,7 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import DATA, REPO
+from conftest import CORPUS, DATA, REPO
 from imrlint.cli import main
 from imrlint.config import load_config
 from imrlint.document import Document
@@ -516,7 +516,7 @@ def test_all_published_pdfs_parse_and_match_their_text(shared, probe_linter):
     failures = {}
     item_passages = 0
     for pdf in pdfs:
-        text_path = shared / "corpus" / "text" / f"{pdf.stem}.txt"
+        text_path = CORPUS / f"{pdf.stem}.txt"
         from_pdf = probe_linter.lint_path(str(pdf)).findings
         from_text = probe_linter.lint_path(str(text_path)).findings
         failed = [f"{f.code} {f.message}" for f in from_pdf if f.code in ("IMR001", "IMR007", "IMR900")]

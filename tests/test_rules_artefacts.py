@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 import re
 
 import pytest
@@ -10,8 +10,6 @@ import pytest
 from imrlint.rules.artefacts import _doubled_entries, _doubled_words, _footers
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
-CORPUS = SHARED / "corpus" / "text"
-SEEDS = SHARED / "seeds"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 MRI = CORPUS / "CM16-0213037.txt"
 ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))

@@ -7,15 +7,14 @@ import datetime
 
 import pytest
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 from imrlint.dates import find_dates, parse_date
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
-CORPUS = SHARED / "corpus" / "text"
 MRI = CORPUS / "CM16-0213037.txt"
 EMG = CORPUS / "CM16-0235991.txt"
-SEED_000 = SHARED / "seeds" / "000_8aa5183601f98bf9.txt"
-SEED_004 = SHARED / "seeds" / "004_2a473cbf33bb0773.txt"
+SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
+SEED_004 = SEEDS / "004_2a473cbf33bb0773.txt"
 
 
 @pytest.mark.parametrize(

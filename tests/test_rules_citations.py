@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 
-SEED_000 = SHARED / "seeds" / "000_8aa5183601f98bf9.txt"
-SEED_004 = SHARED / "seeds" / "004_2a473cbf33bb0773.txt"
-IBUPROFEN = SHARED / "corpus" / "text" / "CM17-0002181.txt"
-MRI = SHARED / "corpus" / "text" / "CM16-0213037.txt"
-SURGERY = SHARED / "corpus" / "text" / "CM17-0014449.txt"
+SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
+SEED_004 = SEEDS / "004_2a473cbf33bb0773.txt"
+IBUPROFEN = CORPUS / "CM17-0002181.txt"
+MRI = CORPUS / "CM16-0213037.txt"
+SURGERY = CORPUS / "CM17-0014449.txt"
 CITATION_CODES = ("IMR301", "IMR302", "IMR303", "IMR304", "IMR305", "IMR306", "IMR307")
 
 
@@ -35,7 +35,7 @@ def test_page_outside_the_document_and_reversed_range(lint_text):
 
 
 def test_low_back_chapter_pages(lint_text):
-    seed_001 = SHARED / "seeds" / "001_4c5777553f12bddd.txt"
+    seed_001 = SEEDS / "001_4c5777553f12bddd.txt"
     assert findings_of(lint_text(seed_001.read_text(encoding="utf-8")), "IMR301") == []
     findings = lint_text(edited(seed_001, ("Low Back Complaints \n\nPage(s): 308", "Low Back Complaints \n\nPage(s): 380")))
     assert [(f.code, f.message) for f in findings_of(findings, "IMR301")] == [

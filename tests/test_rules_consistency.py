@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
 from imrlint.document import Document
 from imrlint.model import Passage, lowered
 from imrlint.quantities import find_quantities
 from imrlint.rules.consistency import _NUMBER, _similar_in, _similar_words
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
-CORPUS = SHARED / "corpus" / "text"
-SEEDS = SHARED / "seeds"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 SEED_002 = SEEDS / "002_a1ae487a7b68567a.txt"
 SEED_004 = SEEDS / "004_2a473cbf33bb0773.txt"
 NORCO_PARTIAL = CORPUS / "CM16-0234202.txt"
 THERAPY = CORPUS / "CM17-0015198.txt"
-ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
 
 
 QUANTITY_FORMS = [
@@ -55,7 +52,7 @@ def test_every_quantity_states_a_number(text):
 
 
 def test_no_real_letter_has_a_quantity_or_arithmetic_finding(lint_text):
-    for path in ALL_LETTERS:
+    for path in real_letters():
         findings = lint_text(path.read_text(encoding="utf-8"), str(path))
         assert [f for f in findings if f.code in ("IMR208", "IMR209")] == [], path.name
 
@@ -137,7 +134,7 @@ def _norco_rationale_for_zanaflex() -> str:
 
 
 def test_rationale_that_never_names_its_item(lint_text):
-    for path in ALL_LETTERS:
+    for path in real_letters():
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR211") == [], path.name
     findings = lint_text(_norco_rationale_for_zanaflex())
     assert located(findings_of(findings, "IMR211")) == [

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 
-CORPUS = SHARED / "corpus" / "text"
 MRI = CORPUS / "CM16-0213037.txt"
 PRE_OP = CORPUS / "CM17-0010420.txt"
-SEED_001 = SHARED / "seeds" / "001_4c5777553f12bddd.txt"
-SEED_003 = SHARED / "seeds" / "003_3ed032a11a9024b6.txt"
+SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
+SEED_003 = SEEDS / "003_3ed032a11a9024b6.txt"
 DECISION_CODES = ("IMR201", "IMR202", "IMR203", "IMR204", "IMR205", "IMR206", "IMR207")
 
 

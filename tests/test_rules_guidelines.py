@@ -3,7 +3,7 @@ knowledge base extended from a user's configuration (``mtus:``), end to end."""
 
 from __future__ import annotations
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_config import linter_with  # noqa: F401 (a fixture)
@@ -11,8 +11,6 @@ from rule_config import linter_with  # noqa: F401 (a fixture)
 from imrlint.model import lowered
 from imrlint.rules.guidelines import _PAGE_REFERENCE, _page_reference_intros
 
-CORPUS = SHARED / "corpus" / "text"
-SEEDS = SHARED / "seeds"
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 SEED_002 = SEEDS / "002_a1ae487a7b68567a.txt"

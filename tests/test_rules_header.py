@@ -3,11 +3,11 @@ on copies with one defect each."""
 
 from __future__ import annotations
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
-MRI = SHARED / "corpus" / "text" / "CM16-0213037.txt"
-SEED_001 = SHARED / "seeds" / "001_4c5777553f12bddd.txt"
+MRI = CORPUS / "CM16-0213037.txt"
+SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 CODES = ("IMR105", "IMR106", "IMR403")
 
 
@@ -16,7 +16,7 @@ def _ours(findings):
 
 
 def test_real_letters_have_no_header_or_anonymity_findings(lint_text):
-    for path in sorted((SHARED / "corpus" / "text").glob("*.txt")) + sorted((SHARED / "seeds").glob("*.txt")):
+    for path in real_letters():
         assert _ours(lint_text(path.read_text(encoding="utf-8"), str(path))) == [], path.name
 
 

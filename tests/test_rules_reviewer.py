@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 
-MRI = SHARED / "corpus" / "text" / "CM16-0213037.txt"
-SEED_001 = SHARED / "seeds" / "001_4c5777553f12bddd.txt"
+MRI = CORPUS / "CM16-0213037.txt"
+SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 
 
 def test_block_and_prose_credentials_pass(lint_text):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import SHARED, edited, findings_of, located
+from conftest import CORPUS, edited, findings_of, located
 
-MRI = SHARED / "corpus" / "text" / "CM16-0213037.txt"
+MRI = CORPUS / "CM16-0213037.txt"
 ORDER = "'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES'"
 
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, REPO, SHARED, edited
+from conftest import CORPUS, EXAMPLES, REPO, SEEDS, edited, real_letters
 from imrlint.cli import main
 from imrlint.hookspecs import hookimpl
 from imrlint.rule import rule
@@ -21,7 +21,7 @@ MRI = EXAMPLES / "CM16-0213037.txt"
 
 
 def corpus() -> list[str]:
-    return sorted(str(path) for path in (SHARED / "corpus" / "text").glob("*.txt")) + sorted(str(path) for path in (SHARED / "seeds").glob("*.txt"))
+    return [str(path) for path in real_letters()]
 
 
 def test_jobs_do_not_change_the_report(capsys):
@@ -29,7 +29,7 @@ def test_jobs_do_not_change_the_report(capsys):
     same byte for byte with --jobs 1, 2 and 3."""
     outputs = []
     for jobs in ("1", "2", "3"):
-        status = main(["check", "--format", "json", "--jobs", jobs, str(SHARED / "corpus" / "text"), str(SHARED / "seeds")])
+        status = main(["check", "--format", "json", "--jobs", jobs, str(CORPUS), str(SEEDS)])
         outputs.append((status, capsys.readouterr().out))
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0][1])) > 0
@@ -40,7 +40,7 @@ def test_every_format_is_the_same_for_any_jobs(capsys, monkeypatch, format):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     outputs = []
     for jobs in ("1", "2"):
-        main(["check", "--format", format, "--jobs", jobs, str(SHARED / "corpus" / "text")])
+        main(["check", "--format", format, "--jobs", jobs, str(CORPUS)])
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
 

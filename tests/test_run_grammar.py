@@ -10,6 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import real_letters
 from imrlint.parse import letter_parser
 
 NOT_KEY = r"(?![ \t]*(?:Claims\ Administrator\ guideline|MAXIMUS\ guideline|Decision\ rationale):)"
@@ -72,9 +73,8 @@ def test_terminals_match_as_their_plain_wording_does(pieces):
     _assert_same_matches("\n" + "".join(pieces))
 
 
-def test_terminals_match_as_their_plain_wording_does_on_real_letters(shared):
+def test_terminals_match_as_their_plain_wording_does_on_real_letters():
     from imrlint.normalise import normalise
 
-    letters = sorted((shared / "corpus" / "text").glob("*.txt")) + sorted((shared / "seeds").glob("*.txt"))
-    for path in letters:
+    for path in real_letters():
         _assert_same_matches("\n" + normalise(path.read_text(encoding="utf-8")), path.name)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED
+from conftest import CORPUS, SEEDS
 from imrlint.document import Document
 from imrlint.model import build_letter
 
-SEED_000 = SHARED / "seeds" / "000_8aa5183601f98bf9.txt"
-SEED_001 = SHARED / "seeds" / "001_4c5777553f12bddd.txt"
-PRE_OP = SHARED / "corpus" / "text" / "CM17-0010420.txt"
+SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
+SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
+PRE_OP = CORPUS / "CM17-0010420.txt"
 
 
 def letter_of(text: str):
