@@ -25,12 +25,12 @@ WORD_NUMBERS = {
     "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "sixty": 60, "ninety": 90,
 }
 # The number words grouped by first letter, longest first within a group ("s(?:ixteen|even|ixty|ix)"):
-# a case-insensitive alternation tries each branch in turn, so one branch per letter is cheaper.
-_NUMBER_WORDS = "|".join(
+# an alternation tries each branch in turn, so one branch per letter is cheaper.
+NUMBER_WORDS_PATTERN = "|".join(
     first + "(?:" + "|".join(sorted((re.escape(word[1:]) for word in WORD_NUMBERS if word[0] == first), key=len, reverse=True)) + ")"
     for first in sorted({word[0] for word in WORD_NUMBERS})
 )
-_NUMBER = rf"(?:\d+|{_NUMBER_WORDS})"
+_NUMBER = rf"(?:\d+|{NUMBER_WORDS_PATTERN})"
 # A number that is not one end of a range ("12-18", "two to three", "six to eight").
 _SINGLE = rf"(?<![\d.\-/])(?<!\bto\s)(?<!\bor\s){_NUMBER}(?![\d.]|\s*(?:-|–|to\b|or\b)\s*\d|\s+(?:to|or)\s+{_NUMBER}\b)"
 

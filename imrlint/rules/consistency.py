@@ -16,7 +16,7 @@ import string
 
 from ..facts import letter_facts, lowered
 from ..model import cached_property
-from ..quantities import WORD_NUMBERS, find_quantities, quantities_by_kind
+from ..quantities import NUMBER_WORDS_PATTERN, find_quantities, quantities_by_kind
 from ..rule import rule
 from .decisions import item_title
 
@@ -220,20 +220,10 @@ _CONCLUSION_AFTER = re.compile(r"[^.;]{0,90}?\b(?:is|was|are|were)\s+(?:not\s+)?
 _ALLOWED_BEFORE = re.compile(r"(?=[act])(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
-def _number_pattern() -> re.Pattern[str]:
-    """Every quantity states a number, in digits or in words ("#120", "six sessions"): what holds
-    neither states none.  For lower-case text (a number word counts as the lower-case key of
-    WORD_NUMBERS it is read as), which is scanned several times faster than with case ignored;
-    the words are grouped by their first letter, so that each character is tried against a
-    handful of alternatives rather than two dozen."""
-    by_first: dict[str, list[str]] = {}
-    for word in WORD_NUMBERS:
-        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
-    words = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
-    return re.compile(rf"\d|{words}")
-
-
-_NUMBER = _number_pattern()
+# Every quantity states a number, in digits or in words ("#120", "six sessions"): what holds
+# neither states none.  Searched in lower-case text (a number word counts as the lower-case key of
+# WORD_NUMBERS it is read as), which is scanned several times faster than with case ignored.
+_NUMBER = re.compile(rf"\d|{NUMBER_WORDS_PATTERN}")
 _MENTION_END = re.compile(r"(?=[.;,)\s])(?:[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\))", re.IGNORECASE)
 
 
