@@ -12,8 +12,8 @@ time: on a machine shared with other work, letters per CPU second is the steadie
     python bench/bench.py                          # 5,000 letters, --jobs 1 and 2
     python bench/bench.py --letters 20000 --jobs-list 1,2 --format json
 
-The letters come from ../shared (the 68 real letters) when present, else the repository's
-examples/ (11).  Copies of the same letters make a realistic load: imrlint keeps no cache
+The letters are the 68 real letters bundled for the tests (tests/data/letters), else, in a
+source tree without them, the repository's examples/ (11).  Copies of the same letters make a realistic load: imrlint keeps no cache
 across letters.
 """
 
@@ -31,12 +31,12 @@ import threading
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-SOURCES = (REPO.parent / "shared" / "corpus" / "text", REPO.parent / "shared" / "seeds", REPO / "examples")
+SOURCES = (REPO / "tests" / "data" / "letters" / "corpus" / "text", REPO / "tests" / "data" / "letters" / "seeds", REPO / "examples")
 
 
 def source_letters() -> list[pathlib.Path]:
-    shared = [path for folder in SOURCES[:2] if folder.is_dir() for path in sorted(folder.glob("*.txt"))]
-    return shared or sorted(SOURCES[2].glob("*.txt"))
+    bundled = [path for folder in SOURCES[:2] if folder.is_dir() for path in sorted(folder.glob("*.txt"))]
+    return bundled or sorted(SOURCES[2].glob("*.txt"))
 
 
 def build_corpus(target: pathlib.Path, count: int, letters: list[pathlib.Path]) -> int:

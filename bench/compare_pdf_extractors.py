@@ -4,7 +4,7 @@ Usage: python bench/compare_pdf_extractors.py [PDF_DIR TEXT_DIR]
 
 PDF_DIR holds the letters as published; TEXT_DIR holds the reference text of each (same stem,
 ``.txt``), the text every rule and fixture is written against. Both default to
-``../shared/corpus/pdf`` and ``../shared/corpus/text`` relative to the repository root.
+``tests/data/letters/corpus/pdf`` and ``tests/data/letters/corpus/text`` in the repository.
 
 For each library the script extracts every letter (per page, pages joined with ``"\\n"``) and
 prints one row of figures:
@@ -142,7 +142,7 @@ def main(argv: list[str]) -> int:
     if len(argv) not in (0, 2):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    corpus = REPO_ROOT.parent / "shared" / "corpus"
+    corpus = REPO_ROOT / "tests" / "data" / "letters" / "corpus"
     pdf_dir, text_dir = map(Path, argv) if argv else (corpus / "pdf", corpus / "text")
     letters = load(pdf_dir, text_dir)
     if not letters:

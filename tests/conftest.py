@@ -1,4 +1,10 @@
-"""Shared fixtures: the bundled real letters and a ready Linter."""
+"""Shared fixtures: the bundled real letters and a ready Linter.
+
+The real letters the tests read are carried in the repository (tests/data/letters, public records
+as DWC published them): the 63 letters of 2016-17 as PDF, as pypdf text and in the other shapes
+users have (corpus/shapes: docx, draft, poppler, layout, pdfminer), and the five older-template
+seeds.  The tests need nothing outside the repository.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,11 @@ import yaml
 REPO = pathlib.Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus" / "text"
-SEEDS = SHARED / "seeds"
+LETTERS = DATA / "letters"
+CORPUS = LETTERS / "corpus" / "text"
+PDFS = LETTERS / "corpus" / "pdf"
+SHAPES = LETTERS / "corpus" / "shapes"
+SEEDS = LETTERS / "seeds"
 EXPECTED_ITEMS = yaml.safe_load((DATA / "expected_items.yaml").read_text(encoding="utf-8"))
 
 
@@ -26,9 +34,9 @@ def run(capsys, *argv):
 
 
 def real_letters() -> list[pathlib.Path]:
-    """The 68 real letters in ../shared: the 2016-17 letters, then the seeds."""
+    """The 68 bundled real letters: the 2016-17 letters, then the seeds."""
     letters = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
-    assert len(letters) == 68, f"the 68 shared letters are expected in {CORPUS} and {SEEDS}"
+    assert len(letters) == 68, f"the 68 real letters are expected in {CORPUS} and {SEEDS}"
     return letters
 
 
@@ -40,8 +48,9 @@ def shared_letter(key: str) -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def shared() -> pathlib.Path:
-    assert CORPUS.is_dir(), f"the shared letters are expected at {SHARED}"
-    return SHARED
+    """The folder of bundled real letters (corpus/ and seeds/, laid out as ../shared is)."""
+    assert CORPUS.is_dir(), f"the real letters are expected at {LETTERS}"
+    return LETTERS
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Tests for imrlint.citations: the structure parse_guideline reads from real guideline fields.
 
-The guideline fields are read straight from the 68 bundled letters in ../shared (seeds and the
+The guideline fields are read straight from the 68 bundled real letters (tests/data/letters: seeds and the
 2016-17 corpus); a checkout without them fails rather than skips, since those letters are the
 grammar's specification.
 """

@@ -1,15 +1,14 @@
 """PDF and Word letters end to end: the same letter as PDF, DOCX and text gives the same findings.
 
-The PDFs in tests/data/pdf are six published letters (AES-encrypted with an empty user password,
-as the DWC distributes them; produced by Word 2007/2013 and by Adobe PDF Library) with their
-corpus text beside them.  The DOCX versions are built here with python-docx from the text, one
+Six published letters (tests/data/letters/corpus/pdf) are read closely (AES-encrypted with an empty user password,
+as the DWC distributes them; produced by Word 2007/2013 and by Adobe PDF Library) beside their
+corpus text.  The DOCX versions are built here with python-docx from the text, one
 paragraph per line, so a finding's line is its paragraph's number.  Real letters lint clean, so a
 probe rule reports every passage the rules key on (header fields, credentials, summary, each
 item's heading, label, guidelines and rationale) to compare positions across formats; a letter
 with genuine errors is also built as text, DOCX and a (generated) multi-page PDF.
 
-The last test reads all 63 published PDFs in ../shared/corpus/pdf and compares them with
-../shared/corpus/text; it fails, not skips, when they are missing.
+The last test reads all 63 published PDFs and compares them with their text.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import CORPUS, DATA, REPO
+from conftest import CORPUS, PDFS, REPO
 from imrlint.cli import main
 from imrlint.config import load_config
 from imrlint.document import Document
@@ -35,8 +34,7 @@ from imrlint.model import build_letter
 from imrlint.plugins import load_rule_set, plugin_manager
 from imrlint.rule import rule
 
-PDF_DATA = DATA / "pdf"
-STEMS = sorted(path.stem for path in PDF_DATA.glob("*.pdf"))
+STEMS = ["CM16-0213037", "CM16-0238352", "CM17-0002181", "CM17-0002198", "CM17-0007142", "CM17-0014449"]
 LABEL_WORDS = 6
 
 
@@ -187,15 +185,10 @@ def lint_formats(linter, stem: str, text: str, pdf: bytes) -> dict[str, list]:
 # --- the real letters in tests/data/pdf ---------------------------------------------------------
 
 
-def test_the_test_data_holds_a_handful_of_real_letters():
-    assert len(STEMS) >= 6
-    assert all((PDF_DATA / f"{stem}.txt").is_file() for stem in STEMS)
-
-
 @pytest.mark.parametrize("stem", STEMS)
 def test_real_letter_as_pdf_docx_and_text_gives_the_same_findings(probe_linter, stem):
-    text = (PDF_DATA / f"{stem}.txt").read_text(encoding="utf-8")
-    by_format = lint_formats(probe_linter, stem, text, (PDF_DATA / f"{stem}.pdf").read_bytes())
+    text = (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")
+    by_format = lint_formats(probe_linter, stem, text, (PDFS / f"{stem}.pdf").read_bytes())
 
     expected = compared(by_format["txt"])
     assert len(expected) >= 10
@@ -207,7 +200,7 @@ def test_real_letter_as_pdf_docx_and_text_gives_the_same_findings(probe_linter, 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_pdf_findings_name_the_page_they_are_on(probe_linter, stem):
-    data = (PDF_DATA / f"{stem}.pdf").read_bytes()
+    data = (PDFS / f"{stem}.pdf").read_bytes()
     pages = pdf_pages(data)
     text = "\n".join(pages)
     findings = probe_linter.lint_bytes(data, f"{stem}.pdf").findings
@@ -220,7 +213,7 @@ def test_pdf_findings_name_the_page_they_are_on(probe_linter, stem):
 
 
 def test_a_guideline_after_a_page_break_is_on_page_two(probe_linter):
-    findings = probe_linter.lint_bytes((PDF_DATA / "CM17-0002181.pdf").read_bytes(), "letter.pdf").findings
+    findings = probe_linter.lint_bytes((PDFS / "CM17-0002181.pdf").read_bytes(), "letter.pdf").findings
     pages = {f.message.split(":")[0]: f.unit[0] for f in findings if f.code == "TST901"}
 
     assert pages["heading"] == pages["label"] == 1
@@ -229,7 +222,7 @@ def test_a_guideline_after_a_page_break_is_on_page_two(probe_linter):
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_docx_findings_point_at_their_paragraph_and_offset(probe_linter, stem):
-    lines = (PDF_DATA / f"{stem}.txt").read_text(encoding="utf-8").split("\n")
+    lines = (CORPUS / f"{stem}.txt").read_text(encoding="utf-8").split("\n")
     findings = probe_linter.lint_bytes(docx_from_text("\n".join(lines)), f"{stem}.docx").findings
 
     assert findings
@@ -242,7 +235,7 @@ def test_docx_findings_point_at_their_paragraph_and_offset(probe_linter, stem):
 
 def test_docx_paragraph_with_line_breaks_keeps_its_number_and_offset(probe_linter):
     """Shift+Enter line breaks stay inside one paragraph: lines and paragraphs then differ."""
-    lines = (PDF_DATA / "CM17-0002181.txt").read_text(encoding="utf-8").split("\n")
+    lines = (CORPUS / "CM17-0002181.txt").read_text(encoding="utf-8").split("\n")
     heading = next(number for number, line in enumerate(lines) if line.startswith("original request, Two refills"))
     document = docx.Document()
     for number, line in enumerate(lines):
@@ -264,7 +257,7 @@ def test_docx_paragraph_with_line_breaks_keeps_its_number_and_offset(probe_linte
 
 def test_docx_header_laid_out_as_a_table_is_read(linter):
     """Word drafts often lay the header block out as a table; its cells are read row by row."""
-    text = (PDF_DATA / "CM17-0002181.txt").read_text(encoding="utf-8")
+    text = (CORPUS / "CM17-0002181.txt").read_text(encoding="utf-8")
     body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
     document = docx.Document()
     rows = [
@@ -315,7 +308,7 @@ PAGE_BREAK = 60
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory):
     """CM16-0213037 with three errors, as .txt, .docx and a two-page .pdf of the same text."""
-    text = (PDF_DATA / "CM16-0213037.txt").read_text(encoding="utf-8")
+    text = (CORPUS / "CM16-0213037.txt").read_text(encoding="utf-8")
     for old, new in ERRORS:
         assert old in text
         text = text.replace(old, new, 1)
@@ -391,7 +384,7 @@ def test_paragraph_note_of_an_empty_paragraph_has_no_words():
 
 def _encrypted_with_a_password() -> bytes:
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO((PDF_DATA / "CM17-0002181.pdf").read_bytes())))
+    writer.append(PdfReader(io.BytesIO((PDFS / "CM17-0002181.pdf").read_bytes())))
     writer.encrypt("secret", algorithm="AES-128")
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -418,7 +411,7 @@ def _docx_without_text() -> bytes:
 UNREADABLE = [
     ("protected.pdf", _encrypted_with_a_password, "IMR007 [error] the PDF is password-protected; save an unprotected copy and lint that"),
     ("scan.pdf", _scan, "IMR007 [error] the PDF has no text layer (a scanned image?); run OCR on it or lint the source document"),
-    ("truncated.pdf", lambda: (PDF_DATA / "CM17-0002181.pdf").read_bytes()[:12000], "IMR007 [error] not a readable PDF (PdfStreamError: Stream has ended unexpectedly)"),
+    ("truncated.pdf", lambda: (PDFS / "CM17-0002181.pdf").read_bytes()[:12000], "IMR007 [error] not a readable PDF (PdfStreamError: Stream has ended unexpectedly)"),
     ("renamed.pdf", lambda: b"Case Number: CM17-0002181\n", "IMR007 [error] not a PDF file (no %PDF- header at its start)"),
     ("zero.pdf", lambda: b"", "IMR004 [error] the file is empty (0 bytes)"),
     ("old-word.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "IMR007 [error] not a readable DOCX file (BadZipFile: File is not a zip file)"),
@@ -430,7 +423,7 @@ def test_unreadable_documents_are_one_line_findings_and_other_files_are_linted(t
     for name, build, _ in UNREADABLE:
         (tmp_path / name).write_bytes(build())
     good = tmp_path / "z-good.pdf"
-    good.write_bytes((PDF_DATA / "CM17-0002181.pdf").read_bytes())
+    good.write_bytes((PDFS / "CM17-0002181.pdf").read_bytes())
 
     status = main(["check", str(tmp_path)])
     captured = capsys.readouterr()
@@ -471,9 +464,9 @@ sys.exit(main(["check", *sys.argv[2:]]))
     ],
 )
 def test_missing_extra_names_the_install_command(tmp_path, hidden, files, message):
-    (tmp_path / "letter.docx").write_bytes(docx_from_text((PDF_DATA / "CM17-0002181.txt").read_text(encoding="utf-8")))
-    paths = [str(PDF_DATA / name) if name.endswith(".pdf") else str(tmp_path / name) for name in files]
-    text_letter = str(PDF_DATA / "CM17-0002181.txt")
+    (tmp_path / "letter.docx").write_bytes(docx_from_text((CORPUS / "CM17-0002181.txt").read_text(encoding="utf-8")))
+    paths = [str(PDFS / name) if name.endswith(".pdf") else str(tmp_path / name) for name in files]
+    text_letter = str(CORPUS / "CM17-0002181.txt")
 
     result = subprocess.run(
         [sys.executable, "-c", MISSING, hidden, *paths, text_letter],
@@ -492,9 +485,9 @@ def test_missing_extra_names_the_install_command(tmp_path, hidden, files, messag
 
 
 def test_directories_yield_pdf_and_docx_letters_but_not_word_lock_files(tmp_path, capsys):
-    text = (PDF_DATA / "CM17-0002181.txt").read_text(encoding="utf-8")
+    text = (CORPUS / "CM17-0002181.txt").read_text(encoding="utf-8")
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "b.PDF").write_bytes((PDF_DATA / "CM17-0002181.pdf").read_bytes())
+    (tmp_path / "b.PDF").write_bytes((PDFS / "CM17-0002181.pdf").read_bytes())
     (tmp_path / "c.docx").write_bytes(docx_from_text(text))
     (tmp_path / "~$c.docx").write_bytes(b"\x0bWord owner file" + bytes(150))  # Word's lock file
     (tmp_path / "notes.md").write_text("not a letter", encoding="utf-8")
@@ -507,10 +500,10 @@ def test_directories_yield_pdf_and_docx_letters_but_not_word_lock_files(tmp_path
 # --- all 63 published letters -----------------------------------------------------------------
 
 
-def test_all_published_pdfs_parse_and_match_their_text(shared, probe_linter):
+def test_all_published_pdfs_parse_and_match_their_text(probe_linter):
     """Every published PDF parses (no parse or extraction error) and its findings, probe
     included, equal those of its text version: code, item, line, column, message."""
-    pdfs = sorted((shared / "corpus" / "pdf").glob("*.pdf"))
+    pdfs = sorted(PDFS.glob("*.pdf"))
     assert len(pdfs) == 63
     differences = {}
     failures = {}

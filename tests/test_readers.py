@@ -1,7 +1,7 @@
 """Tests for the PDF and DOCX readers in imrlint.readers.
 
-The PDFs in tests/data/pdf are three published letters (AES-encrypted with an empty user
-password, as the DWC distributes them) with their corpus text beside them; the reader must
+Three published letters are read as PDF (AES-encrypted with an empty user password, as the DWC
+distributes them) and compared with their corpus text (tests/data/letters/corpus); the reader must
 reproduce that text exactly, since every rule is written against it. Broken, protected and
 blank files are built inside the tests.
 """
@@ -20,23 +20,23 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from conftest import CORPUS, PDFS
 from imrlint.readers import pdf as pdf_reader
 from imrlint.readers.docx import extract_docx
 from imrlint.readers.extracted import ExtractionError, Extracted
 from imrlint.readers.pdf import extract_pdf
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PDF_DATA = Path(__file__).parent / "data" / "pdf"
 LETTERS = ["CM16-0238352", "CM17-0002181", "CM17-0002198"]
 NOISE = random.Random(0).randbytes(4096)
 
 
 def letter_pdf(stem: str) -> bytes:
-    return (PDF_DATA / f"{stem}.pdf").read_bytes()
+    return (PDFS / f"{stem}.pdf").read_bytes()
 
 
 def letter_text(stem: str) -> str:
-    return (PDF_DATA / f"{stem}.txt").read_bytes().decode("utf-8")
+    return (CORPUS / f"{stem}.txt").read_bytes().decode("utf-8")
 
 
 def written(writer: PdfWriter) -> bytes:

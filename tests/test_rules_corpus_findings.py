@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO, SHARED, real_letters
+from conftest import LETTERS, REPO, real_letters
 
 DOC = REPO / "docs" / "corpus-findings.md"
 ROW = re.compile(r"^\| (?P<letter>(?:seeds|corpus/text)/[\w.-]+) \| (?P<line>\d+) \| (?P<code>[A-Z]+\d+) \| (?P<severity>error|warning|info) \| (?P<why>.+) \|$")
@@ -22,7 +22,7 @@ def _documented():
 def test_corpus_findings_are_the_documented_ones(lint_text):
     found = []
     for path in real_letters():
-        name = str(path.relative_to(SHARED))
+        name = str(path.relative_to(LETTERS))
         for finding in lint_text(path.read_text(encoding="utf-8"), str(path)):
             found.append((name, finding.span.line, finding.code, finding.severity))
     documented = [(row["letter"], int(row["line"]), row["code"], row["severity"]) for row in _documented()]

@@ -15,10 +15,10 @@ import sys
 import docx
 import pytest
 
-from conftest import DATA, EXAMPLES, REPO, edited
+from conftest import EXAMPLES, PDFS, REPO, edited
 
 MRI = EXAMPLES / "CM16-0213037.txt"
-PDF = DATA / "pdf" / "CM17-0002181.pdf"
+PDF = PDFS / "CM17-0002181.pdf"
 CONTRADICTION = ("without contrast: Upheld", "without contrast: Overturned")
 
 
