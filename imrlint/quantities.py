@@ -16,6 +16,7 @@ quantities and are skipped.  Nothing here decides whether a quantity is right; t
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -100,7 +101,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``, in order; where two readings overlap the first pattern wins
     (a frequency by duration over the numbers inside it)."""
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # the spans of ``found``: disjoint, in order
     present = None  # the cues the text contains, when they can be relied on
     if text.isascii():
         lower = text.lower()
@@ -110,15 +111,23 @@ def find_quantities(text: str) -> list[Quantity]:
     for kind, cues, pattern in _PATTERNS:
         if present is not None and present.isdisjoint(cues):
             continue
+        # A pattern's matches come in order, so one pass over the spans taken finds each overlap:
+        # the first span ending after a match starts is the only one that can overlap it.
+        added: list[tuple[int, int]] = []
+        next_taken = 0
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < other_end and other_start < end for other_start, other_end in taken):
+            while next_taken < len(taken) and taken[next_taken][1] <= start:
+                next_taken += 1
+            if next_taken < len(taken) and taken[next_taken][0] < end:
                 continue
             value = _value(match)
             if value is None or value <= 0:
                 continue
             found.append(Quantity(kind, value, start, end))
-            taken.append((start, end))
+            added.append((start, end))
+        if added:
+            taken = list(heapq.merge(taken, added))
     found.sort(key=lambda quantity: quantity.start)
     return found
 

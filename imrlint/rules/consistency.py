@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import string
 
 from ..facts import letter_facts, lowered
 from ..model import cached_property
@@ -360,22 +359,13 @@ def partial_authorization_arithmetic(letter, context):
 # --- IMR210 item-name-misspelt ----------------------------------------------------------------
 
 _LONG_WORD = re.compile(r"[A-Za-z]{6,}")
+_ASCII_RUN = re.compile(r"[A-Za-z]+")
 
 
-_ASCII_LETTERS = frozenset(string.ascii_letters)
-
-
-def _has_word(text: str, lower: str, word: str) -> bool:
-    """Whether ``word`` (ASCII letters, lower case) is, in any case, a whole run of ASCII letters
-    in ``text`` (``lower`` is ``text`` in lower case, offset for offset): a search in C instead
-    of reading every word of the text."""
-    index = lower.find(word)
-    while index >= 0:
-        end = index + len(word)
-        if text[index:end].isascii() and text[index - 1 : index] not in _ASCII_LETTERS and text[end : end + 1] not in _ASCII_LETTERS:
-            return True
-        index = lower.find(word, index + 1)
-    return False
+def _ascii_runs(text: str) -> frozenset[str]:
+    """The whole runs of ASCII letters in ``text``, in lower case: one scan of the text answers
+    whether it holds any word, however many words are looked up."""
+    return frozenset(run.lower() for run in _ASCII_RUN.findall(text))
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
@@ -451,11 +441,10 @@ def item_name_misspelt(letter, context):
     summary = letter.summary
     bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
     # one text to search for each word of the headings (a line break keeps the passages' words apart)
-    body_text = "\n".join(body.text for body in bodies)
-    body_lower = "\n".join(body.lower for body in bodies)
+    body_words = _ascii_runs("\n".join(body.text for body in bodies))
     for item in letter.items:
         name = item.name
-        unknown = [match for match in _LONG_WORD.finditer(name.text) if not _has_word(body_text, body_lower, match.group().lower())]
+        unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
         if not unknown:
             continue
         nearby = [passage for passage in (item.rationale, summary) if passage is not None]
@@ -535,20 +524,18 @@ def item_not_in_ur_decision(letter, context):
     if any(pattern.search(text) for pattern in generic):
         return
     names = _vocabulary(context.options).names(letter)
-    lower = lowered(text)  # read for every pair of items below: lowered once
+    lower = lowered(text)  # read for every item below: lowered once
     keys = []  # each item's key term if the statements name the item, else None
     for name in names:
         named = bool(name.terms) and names_item(text, name.variants, lower)
         keys.append(name.terms[0] if named else None)
-    for index, item in enumerate(letter.items):
-        if keys[index] is not None or not names[index].terms:
-            continue
-        # Named by their key terms (the drug or procedure), not by a word they share with others.
-        others = {key for other, key in enumerate(keys) if other != index and key is not None}
-        key_named = {
-            key
-            for other, key in enumerate(keys)
-            if other != index and key is not None and names_item(text, names[other].key_variants, lower)
-        }
-        if len(others) >= 2 and len(key_named) >= 2:
+    unnamed = [item for item, name, key in zip(letter.items, names, keys) if key is None and name.terms]
+    if not unnamed:
+        return
+    # The other items named are the same for every unnamed item: counted once.  Named by their
+    # key terms (the drug or procedure), not by a word they share with others.
+    others = {key for key in keys if key is not None}
+    key_named = {key for name, key in zip(names, keys) if key is not None and names_item(text, name.key_variants, lower)}
+    if len(others) >= 2 and len(key_named) >= 2:
+        for item in unnamed:
             yield context.finding(item.name, item=item, title=item_title(item), line=facts.ur_statements[0].span.line)
