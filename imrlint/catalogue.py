@@ -27,11 +27,14 @@ CONFIDENCES = ("high", "unverified")
 # Difflib ratio above which an unknown section name is taken for a misspelling of a known one
 # ("Inital Care" / "Initial Care" scores 0.96, "Summary" / "Special Studies" 0.36).
 _SUGGESTION_CUTOFF = 0.8
+# Difflib ratio above which one word is taken for a misspelling of another ("inital" / "initial"
+# 0.92, "diagnositc" / "diagnostic" 0.9, "studies" / "study" 0.67).
+_MISSPELLING_CUTOFF = 0.8
 
 _CHAPTER_KEYS = ("id", "name", "aliases", "editions")
 _MERGED_CHAPTER_KEYS = ("id", "aliases", "editions")
-_EDITION_KEYS = ("year", "effective", "superseded", "pages", "pages_confidence", "topics", "sections")
-_MERGED_EDITION_KEYS = ("year", "topics", "sections")
+_EDITION_KEYS = ("year", "effective", "superseded", "pages", "pages_confidence", "topics", "sections", "sections_complete", "sections_source")
+_MERGED_EDITION_KEYS = ("year", "topics", "sections", "sections_complete")
 _TOPIC_KEYS = ("name", "aliases", "pages", "confidence")
 
 
@@ -60,6 +63,10 @@ class Edition:
     pages_confidence: str
     topics: tuple[Topic, ...]
     sections: tuple[str, ...]
+    # Whether ``sections`` is the edition's whole table of contents: only then is a section it
+    # lacks known not to exist.  ``sections_source`` says where the list comes from.
+    sections_complete: bool = False
+    sections_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,14 @@ _WORD = re.compile(r"[^\W_]+")
 _GUIDELINES_SUFFIX = re.compile(r"(?: guidelines?)+$")
 # A piece of a "Section(s):" list: the text between commas, trimmed.
 _LIST_PIECE = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
+# A list's "and" before its last name ("Summary, and Special Studies").
+# A piece of a list cut at its commas outside brackets: its text, trimmed.
+_TRIMMED = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+_LIST_AND = re.compile(r"and\s+(?=\S)", re.IGNORECASE)
+_BRACKETS = {"(": ")", "[": "]"}
+# The number of a numbered section ("3.3.9 Opioids for ...", "2. Opioids for Subacute Pain"): a
+# dotted number, or a number with a period, then a space.
+_SECTION_NUMBER = re.compile(r"(\d+(?:\.\d+)+|\d+(?=\.))\.?\s+(?=\S)")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -85,6 +100,30 @@ def _key(text: str) -> str:
     so "Follow-up", "Follow- up" (a line break) and "follow-up." give the same key."""
     text = _JOINING_HYPHEN.sub("", text.casefold().replace("&", " and "))
     return " ".join(_WORD.findall(text))
+
+
+def _base_key(text: str) -> str:
+    """The key of ``text`` without its trailing parenthetical: an abbreviation or brand names that
+    letters give or leave out ("Barbiturate-containing analgesic agents (BCAs)", "Naproxen
+    (Naprosyn, ..., Anaprox DS [otc], Naprelan)")."""
+    text = text.rstrip()
+    if not text.endswith(")"):
+        return _key(text)
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        if text[index] in ")]":
+            depth += 1
+        elif text[index] in "([":
+            depth -= 1
+            if depth == 0:
+                return _key(text[:index])
+    return _key(text)
+
+
+def section_number(name: str) -> str | None:
+    """The number a numbered section name opens with ("3.3.9"), or None."""
+    match = _SECTION_NUMBER.match(name.strip())
+    return match.group(1) if match else None
 
 
 def _chapter_key(text: str) -> str:
@@ -96,14 +135,82 @@ def _chapter_key(text: str) -> str:
 @dataclass(frozen=True)
 class _SectionIndex:
     names: dict[str, str]  # key -> section name as the knowledge base spells it
+    bases: dict[str, str]  # key without the trailing parenthetical -> name, where only one name has it
+    numbers: dict[str, str]  # number of a numbered section -> its name
     longest: int  # most comma-separated pieces in one known name
+
+    def find(self, name: str) -> str | None:
+        base = _base_key(name)
+        found = self.names.get(_key(name)) or self.bases.get(base) or self.names.get(base)
+        if found is None and (number := section_number(name)) is not None:
+            found = self._numbered(number, name)
+        return found
+
+    def _numbered(self, number: str, name: str) -> str | None:
+        """The section numbered ``number`` if ``name`` gives its title in full, in part (its part
+        title or its own title left out) or with a parenthetical added."""
+        known = self.numbers.get(number)
+        if known is None:
+            return None
+        title, known_title = _title_key(name), _title_key(known)
+        if title and (known_title.startswith(title) or known_title.endswith(title) or title.startswith(known_title)):
+            return known
+        return None
+
+    def starts(self, text: str) -> bool:
+        """Whether ``text`` is a known name (for joining list pieces; no number matching)."""
+        return _key(text) in self.names or _base_key(text) in self.bases
+
+
+def _title_key(name: str) -> str:
+    """The key of a numbered section's title, its number left out."""
+    match = _SECTION_NUMBER.match(name.strip())
+    return _key(name.strip()[match.end() :] if match else name)
 
 
 def _section_index(sections: Iterable[str]) -> _SectionIndex:
     names: dict[str, str] = {}
+    bases: dict[str, str | None] = {}
+    numbers: dict[str, str] = {}
     for section in sections:
         names.setdefault(_key(section), section)
-    return _SectionIndex(names, 1 + max((section.count(",") for section in names.values()), default=0))
+    for key, section in names.items():
+        base = _base_key(section)
+        if base and base != key:
+            bases[base] = section if bases.get(base, section) == section and base not in names else None
+        number = section_number(section)
+        if number is not None:
+            numbers.setdefault(number, section)
+    return _SectionIndex(
+        names,
+        {base: section for base, section in bases.items() if section is not None},
+        numbers,
+        1 + max((section.count(",") for section in names.values()), default=0),
+    )
+
+
+def _list_pieces(text: str) -> list[tuple[int, int, int]]:
+    """(start, name start, end) of each piece of a section list: the text between commas outside
+    brackets, trimmed, the name starting after a leading "and".  Brackets that do not close are
+    taken for text, and the list is cut at every comma."""
+    cuts = []
+    closing: list[str] = []
+    for index, character in enumerate(text):
+        if character in _BRACKETS:
+            closing.append(_BRACKETS[character])
+        elif closing and character == closing[-1]:
+            closing.pop()
+        elif character == "," and not closing:
+            cuts.append(index)
+    if closing:
+        cuts = [index for index, character in enumerate(text) if character == ","]
+    pieces = []
+    for start, end in zip([-1, *cuts], [*cuts, len(text)]):
+        piece = _TRIMMED.search(text, start + 1, end)
+        if piece is not None:
+            conjunction = _LIST_AND.match(text, piece.start(), piece.end())
+            pieces.append((piece.start(), conjunction.end() if conjunction else piece.start(), piece.end()))
+    return pieces
 
 
 class Catalogue:
@@ -165,36 +272,66 @@ class Catalogue:
         return self._topic_index(edition).get(_key(name))
 
     def find_section(self, edition: Edition, name: str) -> str | None:
-        """The section of ``edition`` that ``name`` spells (case, spacing, "&" for "and", hyphens
-        and a trailing period ignored), as the knowledge base spells it; None if unknown."""
-        return self._section_index(edition).names.get(_key(name))
+        """The section of ``edition`` that ``name`` spells, as the knowledge base spells it; None
+        if unknown.  Case, spacing, "&" for "and", hyphens and a trailing period are ignored, and
+        so is a trailing parenthetical given or left out ("Barbiturate-containing analgesic
+        agents" for "... (BCAs)"); a numbered section may leave out its part title."""
+        return self._section_index(edition).find(name)
 
     def closest_section(self, edition: Edition, name: str) -> str | None:
         """The known section of ``edition`` that ``name`` most likely misspells, or None when
-        nothing is close ("Inital Care" -> "Initial Care")."""
-        names = self._section_index(edition).names
-        close = difflib.get_close_matches(_key(name), list(names), n=1, cutoff=_SUGGESTION_CUTOFF)
-        return names[close[0]] if close else None
+        nothing is close ("Inital Care" -> "Initial Care").  A numbered name is compared by its
+        number: the section of that number, else one of the same title under another number."""
+        index = self._section_index(edition)
+        number = section_number(name)
+        if number is not None:
+            title = _title_key(name)
+            return index.numbers.get(number) or next((known for known in index.numbers.values() if _title_key(known) == title), None)
+        close = difflib.get_close_matches(_key(name), [key for key, known in index.names.items() if section_number(known) is None], n=1, cutoff=_SUGGESTION_CUTOFF)
+        return index.names[close[0]] if close else None
+
+    def misspelt_section(self, edition: Edition, name: str) -> str | None:
+        """The known section of ``edition`` that ``name`` writes with a misspelt word or two: the
+        same words in the same order, but one or two of at least four letters each a near miss
+        ("Inital Care", "Diagnositc Criteria"), or None.  Unlike a merely similar name, such a
+        name cannot be another section, whether or not the table of contents is complete."""
+        words = _key(name).split()
+        for key, known in self._section_index(edition).names.items():
+            known_words = key.split()
+            if len(known_words) != len(words):
+                continue
+            differing = [(word, other) for word, other in zip(words, known_words) if word != other]
+            if 1 <= len(differing) <= 2 and all(_near_miss(word, other) for word, other in differing):
+                return known
+        return None
 
     def split_sections(self, edition: Edition | None, text: str) -> list[tuple[int, int]]:
-        """Spans of the section names in a raw "Section(s):" list.  The list is split on commas,
-        then neighbouring pieces are joined again where they make a known name of ``edition``
-        (longest first), so "NSAIDs, GI symptoms & cardiovascular risk" stays whole.  With no
-        edition (an unknown chapter or edition), any section the catalogue knows counts."""
+        """Spans of the section names in a raw "Section(s):" list.  The list is split on the commas
+        outside brackets ("Naproxen (Naprosyn, EC-Naprosyn, ...)" stays whole); a list of
+        numbered sections only before the next number ("3.3.1.1 ...: Screening for Risk of
+        Addiction or Adverse Events, Prior to ..."), since their titles hold commas.  Otherwise
+        neighbouring pieces are joined where they make a known name of ``edition`` (the longest
+        first: "NSAIDs, GI symptoms & cardiovascular risk"), and a piece that starts in lower case
+        continues the name before it ("Work conditioning, work hardening").  With no edition (an
+        unknown chapter or edition), any section the catalogue knows counts."""
         if "," not in text:  # one piece, the usual list: nothing to join
             piece = _LIST_PIECE.search(text)
             return [piece.span()] if piece is not None else []
+        pieces = _list_pieces(text)
+        if not pieces:
+            return []
+        if section_number(text[pieces[0][1] :]) is not None:
+            return _numbered_spans(text, pieces)
         index = self._all_sections if edition is None else self._section_index(edition)
-        pieces = [match.span() for match in _LIST_PIECE.finditer(text)]
         spans = []
         first = 0
         while first < len(pieces):
-            last = first
-            for candidate in range(min(len(pieces), first + index.longest) - 1, first, -1):
-                if _key(text[pieces[first][0] : pieces[candidate][1]]) in index.names:
-                    last = candidate
-                    break
-            spans.append((pieces[first][0], pieces[last][1]))
+            last = _longest_known(text, pieces, first, index)
+            if last is None:
+                last = first
+            while last + 1 < len(pieces) and _continues(text, pieces[last + 1]) and _longest_known(text, pieces, last + 1, index) is None:
+                last += 1
+            spans.append((pieces[first][1], pieces[last][2]))
             first = last + 1
         return spans
 
@@ -205,6 +342,42 @@ class Catalogue:
     def _section_index(self, edition: Edition) -> _SectionIndex:
         known = self._sections.get(id(edition))
         return known[1] if known is not None and known[0] is edition else _section_index(edition.sections)
+
+
+def _longest_known(text: str, pieces: list[tuple[int, int, int]], first: int, index: _SectionIndex) -> int | None:
+    """The last of the pieces that make, from ``pieces[first]``, the longest known name; None if
+    no known name starts there."""
+    for last in range(min(len(pieces), first + index.longest) - 1, first - 1, -1):
+        if index.starts(text[pieces[first][1] : pieces[last][2]]):
+            return last
+    return None
+
+
+def _continues(text: str, piece: tuple[int, int, int]) -> bool:
+    """Whether a list piece continues the name before it: it starts in lower case, with no "and"."""
+    start, name_start, _ = piece
+    return start == name_start and text[start].islower()
+
+
+def _numbered_spans(text: str, pieces: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The spans of a list of numbered sections: each runs up to the next piece with a number."""
+    spans: list[tuple[int, int]] = []
+    for start, name_start, end in pieces:
+        if spans and section_number(text[name_start:end]) is None:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((name_start, end))
+    return spans
+
+
+def _near_miss(word: str, other: str) -> bool:
+    """Whether ``word`` misspells ``other``: both words of four letters or more, and alike."""
+    return (
+        min(len(word), len(other)) >= 4
+        and word.isalpha()
+        and other.isalpha()
+        and difflib.SequenceMatcher(None, word, other).ratio() >= _MISSPELLING_CUTOFF
+    )
 
 
 def _topic_index(edition: Edition) -> dict[str, Topic]:
@@ -289,12 +462,14 @@ def _new_edition(raw: dict, path: str) -> Edition:
         pages_confidence=_confidence(raw, "pages_confidence", path),
         topics=tuple(_topic(topic, f"{path}.topics[{index}]") for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))),
         sections=_strings(raw, "sections", path),
+        sections_complete=_boolean(raw, "sections_complete", path),
+        sections_source=_optional_string(raw, "sections_source", path),
     )
 
 
 def _merged_edition(edition: Edition, raw: dict, path: str, chapter_id: str) -> Edition:
     """``edition`` with the topics and sections of ``raw`` it does not have yet."""
-    _only_keys(raw, _MERGED_EDITION_KEYS, path, f"edition {edition.year} of chapter {chapter_id!r} exists, so only topics and sections can be added")
+    _only_keys(raw, _MERGED_EDITION_KEYS, path, f"edition {edition.year} of chapter {chapter_id!r} exists, so only topics, sections and sections_complete can be given")
     known_topics = {_key(topic.name) for topic in edition.topics}
     topics = [_topic(topic, f"{path}.topics[{index}]") for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))]
     known_sections = {_key(section) for section in edition.sections}
@@ -302,6 +477,7 @@ def _merged_edition(edition: Edition, raw: dict, path: str, chapter_id: str) -> 
         edition,
         topics=edition.topics + tuple(topic for topic in topics if _key(topic.name) not in known_topics),
         sections=edition.sections + tuple(section for section in _strings(raw, "sections", path) if _key(section) not in known_sections),
+        sections_complete=_boolean(raw, "sections_complete", path, edition.sections_complete),
     )
 
 
@@ -359,6 +535,17 @@ def _strings(raw: dict, key: str, path: str) -> tuple[str, ...]:
         if not isinstance(value, str) or not value.strip():
             raise CatalogueError(f"{path}.{key}[{index}]: expected a non-empty string, got {_describe(value)}")
     return tuple(values)
+
+
+def _optional_string(raw: dict, key: str, path: str) -> str:
+    return _string(raw, key, path) if key in raw else ""
+
+
+def _boolean(raw: dict, key: str, path: str, default: bool = False) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise CatalogueError(f"{path}.{key}: expected true or false, got {_describe(value)}")
+    return value
 
 
 def _integer(raw: dict, key: str, path: str) -> int:

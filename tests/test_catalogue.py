@@ -37,7 +37,7 @@ def chapter_edition(catalogue: Catalogue, name: str, year: int | None) -> Editio
 def test_shipped_knowledge_base_loads(catalogue):
     assert [chapter.id for chapter in catalogue.chapters] == [
         "chronic-pain", "opioids", "acupuncture", "postsurgical", "general-approaches", "neck-upper-back",
-        "shoulder", "elbow", "forearm-wrist-hand", "low-back", "knee", "ankle-foot", "stress-related",
+        "shoulder", "elbow", "forearm-wrist-hand", "low-back", "knee", "ankle-foot", "stress-related", "eye",
     ]
     chronic_pain = catalogue.find_chapter("Chronic Pain Medical Treatment")
     first, second = chronic_pain.editions
@@ -307,7 +307,7 @@ def test_an_empty_knowledge_base_has_no_chapters(tmp_path):
         ({"chapters": [{"id": "low-back", "name": "Lumbar"}]}, "chapters[0].name: unknown key (chapter 'low-back' exists, so only aliases and editions can be added)"),
         (
             {"chapters": [{"id": "low-back", "editions": [{"year": 2004, "pages": [1, 2]}]}]},
-            "chapters[0].editions[0].pages: unknown key (edition 2004 of chapter 'low-back' exists, so only topics and sections can be added)",
+            "chapters[0].editions[0].pages: unknown key (edition 2004 of chapter 'low-back' exists, so only topics, sections and sections_complete can be given)",
         ),
         ({"chapters": [{"id": "hip", "name": "Hip", "editions": [{"year": 2011}]}]}, "chapters[0].editions[0].effective: missing"),
         ({"chapters": [{"name": "Hip"}]}, "chapters[0].id: missing"),
@@ -327,3 +327,100 @@ def test_unreadable_or_invalid_yaml_is_a_catalogue_error(tmp_path):
     broken.write_text("chapters: [\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="cannot read"):
         Catalogue.load(broken)
+
+
+# --- tables of contents ---------------------------------------------------------------------------------
+
+
+def test_every_shipped_edition_says_where_its_sections_come_from(catalogue):
+    for chapter in catalogue.chapters:
+        for edition in chapter.editions:
+            assert len(edition.sections_source) > 40, (chapter.id, edition.year)
+    complete = [(chapter.id, edition.year) for chapter in catalogue.chapters for edition in chapter.editions if edition.sections_complete]
+    assert complete == [("general-approaches", 2004)]
+
+
+@pytest.mark.parametrize(
+    ("chapter", "year", "name", "section"),
+    [
+        ("Chronic Pain Medical Treatment", 2009, "Barbiturate-containing analgesic agents", "Barbiturate-containing analgesic agents (BCAs)"),
+        ("Chronic Pain Medical Treatment", 2016, "Naproxen (Naprosyn, EC-Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)", "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)"),
+        ("Chronic Pain Medical Treatment", 2016, "Naproxen", "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)"),
+        ("Chronic Pain Medical Treatment", 2016, "Work conditioning, work hardening", "Work conditioning, work hardening"),
+        ("Opioid Treatment", 2016, "1.3. Opioids for Acute Pain: Severe Acute Injuries (e.g., fractures, crush injuries)", "1.3 Opioids for Acute Pain: Severe Acute Injuries"),
+        ("Opioid Treatment", 2016, "3.3.9 Maintenance of Chronic Opioid Treatment", "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment"),
+        ("Opioid Treatment", 2016, "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment", "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment"),
+        ("Opioid Treatment", 2016, "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Opioid Titration and Dosing Threshold", None),
+        ("Opioid Treatment", 2016, "5.1 Opioids in Special Populations", None),
+        ("General Approaches", 2004, "Initial Approaches to Treatment", "Initial Approaches to Treatment"),
+    ],
+)
+def test_find_section_by_parenthetical_and_number(catalogue, chapter, year, name, section):
+    assert catalogue.find_section(chapter_edition(catalogue, chapter, year), name) == section
+
+
+def test_misspelt_section_needs_the_same_words_with_near_misses(catalogue):
+    low_back = chapter_edition(catalogue, "Low Back Complaints", 2004)
+    assert catalogue.misspelt_section(low_back, "Inital Care") == "Initial Care"
+    assert catalogue.misspelt_section(low_back, "Diagnositc Criteria") == "Diagnostic Criteria"
+    assert catalogue.misspelt_section(low_back, "Special Study") is None  # another word, not a misspelling
+    assert catalogue.misspelt_section(low_back, "Initial Care Plan") is None
+    assert catalogue.misspelt_section(low_back, "Red Flags") is None
+
+
+def test_closest_section_of_a_numbered_name_goes_by_number_then_title(catalogue):
+    opioids = chapter_edition(catalogue, "Opioid Treatment", 2016)
+    part = "Opioids for Chronic Pain and Chronic Opioid Treatment"
+    assert catalogue.closest_section(opioids, f"3.3.9 {part}: Opioid Titration") == f"3.3.9 {part}: Maintenance of Chronic Opioid Treatment"
+    assert catalogue.closest_section(opioids, f"3.3.10 {part}: Opioid Titration and Dosing Threshold") == f"3.3.8 {part}: Opioid Titration and Dosing Threshold"
+    assert catalogue.closest_section(opioids, "5.1 Opioids in Special Populations") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sections"),
+    [
+        (
+            "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan), NSAIDs (non-steroidal anti-inflammatory drugs)",
+            ["Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan)", "NSAIDs (non-steroidal anti-inflammatory drugs)"],
+        ),
+        ("Work conditioning, work hardening, Topical analgesics, compounded", ["Work conditioning, work hardening", "Topical analgesics, compounded"]),
+        ("Benzodiazepines, Benzodiazepine dependence, maintenance", ["Benzodiazepines", "Benzodiazepine dependence, maintenance"]),
+        ("Ultrasound, therapeutic, Office visits", ["Ultrasound, therapeutic", "Office visits"]),
+        ("Summary, and Special Studies", ["Summary", "Special Studies"]),
+        ("Pain (chronic, Office visits", ["Pain (chronic", "Office visits"]),  # a bracket that never closes
+        (
+            "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse Events, Prior to "
+            "Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse, 3.3.6 Opioids for Chronic Pain and Chronic Opioid Treatment: "
+            "Use of Urine Drug Testing (UDT), 4.1 Tapering Opioids: Indications for Tapering Opioids",
+            [
+                "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse Events, Prior to "
+                "Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse",
+                "3.3.6 Opioids for Chronic Pain and Chronic Opioid Treatment: Use of Urine Drug Testing (UDT)",
+                "4.1 Tapering Opioids: Indications for Tapering Opioids",
+            ],
+        ),
+        ("2. Opioids for Subacute Pain, Unnumbered, trailing", ["2. Opioids for Subacute Pain, Unnumbered, trailing"]),
+    ],
+)
+def test_split_sections_keeps_brackets_continuations_and_numbered_titles_whole(catalogue, text, sections):
+    edition = chapter_edition(catalogue, "Chronic Pain Medical Treatment", 2016)
+    assert [text[start:end] for start, end in catalogue.split_sections(edition, text)] == sections
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (lambda data: data["chapters"][0]["editions"][0].update(sections_complete="yes"), f"{EDITION}.sections_complete: expected true or false"),
+        (lambda data: data["chapters"][0]["editions"][0].update(sections_source=3), f"{EDITION}.sections_source: expected a non-empty string"),
+    ],
+)
+def test_a_malformed_table_of_contents_flag_names_the_key(tmp_path, change, key):
+    with pytest.raises(CatalogueError, match=key.replace("[", r"\[").replace("]", r"\]")):
+        Catalogue.load(write(tmp_path, edited(change)))
+
+
+def test_extra_can_declare_an_edition_s_sections_complete(catalogue):
+    extended = Catalogue.load(extra={"chapters": [{"id": "elbow", "editions": [{"year": 2007, "sections": ["Work-Relatedness"], "sections_complete": True}]}]})
+    edition = chapter_edition(extended, "Elbow Complaints", 2007)
+    assert edition.sections_complete and "Work-Relatedness" in edition.sections
+    assert not chapter_edition(catalogue, "Elbow Complaints", 2007).sections_complete

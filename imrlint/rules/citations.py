@@ -5,6 +5,7 @@ The chapters, editions, page bounds and topic page tables are the knowledge base
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -12,6 +13,7 @@ from typing import NamedTuple
 
 from ..catalogue import Chapter, Edition
 from ..citations import ChapterCitation
+from ..findings import SEVERITY_RANK, Finding
 from ..model import Guideline, Item
 from ..rule import rule
 from .decisions import item_title
@@ -62,6 +64,14 @@ def resolved(letter, catalogue) -> list[CitedChapter]:
 def compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """``patterns`` (a configured phrase list) compiled, case-insensitive, once per list."""
     return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+def at_most(finding: Finding, severity: str) -> Finding:
+    """``finding`` no more severe than ``severity``: for what a rule can only suspect (a section an
+    edition may have though its list lacks it) or what the letter only records (UR's citation)."""
+    if SEVERITY_RANK[finding.severity] < SEVERITY_RANK[severity]:
+        return dataclasses.replace(finding, severity=severity)
+    return finding
 
 
 def document_name(chapter, edition) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import re
 
+from ..catalogue import section_number
 from ..facts import letter_facts, sentence_around
 from ..rule import rule
-from .citations import accepted_pages, cited_chapters, compiled, document_name, guidelines, resolved
+from .citations import accepted_pages, at_most, cited_chapters, compiled, document_name, guidelines, resolved
 from .decisions import item_title
 
 
@@ -26,12 +27,20 @@ def unknown_section(letter, context):
 
     "Section(s):" names where in the chapter the standard is; a name the chapter does not have
     cannot be checked, and is usually a misspelling ("Inital Care") or a section of another
-    chapter.  Names compare without regard to case, spacing, "&"/"and" and hyphens; the known
-    sections of each edition are in rules/mtus.yaml (add your own under ``mtus:`` in the
-    configuration).  Editions whose sections are not recorded are not checked; a bare number is
-    section-is-number's business.
+    chapter (Labor Code 4610.5(c)(2): the decision rests on the MTUS, so the reader must be able
+    to find the standard).  Names compare without regard to case, spacing, "&"/"and", hyphens
+    and a trailing parenthetical; a numbered section ("3.3.9 Opioids for Chronic Pain ...") is
+    known by its number and title.  Each edition's table of contents is in rules/mtus.yaml (add
+    your own under ``mtus:`` in the configuration).  Where it is recorded only in part
+    (``sections_complete: false``), a name it lacks may still be a real heading, so the finding
+    is information only, unless the name is a plain misspelling of a listed one, or a numbered
+    section whose number and title disagree.  Editions with no sections recorded are not
+    checked; a bare number is section-is-number's business.
 
-    Fails: "Decision based on MTUS Low Back Complaints 2004, Section(s): Inital Care."
+    Fails: "Decision based on MTUS Low Back Complaints 2004, Section(s): Inital Care." (a
+    misspelling: warning); "Decision based on MTUS Opioid Treatment 2016, Section(s): 3.3.9 Opioids
+    for Chronic Pain and Chronic Opioid Treatment: Opioid Titration and Dosing Threshold." (that
+    title is 3.3.8: warning).
     Passes: "Decision based on MTUS Low Back Complaints 2004, Section(s): Initial Care."
 
     Fix: cite the section by its name in the guideline (the suggestion is the closest known name).
@@ -43,14 +52,19 @@ def unknown_section(letter, context):
         for section in citation.sections:
             if _BARE_NUMBER.fullmatch(section.text) or catalogue.find_section(edition, section.text) is not None:
                 continue
-            closest = catalogue.closest_section(edition, section.text)
-            yield context.finding(
+            numbered = section_number(section.text) is not None
+            misspelt = None if numbered else catalogue.misspelt_section(edition, section.text)
+            closest = misspelt or catalogue.closest_section(edition, section.text)
+            certain = edition.sections_complete or misspelt is not None or (numbered and closest is not None)
+            finding = context.finding(
                 guideline.located(section.start, section.end),
                 item=item,
                 section=section.text,
                 document=document_name(chapter, edition),
                 suggestion=f"; did you mean '{closest}'?" if closest else "",
+                caveat="" if certain else "; only part of its table of contents is recorded, so check the name against the guideline",
             )
+            yield finding if certain else at_most(finding, "info")
 
 
 @rule("IMR309", "section-is-number")
