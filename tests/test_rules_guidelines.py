@@ -68,13 +68,6 @@ def test_edition_not_yet_in_force(lint_text):
     ]
 
 
-def test_old_style_2009_pages_after_july_2016(lint_text):
-    findings = lint_text(edited(SEED_000, ("On 12/16/2014, Utilization Review", "On 12/16/2016, Utilization Review"), ("On 12/29/2014, the injured", "On 12/29/2016, the injured")))
-    assert [(f.span.line, f.message.split(":")[0]) for f in findings_of(findings, "IMR310")] == [
-        (row, "the Chronic Pain Medical Treatment Guidelines (2009) was not in force at the UR date 12/16/2016") for row in (69, 77, 101, 107, 135, 141)
-    ]
-
-
 def test_non_mtus_only_without_a_reason(lint_text):
     for path in sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt")):
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR311") == [], path.name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from ..catalogue import section_number
 from ..facts import letter_facts, sentence_around
@@ -106,8 +107,14 @@ def edition_not_in_force(letter, context):
     gives the UR decision.  A citation without an edition year ("Chronic Pain Treatment
     Guidelines ... Page(s): 63", the older style) is to the 2009 document.
 
-    Fails: "UR Denial Date: 11/03/2016" with "Decision based on MTUS Chronic Pain Medical
-    Treatment 2009" or "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
+    The reviewer's basis is checked: the MAXIMUS line, and an edition the rationale names
+    ("California MTUS 2009 Chronic Pain Guidelines") for a chapter the MAXIMUS line does not cite
+    (where it does, rationale-edition-differs compares them).  The Claims Administrator line
+    records what utilization review cited; the letter must report it as it was, so there the
+    finding is information only.
+
+    Fails: "UR Denial Date: 11/03/2016" with "MAXIMUS guideline: Decision based on MTUS Chronic
+    Pain Medical Treatment 2009" or "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
     Passes: the same letter citing "Chronic Pain Medical Treatment 2016".
 
     Fix: cite the edition in force at the UR date.
@@ -117,26 +124,39 @@ def edition_not_in_force(letter, context):
     reference = ur or facts.header.get("decision-date")
     if reference is None:
         return
+    catalogue = context.knowledge.catalogue
     which = "UR date" if ur is not None else "decision date"
-    for item, guideline, citation, chapter, edition in resolved(letter, context.knowledge.catalogue):
-        if in_force(edition, reference.value):
-            continue
+
+    def finding(where, item, chapter, edition, cited_by, advice):
+        current = [other for other in chapter.editions if in_force(other, reference.value)]
         if reference.value < edition.effective:
             reason = f"it took effect on {edition.effective.isoformat()}"
         else:
             reason = f"it was replaced on {edition.superseded.isoformat()}"
-        current = [other for other in chapter.editions if in_force(other, reference.value)]
-        instead = f"; cite {chapter.name} {current[0].year}" if current else ""
-        where = citation.edition if citation.edition is not None else citation.name
-        yield context.finding(
-            guideline.located(where.start, where.end),
+        return context.finding(
+            where,
             item=item,
             document=document_name(chapter, edition),
+            cited_by=cited_by,
             which=which,
             date=reference.where.text,
             reason=reason,
-            instead=instead,
+            advice=advice.format(current=f"{chapter.name} {current[0].year}") if current else "",
         )
+
+    for item, guideline, citation, chapter, edition in resolved(letter, catalogue):
+        if in_force(edition, reference.value):
+            continue
+        where = citation.edition if citation.edition is not None else citation.name
+        if guideline is item.claims:
+            yield at_most(finding(guideline.located(where.start, where.end), item, chapter, edition, ", which utilization review cited,", "; the line records UR's citation: keep it as UR made it"), "info")
+        else:
+            yield finding(guideline.located(where.start, where.end), item, chapter, edition, "", "; cite {current}")
+    for mention in rationale_editions(letter, catalogue):
+        edition = catalogue.edition(mention.chapter, mention.year)
+        if edition is None or in_force(edition, reference.value) or maximus_years(mention.item, mention.chapter, catalogue):
+            continue
+        yield finding(mention.item.rationale.sub(mention.start, mention.end), mention.item, mention.chapter, edition, ", which the rationale names,", "; name {current}")
 
 
 @rule("IMR311", "non-mtus-only")
@@ -390,6 +410,108 @@ def _read_rationale_references(letter, catalogue) -> list[tuple]:
             if document is not None:
                 references.append((item, start, end, first, last, *document))
     return references
+
+
+# --- editions named in rationales ---------------------------------------------------------------
+
+# A year right before a chapter name: "California MTUS 2016 Chronic Pain Guidelines", "Medical
+# Treatment Utilization Schedule 2009 Acupuncture Guidelines", "the 2016 MTUS Opioid Guidelines".
+_YEAR_BEFORE = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)\s+(?:(?:CA|California)\s+)?(?:MTUS\s+)?$")
+# A year right after one: "Chronic Pain Medical Treatment Guidelines 2016", "... (July 28, 2016)".
+_YEAR_AFTER = re.compile(r"\s*(?:Guidelines?\s*)?,?\s*(?:\((?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+)?((?:19|20)\d\d)\)|((?:19|20)\d\d)(?![\d/-]))")
+# A sentence about another basis than the reviewer's own (UR's, an older one): its editions are
+# not the reviewer's.
+_OTHER_BASIS = re.compile(
+    r"\b(?:UR|utilization\s+review|claims\s+administrator|previous(?:ly)?|prior|earlier|former|older|outdated|superseded|replaced|updated|revised|no\s+longer)\b",
+    re.IGNORECASE,
+)
+
+
+class EditionMention(NamedTuple):
+    """A chapter a rationale names with an edition year; start and end hold the year."""
+
+    item: object
+    start: int
+    end: int
+    chapter: object
+    year: int
+
+
+def rationale_editions(letter, catalogue) -> list[EditionMention]:
+    """The chapters each rationale names with a year next to the name, in sentences about the
+    reviewer's own basis; read once per letter."""
+    return letter.derived(_read_rationale_editions, catalogue)
+
+
+def _read_rationale_editions(letter, catalogue) -> list[EditionMention]:
+    mentions = []
+    for item in letter.items:
+        if item.rationale is None or not _YEAR.search(item.rationale.text):
+            continue
+        text = item.rationale.text
+        for named in _chapter_names(catalogue).finditer(text):
+            before = _YEAR_BEFORE.search(text, max(0, named.start() - 30), named.start())
+            after = _YEAR_AFTER.match(text, named.end())
+            year = before.span(1) if before else after.span(1) if after and after.group(1) else after.span(2) if after else None
+            if year is None:
+                continue
+            sentence = sentence_around(text, named.start())
+            if _OTHER_BASIS.search(text, sentence[0], sentence[1]):
+                continue
+            chapter = catalogue.find_chapter(named.group())
+            if chapter is not None:
+                mentions.append(EditionMention(item, year[0], year[1], chapter, int(text[year[0] : year[1]])))
+    return mentions
+
+
+def _line_years(guideline, chapter, catalogue) -> set[int]:
+    """The edition years a guideline line gives ``chapter``."""
+    if guideline is None or not guideline.content.text:
+        return set()
+    return {int(cited.edition.text) for cited in guideline.citations.chapters if cited.edition is not None and catalogue.find_chapter(cited.name.text) is chapter}
+
+
+def maximus_years(item, chapter, catalogue) -> set[int]:
+    """The edition years the item's MAXIMUS line gives ``chapter``."""
+    return _line_years(item.maximus, chapter, catalogue)
+
+
+@rule("IMR315", "rationale-edition-differs")
+def rationale_edition_differs(letter, context):
+    """The rationale names another edition of a chapter than the MAXIMUS guideline line cites.
+
+    The guideline line and the rationale state the one standard the decision rests on (Labor
+    Code 4610.5(c)(2); 8 CCR 9792.10.6: the determination states its basis); "California Medical
+    Treatment Utilization Schedule 2009 Acupuncture Guidelines" in the rationale of an item whose
+    line cites "Acupuncture Treatment 2007" leaves the reader unsure which text was applied.  Only
+    a year written next to the chapter's name counts ("MTUS 2016 Chronic Pain Guidelines",
+    "Chronic Pain Medical Treatment Guidelines (July 28, 2016)"), in a sentence that is not about
+    utilization review's or an older basis; a year either guideline line gives the chapter is
+    accepted (the rationale may discuss what UR cited), and so is a rationale that also names the
+    cited edition (it compares the two).
+
+    Fails: "MAXIMUS guideline: Decision based on MTUS Acupuncture Treatment 2007." with "Decision
+    rationale: California Medical Treatment Utilization Schedule 2009 Acupuncture Guidelines state
+    ...".
+    Passes: the same rationale naming "2007 Acupuncture Guidelines".
+
+    Fix: name in the rationale the edition the guideline line cites, or correct the line.
+    """
+    catalogue = context.knowledge.catalogue
+    mentions = rationale_editions(letter, catalogue)
+    for mention in mentions:
+        cited = maximus_years(mention.item, mention.chapter, catalogue)
+        if not cited or mention.year in cited or mention.year in _line_years(mention.item.claims, mention.chapter, catalogue):
+            continue
+        if any(other.item is mention.item and other.chapter is mention.chapter and other.year in cited for other in mentions):
+            continue  # the rationale names both editions: it compares them
+        yield context.finding(
+            mention.item.rationale.sub(mention.start, mention.end),
+            item=mention.item,
+            year=mention.year,
+            chapter=mention.chapter.name,
+            cited=" and ".join(str(year) for year in sorted(cited)),
+        )
 
 
 @rule("IMR313", "rationale-page-outside-document")
