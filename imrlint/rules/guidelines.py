@@ -331,24 +331,51 @@ def _rationale_page_references(rationale):
             position = start = separator.end()
 
 
+# Where a clause ends: a semicolon, or a sentence's end (., ! or ? then a capital), except the
+# period of an abbreviation or initials ("8 C.C.R. 9792.24.2", "e.g. NSAIDs", "pg. 69").
+_ABBREVIATIONS = ("pg", "pp", "vs", "No", "Dr", "al", "ed", "Ch", "Fig", "Sec")
+_CLAUSE_END = re.compile(
+    r"(?:;|(?<![A-Za-z]\.[A-Za-z])(?<!\b[A-Za-z])"
+    + "".join(rf"(?<!\b{abbreviation})" for abbreviation in _ABBREVIATIONS)
+    + r"[.!?][\"”')\]]*)\s+(?=[\"“(]?[A-Z])"
+)
+# "page 82 of the MTUS ...": a page followed by the document it is in.
+_PAGE_OF = re.compile(r"\s*,?\s*(?:of|in|from)\s+(?:the\s+)?(?:(?:CA|California)\s+)?(?:MTUS\s+)?", re.IGNORECASE)
+# How far an "MTUS" may follow a chapter name and still be part of its title ("Chronic Pain
+# Medical Treatment Guidelines MTUS - 8 C.C.R. 9792.24.2").
+_TITLE_TAIL = 12
+
+
+def _clause_start(text: str, index: int) -> int:
+    """Where the clause holding ``text[index]`` starts."""
+    start = 0
+    for end in _CLAUSE_END.finditer(text, 0, index):
+        start = end.end()
+    return start
+
+
 def _rationale_document(item, text, start, end, catalogue):
     """The (chapter, edition) a rationale's page reference at [start, end) is to, or None when
-    it cannot be told or the reference is not to the MTUS.  The nearest document named before
-    the page in its sentence decides ("ACOEM Chapter 12, Table 12-8, page 309", "MTUS
-    Guidelines page 63", "Third Edition ACOEM ... page 607"); else one named right after it
-    ("page 82 of the MTUS Chronic Pain Medical Treatment Guidelines (July 28, 2016)")."""
-    # the last sentence that starts at or before ``start``
-    sentence_start, _ = sentence_around(text, start)
-    before_start = max(sentence_start, start - 120)
+    it cannot be told or the reference is not to the MTUS.  A page belongs to the document named
+    nearest before it in its clause ("ACOEM Chapter 12, Table 12-8, page 309", "MTUS Guidelines
+    page 63", "Third Edition ACOEM ... page 607", "Chronic Pain Medical Treatment Guidelines MTUS
+    - 8 C.C.R. 9792.24.2 (July 28, 2016), Epidural Steroid Injections, Page 81, refers to ACOEM,
+    Chapter 12": page 81 is the Chronic Pain guidelines'); else, only where the page says it is
+    "of" one, to the document named right after it ("page 82 of the MTUS Chronic Pain Medical
+    Treatment Guidelines (July 28, 2016)")."""
+    before_start = max(_clause_start(text, start), start - 120)
     before = text[before_start:start]
     after = text[end : end + 80]
     markers = []  # (end offset in ``before``, rank for ties, kind, match)
     for kind, rank, pattern in (("mtus", 0, _MTUS), ("name", 1, _chapter_names(catalogue)), ("acoem", 2, _ACOEM_CHAPTER), ("not", 3, _NOT_MTUS)):
         markers.extend((match.end(), rank, kind, match) for match in pattern.finditer(before))
+    names = [match for _, _, kind, match in markers if kind == "name"]
+    markers = [marker for marker in markers if marker[2] != "mtus" or not any(0 <= marker[3].start() - name.end() <= _TITLE_TAIL for name in names)]
     if not markers:
-        if _NOT_MTUS.search(after[:40]):
+        of = _PAGE_OF.match(after)
+        if of is None or _NOT_MTUS.match(after, of.end()):
             return None
-        named = _chapter_names(catalogue).search(after[:60])
+        named = _chapter_names(catalogue).match(after, of.end())
         return _named_document(catalogue, item, named.group(), before + " " + after) if named else None
     _, _, kind, match = max(markers, key=lambda marker: (marker[0], marker[1]))
     if kind == "not":
