@@ -31,8 +31,8 @@ _SUGGESTION_CUTOFF = 0.8
 # 0.92, "diagnositc" / "diagnostic" 0.9, "studies" / "study" 0.67).
 _MISSPELLING_CUTOFF = 0.8
 
-_CHAPTER_KEYS = ("id", "name", "aliases", "editions")
-_MERGED_CHAPTER_KEYS = ("id", "aliases", "editions")
+_CHAPTER_KEYS = ("id", "name", "aliases", "regions", "editions")
+_MERGED_CHAPTER_KEYS = ("id", "aliases", "regions", "editions")
 _EDITION_KEYS = ("year", "effective", "superseded", "pages", "pages_confidence", "topics", "sections", "sections_complete", "sections_source")
 _MERGED_EDITION_KEYS = ("year", "topics", "sections", "sections_complete")
 _TOPIC_KEYS = ("name", "aliases", "pages", "confidence")
@@ -77,6 +77,9 @@ class Chapter:
     name: str
     aliases: tuple[str, ...]
     editions: tuple[Edition, ...]
+    # Words naming the body region a clinical-topic chapter covers ("knee", "patella"); none for
+    # a chapter that is not about one region.
+    regions: tuple[str, ...] = ()
 
 
 _JOINING_HYPHEN = re.compile(r"(?<=\w)-\s*(?=\w)")
@@ -421,15 +424,17 @@ def _new_chapter(raw: dict, path: str) -> Chapter:
         name=_string(raw, "name", path),
         aliases=_strings(raw, "aliases", path),
         editions=(),
+        regions=_strings(raw, "regions", path),
     )
     return _with_editions(chapter, editions, f"{path}.editions")
 
 
 def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
-    """``chapter`` with the aliases, editions, topics and sections of ``raw`` added."""
-    _only_keys(raw, _MERGED_CHAPTER_KEYS, path, f"chapter {chapter.id!r} exists, so only aliases and editions can be added")
+    """``chapter`` with the aliases, regions, editions, topics and sections of ``raw`` added."""
+    _only_keys(raw, _MERGED_CHAPTER_KEYS, path, f"chapter {chapter.id!r} exists, so only aliases, regions and editions can be added")
     aliases = chapter.aliases + tuple(alias for alias in _strings(raw, "aliases", path) if alias not in chapter.aliases)
-    chapter = replace(chapter, aliases=aliases)
+    regions = chapter.regions + tuple(word for word in _strings(raw, "regions", path) if word not in chapter.regions)
+    chapter = replace(chapter, aliases=aliases, regions=regions)
     return _with_editions(chapter, _list(raw.get("editions", []), f"{path}.editions"), f"{path}.editions")
 
 

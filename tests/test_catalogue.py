@@ -304,7 +304,7 @@ def test_an_empty_knowledge_base_has_no_chapters(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "key"),
     [
-        ({"chapters": [{"id": "low-back", "name": "Lumbar"}]}, "chapters[0].name: unknown key (chapter 'low-back' exists, so only aliases and editions can be added)"),
+        ({"chapters": [{"id": "low-back", "name": "Lumbar"}]}, "chapters[0].name: unknown key (chapter 'low-back' exists, so only aliases, regions and editions can be added)"),
         (
             {"chapters": [{"id": "low-back", "editions": [{"year": 2004, "pages": [1, 2]}]}]},
             "chapters[0].editions[0].pages: unknown key (edition 2004 of chapter 'low-back' exists, so only topics, sections and sections_complete can be given)",

@@ -282,3 +282,129 @@ def no_standard_cited(letter, context):
         explained = (guideline.content.text, item.rationale.text if item.rationale else "")
         if not any(reason.search(text) for reason in reasons for text in explained):
             yield context.finding(guideline.content, item=item, title=item_title(item))
+
+
+# --- regulation and statute citations in the text ----------------------------------------------
+
+# A cited section of the California codes or regulations with its subdivisions: "Section
+# 9792.20(e)", "8 CCR 9792.10.1(b)(1)", "Labor Code section 4610.5(c)(2)", "§ 4610(a)".  A dotted
+# number needs no cue; a plain four-digit one needs "section", "§" or a code's name before it.
+_REGULATION = re.compile(
+    r"(?:\b(?:sections?|sec\.|§§?|code|C\.?C\.?R\.?|LC)\s*)?(?<![\w.])(\d{4}(?:\.\d+)+|(?<=[\s§])\d{4})((?:\([^()\s]{0,8}\))+)",
+    re.IGNORECASE,
+)
+_CUE = re.compile(r"(?:sections?|sec\.|§§?|code|C\.?C\.?R\.?|LC)\s*", re.IGNORECASE)
+_SUBDIVISION = re.compile(r"\(([^()]*)\)")
+# Subdivisions as the codes number them: (a), (1), (A), (i), and after (z) (aa), (bb), ...; a
+# range of them ("(a-c)"); a year written after the number is not a subdivision, nor wrong.
+_VALID_SUBDIVISION = re.compile(
+    r"(?:[a-z]|([a-z])\1{1,2}|[ivxl]+|\d{1,3}|[A-Z]|([A-Z])\2{1,2}|[IVXL]+)(?:\s*[-–]\s*(?:[a-z]{1,3}|\d{1,3}|[A-Z]{1,3}))?|(?:19|20)\d\d"
+)
+
+
+@rule("IMR316", "malformed-regulation-citation")
+def malformed_regulation_citation(letter, context):
+    """A cited section of the California codes or regulations has a subdivision that cannot exist.
+
+    The codes number a section's subdivisions (a), (b), ... then (aa), (bb); paragraphs (1),
+    (2); subparagraphs (A), (B); clauses (i), (ii).  "Section 9792.20(ef)" follows none of these
+    (it reads as a struck-out "(e)" and an inserted "(f)" of the rulemaking text run together),
+    so the reader cannot look up the definition the decision relies on; the determination must
+    state its basis (Labor Code 4610.6; 8 CCR 9792.10.6).  Only a dotted section number
+    ("9792.20", "4610.5") or a four-digit one after "section", "§" or a code's name is read, with
+    its subdivisions written straight after it.
+
+    Fails: "functional improvement is documented as defined in Section 9792.20(ef)."
+    Passes: "as defined in Section 9792.20(e)"; "Labor Code section 4610.5(c)(2)".
+
+    Fix: cite the subdivision as the regulation numbers it.
+    """
+    text = letter.document.text
+    if "(" not in text:
+        return
+    for citation in _REGULATION.finditer(text):
+        number, subdivisions = citation.group(1), citation.group(2)
+        if "." not in number and not _CUE.match(citation.group()):
+            continue
+        for subdivision in _SUBDIVISION.finditer(subdivisions):
+            if not _VALID_SUBDIVISION.fullmatch(subdivision.group(1)):
+                start = citation.start(2) + subdivision.start()
+                yield context.finding(
+                    letter.document.span(citation.start(1), citation.end(2)),
+                    item=_item_at(letter, start),
+                    citation=number + subdivisions,
+                    subdivision=subdivision.group(),
+                )
+                break
+
+
+def _item_at(letter, offset):
+    """The disputed item whose heading or text holds the document ``offset``, or None."""
+    found = None
+    for item in letter.items:
+        if item.heading.start <= offset:
+            found = item
+    return found if found is not None and found.rationale is not None and offset < found.rationale.end else None
+
+
+# --- the body region of the cited chapter ------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _region_patterns(catalogue) -> tuple[tuple[Chapter, re.Pattern[str]], ...]:
+    """Each region chapter of the catalogue with a pattern for its region words."""
+    return tuple(
+        (chapter, re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word).replace(r"\ ", r"[\s-]+") for word in sorted(chapter.regions, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE))
+        for chapter in catalogue.chapters
+        if chapter.regions
+    )
+
+
+@rule("IMR317", "chapter-region-differs")
+def chapter_region_differs(letter, context):
+    """The MAXIMUS guideline line decides an item about one body region under clinical-topic
+    chapters for other regions only.
+
+    The MTUS clinical topics are by body region (8 CCR 9792.23.1-9792.23.7: Neck and Upper Back,
+    Shoulder, Elbow, Forearm, Wrist, and Hand, Low Back, Knee, Ankle and Foot); medical necessity
+    is judged by the standard that addresses the condition (Labor Code 4610.5(c)(2)).  A knee MRI
+    decided under "Low Back Complaints, Section(s): Special Studies" applies the imaging criteria
+    of another region.  The item's region is read from its heading by the region words of
+    rules/mtus.yaml ("knee", "lumbar", "carpal tunnel"); an item naming no region, or a region no
+    one chapter covers ("lower extremities", "hip"), is not checked, nor is a line that cites a
+    chapter for one of the item's regions.  Chapters that are not about a region (Chronic Pain,
+    General Approaches, ...) are left out of the comparison.
+
+    Fails: "MRI right knee: Upheld" with "MAXIMUS guideline: Decision based on MTUS Low Back
+    Complaints 2004, Section(s): Special Studies."
+    Passes: the same item with "Decision based on MTUS Knee Complaints 2004, Section(s): Special
+    Studies."
+
+    Fix: cite the chapter for the item's body region, or correct the heading.
+    """
+    catalogue = context.knowledge.catalogue
+    patterns = _region_patterns(catalogue)
+    if not patterns:
+        return
+    for item in letter.items:
+        guideline = item.maximus
+        if guideline is None or not guideline.content.text or guideline.citations.source != "mtus":
+            continue
+        regions = [chapter for chapter, pattern in patterns if pattern.search(item.name.text)]
+        if not regions:
+            continue
+        cited = [
+            (citation, chapter)
+            for citation in guideline.citations.chapters
+            if (chapter := catalogue.find_chapter(citation.name.text)) is not None and chapter.regions
+        ]
+        if not cited or any(chapter in regions for _, chapter in cited):
+            continue
+        citation = cited[0][0]
+        yield context.finding(
+            guideline.located(citation.name.start, citation.name.end),
+            item=item,
+            title=item_title(item),
+            region=" and ".join(chapter.name for chapter in regions),
+            chapters=" and ".join(dict.fromkeys(chapter.name for _, chapter in cited)),
+        )
