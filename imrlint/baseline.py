@@ -38,7 +38,6 @@ import json
 import os
 import pathlib
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -202,7 +201,13 @@ class BaselineWriter:
     """Collects every finding of a run and writes them as a baseline."""
 
     def __init__(self, path: str | os.PathLike[str]):
+        from .report.output import OutputError, output_target
+
         self.path = str(path)
+        try:  # a baseline that cannot be written is said before the run, not after it
+            output_target(self.path)
+        except OutputError as error:
+            raise ConfigError(display_path(self.path), "", f"cannot write the baseline: {error.reason}") from None
         self.base = pathlib.Path(os.path.abspath(path)).parent
         self.entries: list[tuple[str, int, Entry]] = []
 
@@ -220,13 +225,14 @@ class BaselineWriter:
             "comment": "Findings accepted as they are; 'imrlint check --baseline FILE' reports only new ones. Rewrite with --write-baseline.",
             "findings": [entry.record() for entry in entries],
         }
-        directory = os.path.dirname(os.path.abspath(self.path))
+        from .report.output import OutputError, file_output
+
         try:
-            handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=".imrlint-baseline-", suffix=".tmp", delete=False)
-            with handle:
-                json.dump(document, handle, indent=2, ensure_ascii=False)
-                handle.write("\n")
-            os.replace(handle.name, self.path)
+            with file_output(self.path) as stream:
+                json.dump(document, stream, indent=2, ensure_ascii=False)
+                stream.write("\n")
+        except OutputError as error:
+            raise ConfigError(display_path(self.path), "", f"cannot write the baseline: {error.reason}") from None
         except OSError as error:
             raise ConfigError(display_path(self.path), "", f"cannot write the baseline: {error.strerror or error}") from None
         return len(entries)

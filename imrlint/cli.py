@@ -8,6 +8,7 @@ usage or configuration error or an internal failure (findings are still printed)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,39 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class UsageError(Exception):
     """A command-line mistake: reported on one line, exit status 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: the run stops as after Ctrl-C, cleaning up on the way out (no
+    temporary report left behind, the worker processes ended)."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+def _terminate(signal_number, frame) -> None:
+    raise Terminated(signal_number)
+
+
+@contextlib.contextmanager
+def _termination_handled() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` while the block runs (in the main thread)."""
+    import signal
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {}
+    try:
+        for name in names:
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, _terminate)
+    except ValueError:  # not the main thread: the embedding program handles signals
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
@@ -94,6 +128,7 @@ def lint_stdin(linter, stdin_filename: str | None):
 
 
 def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
+    from .report.output import guard_outputs
     from .run import check_run
     from .session import Session, command_line
 
@@ -106,11 +141,12 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     missing: list[str] = []
+    written = {path: option for path, option in ((args.output_file, "--output-file"), (args.write_baseline, "--write-baseline")) if path not in (None, "-")}
     # Letters are linted by --jobs processes (imrlint.run) and reported in input order; stdin is
     # read here.  The report goes to stdout or, atomically, to --output-file.
     _, internal_error = check_run(
         linter,
-        iter_letter_paths(args.paths, missing),
+        guard_outputs(iter_letter_paths(args.paths, missing), written),
         rule_set.formats[args.format],
         named_paths=args.paths,
         output_file=args.output_file,
@@ -167,6 +203,13 @@ def run_rule(args: argparse.Namespace, rule_set: RuleSet) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with _termination_handled():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .report.output import OutputError
+
     try:
         rule_set = load_rule_set(plugin_manager())
         parser = build_parser(list(rule_set.formats))
@@ -186,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             return run_rules(rule_set, args.format)
         return run_rule(args, rule_set)
-    except (ConfigError, UsageError) as error:
+    except (ConfigError, UsageError, OutputError) as error:
         print(f"imrlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
@@ -195,3 +238,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("imrlint: interrupted", file=sys.stderr)
         return 130
+    except Terminated as stop:
+        print("imrlint: terminated", file=sys.stderr)
+        return 128 + stop.signal_number

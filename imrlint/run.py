@@ -16,6 +16,7 @@ reports are redacted in the worker (:mod:`imrlint.report.redact`), so letter tex
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import os
 import pickle
@@ -33,6 +34,8 @@ if TYPE_CHECKING:  # the engine (and the grammar) load only when letters are lin
 
 CHUNK_SIZE = 8  # letters per task sent to a worker
 IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: enough to keep it busy, few enough to stay small
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+_PARENT_POLL_SECONDS = 0.5  # where the kernel cannot tell a worker, how often it looks for its parent
 
 
 @dataclass(frozen=True)
@@ -124,12 +127,53 @@ def _worker_payload(linter) -> tuple[str, object]:
         return "config", linter.config
 
 
-def _init_worker(payload: tuple[str, object] | None, options: LintOptions) -> None:
+def _end_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, however it ends (even by
+    SIGKILL, which runs no clean-up in the parent): the kernel kills it on Linux, a watching
+    thread elsewhere."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+        else:
+            if os.getppid() != parent:  # the parent died before the request was made
+                os._exit(1)
+            return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="imrlint-parent-watch", daemon=True).start()
+
+
+def _release_standard_output() -> None:
+    """Point this worker's standard output at the null device: reports go back through the
+    pool, and a reader of the parent's output (``imrlint check ... | wc``) must see its end as
+    soon as the parent ends."""
+    sys.stdout.flush()
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+    finally:
+        os.close(null)
+
+
+def _init_worker(payload: tuple[str, object] | None, options: LintOptions, parent: int) -> None:
     """Worker initializer: take the parent's linter (fork) or build one (spawn), once."""
     global _WORKER
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's clean-up is not the worker's
+    _end_with_parent(parent)
+    _release_standard_output()
     linter = _PARENT_LINTER
     if linter is None:
         kind, value = payload
@@ -245,7 +289,7 @@ def _lint_parallel(head, iterator, linter, jobs, options, local, chunk_size) -> 
     if forked:
         _warm(linter)
         _PARENT_LINTER = linter
-    executor = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(None if forked else _worker_payload(linter), options))
+    executor = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(None if forked else _worker_payload(linter), options, os.getpid()))
     pending: collections.deque = collections.deque()
     limit = jobs * IN_FLIGHT_PER_JOB
     broken = False
@@ -265,12 +309,23 @@ def _lint_parallel(head, iterator, linter, jobs, options, local, chunk_size) -> 
         while pending:
             reports, broken = _collect(pending.popleft(), linter, options, broken)
             yield from reports
+    except BaseException:  # Ctrl-C, SIGTERM, an output error: the letters in work are not wanted
+        _stop_workers(executor)
+        raise
     finally:
         for _, future in pending:
             if isinstance(future, concurrent.futures.Future):
                 future.cancel()
         executor.shutdown(wait=True, cancel_futures=True)
         _PARENT_LINTER = None
+
+
+def _stop_workers(executor) -> None:
+    """End the pool's workers now rather than after the letters they are linting."""
+    processes = getattr(executor, "_processes", None) or {}  # the pool has no public way to stop them
+    for process in list(processes.values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
 
 
 def _collect(entry, linter: Linter, options: LintOptions, broken: bool) -> tuple[list[FileReport], bool]:
