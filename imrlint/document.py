@@ -13,6 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+# Word and typesetting replace the quotes and hyphens typed on a keyboard: curly quotes, primes,
+# en and em dashes, the minus sign, non-breaking and soft-wrap hyphens.  Each reads as the ASCII
+# character it stands for, one character for one, so every offset stays the user's.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    }
+)
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
@@ -39,6 +49,10 @@ class Span:
 class Document:
     """One letter's decoded text, with where its pages (PDF) or paragraphs (DOCX) begin.
 
+    ``text`` is the letter as decoded, with typographic quotes and dashes read as their ASCII
+    forms (a Word draft's "worker’s" is the PDF's "worker's"); one character stands for one, so
+    lines and columns are those of the file as the user has it.
+
     ``units`` are (offset, label) pairs: a PDF's pages ("1", "2", …) or a DOCX's paragraphs (their
     first words); empty for plain text.  ``unit_kind`` names them ("page", "paragraph") for
     messages and reports.
@@ -52,6 +66,8 @@ class Document:
     line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not self.text.isascii():
+            object.__setattr__(self, "text", self.text.translate(_TYPOGRAPHY))
         object.__setattr__(self, "line_starts", _line_starts(self.text))
 
     @property

@@ -18,11 +18,12 @@ import lark
 from .catalogue import Catalogue
 from .citations import GuidelineCitations, parse_guideline
 from .document import Document, Span
+from .header import TITLES as HEADER_TITLES
+from .header import LabelValue, read_header
 from .parse import ParseError, line_bounds, parse_letter
 
 _WORD = re.compile(r"\S+")
 _LONG_SPACE = re.compile(r"\s{2,}")
-_SPACE = re.compile(r"\s*")
 T = TypeVar("T")
 
 
@@ -165,9 +166,19 @@ class Section:
 
 @dataclass(frozen=True)
 class HeaderField:
+    """A field of the header block: its label ("Date of Injury:") and value, or None (a label
+    without a value, or, when ``paired`` is False, one whose value cannot be told apart from the
+    other labels' values in the layout the text was extracted in)."""
+
     name: str
     key: Passage
     value: Passage | None
+    paired: bool = True
+
+    @property
+    def title(self) -> str:
+        """The field's label as DWC prints it, without the colon."""
+        return HEADER_TITLES[self.name]
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,7 @@ class Letter:
     document: Document
     sections: list[Section]
     header: dict[str, HeaderField]
+    unpaired_header: tuple[HeaderField, ...]  # fields whose values cannot be paired with certainty
     credentials: Credentials | None
     summary: Passage | None
     items: list[Item]
@@ -249,25 +261,6 @@ class Letter:
         whole letter (its facts, its cited chapters looked up in the catalogue)."""
         return _derived(self, function, args)
 
-
-HEADER_FIELDS = {
-    "case-number": (r"Case\s+Number\s*:", r"[A-Z]{2}\d{2}-\d{5,}"),
-    "date-assigned": (r"Date\s+Assigned\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
-    "decision-date": (r"Decision\s+Date\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
-    "priority": (r"Priority\s*:", r"(?:Standard|Expedited|Urgent)\b"),
-    "date-of-injury": (r"Date\s+of\s+Injury\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
-    "ur-denial-date": (r"UR\s+Denial\s+Date\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
-    "application-received": (r"Application\s+Received\s*:", r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}"),
-}
-# The look-ahead on the keys' first letters lets the scan skip other characters quickly.
-_HEADER_KEYS = re.compile(
-    f"(?=[{''.join(sorted({key[0].lower() for key, _ in HEADER_FIELDS.values()}))}])(?:"
-    + "|".join(f"(?P<{name.replace('-', '_')}>{key})" for name, (key, _) in HEADER_FIELDS.items())
-    + ")",
-    re.I,
-)
-# Each key's regex group -> (field name, value pattern).
-_HEADER_VALUES = {name.replace("-", "_"): (name, re.compile(value, re.I)) for name, (_, value) in HEADER_FIELDS.items()}
 
 _LABEL = re.compile(r":\s*(Upheld|Overturned)\s*$", re.I)
 _LABEL_CANDIDATE = re.compile(r":\s*([A-Za-z][A-Za-z\- ]{0,30}?)\s*$")
@@ -285,10 +278,12 @@ def build_letter(document: Document, catalogue: Catalogue | None = None) -> Lett
     result = parse_letter(document.text)
     builder = _Builder(document, catalogue)
     builder.visit(result.tree)
+    header, unpaired = _header_fields(document, builder.preamble)
     return Letter(
         document=document,
         sections=builder.sections,
-        header=_header_fields(document, builder.preamble),
+        header=header,
+        unpaired_header=unpaired,
         credentials=builder.credentials,
         summary=builder.summary,
         items=builder.items,
@@ -326,15 +321,16 @@ class _Builder:
         body_end = _end(rest) if rest else title_end
         body = self.passage(title_end, body_end)
         kind = rule.removesuffix("_section")
+        items = [child for child in rest if isinstance(child, lark.Tree) and _rule(child) == "item"]
+        if items and kind != "issues":
+            # a section whose items follow without the decisions title: its body ends before them
+            body = self.passage(title_end, _item_start(items[0]))
         self.sections.append(Section(kind, self.passage(title_start, title_end), body))
         if kind == "how":
-            self.credentials = self.reviewer(body, [child for child in rest if isinstance(child, lark.Tree)])
+            self.credentials = self.reviewer(body, [child for child in rest if isinstance(child, lark.Tree) and _rule(child) == "credential_field"])
         elif kind == "summary" and self.summary is None:
             self.summary = body
-        elif kind == "issues":
-            for child in rest:
-                if isinstance(child, lark.Tree) and _rule(child) == "item":
-                    self.items.append(self.item(child))
+        self.items.extend(self.item(child) for child in items)
 
     def field_content(self, tokens: list) -> tuple[Passage, Passage]:
         """The keyword of a key line and the content after it (continuation lines included)."""
@@ -368,9 +364,7 @@ class _Builder:
 
     def item(self, tree: lark.Tree) -> Item:
         heading_token, *parts = tree.children
-        end = line_bounds(heading_token)[1]
-        first_line = len(heading_token) - len(heading_token.lstrip("\n \t"))
-        heading = self.passage(heading_token.start_pos - 1 + first_line, end)
+        heading = self.passage(_item_start(tree), line_bounds(heading_token)[1])
         text = heading.text
         label = label_candidate = None
         name_end = len(text)
@@ -404,6 +398,12 @@ class _Builder:
         )
 
 
+def _item_start(tree: lark.Tree) -> int:
+    """Offset of the first visible character of an item's heading."""
+    heading = tree.children[0]
+    return heading.start_pos - 1 + len(heading) - len(heading.lstrip("\n \t"))
+
+
 def _rule(tree: lark.Tree) -> str:
     """The name of the grammar rule that made ``tree``: as a plain string, since Lark's are Tokens,
     whose comparisons run Python code."""
@@ -435,23 +435,15 @@ def _partial(name: Passage) -> PartialRequest | None:
     return PartialRequest(*(name.sub(*match.span(group)) for group in ("original", "authorized", "remaining")))
 
 
-def _header_fields(document: Document, preamble: Passage | None) -> dict[str, HeaderField]:
-    """Header block fields ("Case Number: CM16-0213037", ...): each value follows its key.
-
-    pypdf interleaves the block's two columns and may split "Application / Received: / date" over
-    three lines; on the whitespace-collapsed text every key is still directly followed by its value.
-    The keys allow any whitespace between their words, so they are read from the document itself,
-    where their offsets need no mapping: a value follows its key after any run of whitespace.
-    """
+def _header_fields(document: Document, preamble: Passage | None) -> tuple[dict[str, HeaderField], tuple[HeaderField, ...]]:
+    """The header block's fields (imrlint.header pairs labels and values in every layout), and those
+    whose values cannot be paired with certainty."""
     if preamble is None:
-        return {}
-    text = document.text
-    fields: dict[str, HeaderField] = {}
-    end = preamble.end
-    for key in _HEADER_KEYS.finditer(text, preamble.start, end):
-        name, value_pattern = _HEADER_VALUES[key.lastgroup]
-        if name in fields:
-            continue
-        value = value_pattern.match(text, _SPACE.match(text, key.end(), end).end(), end)
-        fields[name] = HeaderField(name, Passage(document, *key.span()), Passage(document, *value.span()) if value else None)
-    return fields
+        return {}, ()
+
+    def field(pair: LabelValue) -> HeaderField:
+        value = Passage(document, *pair.value) if pair.value else None
+        return HeaderField(pair.name, Passage(document, *pair.key), value, pair.paired)
+
+    paired, unpaired = read_header(document.text, preamble.start, preamble.end)
+    return {name: field(pair) for name, pair in paired.items()}, tuple(field(pair) for pair in unpaired)

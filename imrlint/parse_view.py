@@ -43,6 +43,8 @@ def describe_letter(letter: Letter) -> str:
     lines = ["# syntax tree", *describe_tree(letter), "", "# model"]
     for name, field in letter.header.items():
         lines.append(f"header {name}: {_at(field.value)}")
+    for field in letter.unpaired_header:
+        lines.append(f"header {field.name}: label {_at(field.key)}, value not paired with certainty")
     for section in letter.sections:
         lines.append(f"section {section.kind}: {_at(section.title)}")
     if letter.credentials is not None:

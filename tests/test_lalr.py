@@ -10,14 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, real_letters
+from conftest import EXAMPLES, SHAPES, real_letters
 from imrlint.lalr import LeanParser
 from imrlint.normalise import normalise
 from imrlint.parse import lean_letter_parser, letter_parser, parse_letter
+from imrlint.read import read_path
 from test_property import KEY_LINES, damage
 
 REAL_LETTERS = real_letters() + sorted(EXAMPLES.glob("*.txt"))
 SOURCES = ["\n" + normalise(path.read_text(encoding="utf-8")) for path in REAL_LETTERS]
+# The same letters in every other shape users have them in (Word drafts read as imrlint reads them).
+SHAPED_SOURCES = ["\n" + normalise(read_path(str(path)).document.text) for path in sorted(SHAPES.glob("*/*.*"))]
 
 
 def shape(tree):
@@ -45,6 +48,13 @@ def assert_same_as_lark(source: str) -> None:
 
 def test_every_real_letter_parses_to_lark_s_tree():
     for source in SOURCES:
+        assert lark_tree(source) is not None
+        assert_same_as_lark(source)
+
+
+def test_every_real_letter_in_every_shape_parses_to_lark_s_tree():
+    assert len(SHAPED_SOURCES) == 5 * 63
+    for source in SHAPED_SOURCES:
         assert lark_tree(source) is not None
         assert_same_as_lark(source)
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import real_letters
 from imrlint.document import Document
-from imrlint.model import HEADER_FIELDS, Passage, _extent, _header_fields
+from imrlint.model import Passage, _extent
 from imrlint.normalise import normalise
 from imrlint.parse import line_bounds, parse_letter
 from imrlint.read import read_path
@@ -95,29 +95,3 @@ def test_passage_offsets_and_sub_passages_follow_the_words(pieces, data):
     high = data.draw(st.integers(-1, length + 1))
     sub = passage.sub(low, high)
     assert sub.text == Passage(passage.document, sub.start, sub.end).text
-
-
-def _plain_header_fields(passage: Passage) -> dict[str, tuple[str, str | None]]:
-    """Header keys and values read from the passage's collapsed text."""
-    fields: dict[str, tuple[str, str | None]] = {}
-    keys = "|".join(f"(?P<{name.replace('-', '_')}>{key})" for name, (key, _) in HEADER_FIELDS.items())
-    for key in re.finditer(keys, passage.text, re.I):
-        name = key.lastgroup.replace("_", "-")
-        if name not in fields:
-            value = re.compile(HEADER_FIELDS[name][1], re.I).match(passage.text, key.end() + passage.text.startswith(" ", key.end()))
-            fields[name] = (key.group(), value.group() if value else None)
-    return fields
-
-
-HEADER_PIECES = ["Case Number:", "Case\nNumber :", "Date  Assigned:", "Decision Date:", "Priority:", "UR Denial\nDate:", "Application\n\nReceived:", "Date of\tInjury :", "Date", "CM16-0213037", "1/2/2016", "Standard", "Urgently"]
-HEADER_SPACING = ["", " ", "  ", "\n", " \n\n ", "\t", "\u00a0"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(HEADER_PIECES), st.sampled_from(HEADER_SPACING)), max_size=20))
-def test_header_fields_read_from_the_document_are_those_of_the_collapsed_text(pieces):
-    text = "".join(piece + spacing for piece, spacing in pieces)
-    document = Document("letter.txt", text)
-    preamble = Passage(document, 0, len(text))
-    fields = {name: (field.key.text, field.value.text if field.value else None) for name, field in _header_fields(document, preamble).items()}
-    assert fields == _plain_header_fields(preamble)

@@ -4,8 +4,10 @@ Letters are drafted in Word before they are published as PDF, so the linter can 
 directly. The body is read in document order, tables included: a letter's header block
 (case number, dates, priority) is often laid out as a table, and skipping tables would make
 those fields look missing. Each paragraph is one unit, so a finding can name the paragraph it
-is in. Headers, footers, comments and text boxes are not part of the letter's body and are not
-read.
+is in. A paragraph reads as Word shows it with tracked changes accepted: inserted text is read,
+deleted text is not; tabs stay tabs, line and page breaks inside a paragraph are line breaks.
+Numbering of list paragraphs is Word's rendering, not text, and is not read. Headers, footers,
+comments and text boxes are not part of the letter's body and are not read.
 """
 
 from __future__ import annotations
@@ -49,9 +51,34 @@ def _paragraph_texts(container: BlockItemContainer) -> Iterator[str]:
 
     for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
-            yield block.text
+            yield "".join(_run_texts(block._p))
         else:
             yield from _table_paragraph_texts(block)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What a run's content elements read as: text, a tab, a line, page or column break (each a line
+# break: a page break must not join the words either side of it), a non-breaking hyphen; a soft
+# hyphen is invisible unless Word breaks the line there.
+_RUN_CONTENT = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-", f"{_W}softHyphen": ""}
+# Containers of runs inside a paragraph whose text is the paragraph's: tracked insertions and moves,
+# hyperlinks, smart tags, content controls, simple fields.  Deleted and moved-away text (w:del,
+# w:moveFrom), field codes (w:instrText) and drawings or text boxes inside runs are not read.
+_RUN_CONTAINERS = {f"{_W}{tag}" for tag in ("ins", "moveTo", "hyperlink", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "dir", "bdo")}
+
+
+def _run_texts(element) -> Iterator[str]:
+    """The visible text of a paragraph element, as Word shows it with its changes accepted."""
+    for child in element:
+        tag = child.tag
+        if tag == f"{_W}r":
+            for content in child:
+                if content.tag == f"{_W}t":
+                    yield content.text or ""
+                elif content.tag in _RUN_CONTENT:
+                    yield _RUN_CONTENT[content.tag]
+        elif tag in _RUN_CONTAINERS:
+            yield from _run_texts(child)
 
 
 def _label(paragraph: str) -> str:

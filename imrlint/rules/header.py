@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..facts import letter_facts
+from ..header import LABEL_PATTERN
 from ..rule import rule
 
 _TOKEN = re.compile(r"\S+")
@@ -29,19 +30,22 @@ def case_number_format(letter, context):
 
     Fix: copy the case number exactly from the IMR assignment.
     """
-    if not letter.header:
+    if not letter.header and not letter.unpaired_header:
         return
     pattern = re.compile(context.options["pattern"])
     field = letter.header.get("case-number")
     if field is None:
+        if any(unpaired.name == "case-number" for unpaired in letter.unpaired_header):
+            return  # header-values-unpaired says why it is not checked
         first = min(letter.header.values(), key=lambda header_field: header_field.key.start)
         yield context.finding(first.key, problem="the header block has no case number", example=context.options["example"])
         return
     if field.value is not None:
         where, number = field.value, field.value.text
     else:
+        # no value in the form of a case number: the word that stands after the label instead
         token = _TOKEN.search(letter.document.text, field.key.end)
-        if token is None:
+        if token is None or LABEL_PATTERN.match(letter.document.text, token.start()):
             yield context.finding(field.key, problem="the case number is empty", example=context.options["example"])
             return
         where, number = letter.document.span(*token.span()), token.group()
@@ -66,3 +70,33 @@ def decision_before_assignment(letter, context):
     assigned, decided = dates.get("date-assigned"), dates.get("decision-date")
     if assigned is not None and decided is not None and decided.value < assigned.value:
         yield context.finding(decided.where, decision=decided.where.text, assigned=assigned.where.text, line=assigned.where.span.line)
+
+
+@rule("IMR107", "header-values-unpaired")
+def header_values_unpaired(letter, context):
+    """The header block's values cannot be paired with their labels with certainty.
+
+    Text extracted from a PDF may list the header's labels and values apart, in an order that
+    follows their height on the page rather than the label each value belongs to (pdfminer puts
+    the date of injury above its label in some letters).  Where a label has no value of its own
+    line, of its split two-line label or of a run of values matching a run of labels, and values
+    stand unpaired elsewhere in the block, imrlint cannot tell which value is whose: those fields
+    are not checked (case-number-format, decision-before-assignment and the date rules skip them)
+    rather than checked against the wrong value: the header's dates are what the time limits of
+    8 CCR 9792.10.1(b)(1) and the date cross-checks rest on, and a date paired with the wrong label
+    would report a defect the letter does not have.  This finding names the fields, once per letter.
+
+    Fails: "10/13/2016 / Date of Injury: / UR Denial Date: 01/23/2017 / 01/31/2017 / Application /
+    Received:" (the date of injury above its label, the application date above the split label).
+    Passes: "Date of Injury: 10/13/2016 ... Application Received: 01/31/2017", or the labels of a
+    column followed by their values in the same order.
+
+    Fix: nothing in the letter; to have these fields checked, lint the PDF itself (imrlint reads it
+    with pypdf, which keeps each label with its value) or text extracted with its layout kept
+    (``pdftotext -layout``).
+    """
+    if letter.unpaired_header:
+        first = letter.unpaired_header[0]
+        titles = [field.title for field in letter.unpaired_header]
+        fields = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        yield context.finding(first.key, fields=fields, count=len(titles))

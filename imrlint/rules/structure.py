@@ -35,13 +35,17 @@ def missing_section(letter, context):
     Passes: the three titles, each on a line of its own.
 
     Fix: add the missing section under its exact title.  The finding points where the section
-    belongs: after the previous section's title, or at the start of the letter.
+    belongs: at the first disputed item when the decisions title is missing before the items,
+    else after the previous section's title, or at the start of the letter.
     """
     firsts = _first_sections(letter)
     previous = None
     for kind, title in SECTION_TITLES.items():
         if kind not in firsts:
-            where = previous.title.span if previous else _start_of(letter)
+            if kind == "issues" and letter.items:
+                where = letter.items[0].heading.span
+            else:
+                where = previous.title.span if previous else _start_of(letter)
             yield context.finding(where, section=title, order=ORDER)
         else:
             previous = firsts[kind]
