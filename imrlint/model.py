@@ -264,13 +264,18 @@ class Letter:
 
 _LABEL = re.compile(r":\s*(Upheld|Overturned)\s*$", re.I)
 _LABEL_CANDIDATE = re.compile(r":\s*([A-Za-z][A-Za-z\- ]{0,30}?)\s*$")
-_PARTIAL = re.compile(
-    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.?\s+(?P<authorized>.+?)\s+was\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s+"
-    r"The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s+(?P<remaining>.+?)(?:\s+is)?\s*$",
+# The partial-authorization form: "X was the original request. Y was authorized by the Claims
+# Administrator. The remaining IMR eligible portion of the original request, Z is".  Its two phrases
+# are found by two searches, each the first after the last, so reading it is linear in the heading.
+_ORIGINAL_REQUEST = re.compile(r"\s+was\s+the\s+original\s+request\.?\s+", re.I)
+_AUTHORIZED_REMAINING = re.compile(
+    r"\s+was\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s+The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s+",
     re.I,
 )
-_PROSE_SPECIALTY = re.compile(r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][\w&/ -]*?)(?=,|\.|\s+and\s+(?:has|is)\b)", re.I)
-_PROSE_LICENSURE = re.compile(r"\blicensed\s+to\s+practice\s+in\s+([A-Z][A-Za-z ,]*?)(?=\.|\s+and\s+|$)")
+_TRAILING_IS = re.compile(r"\s+is\s*$", re.I)
+# A specialty or a list of states is a few words: bounding them keeps each search linear.
+_PROSE_SPECIALTY = re.compile(r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][\w&/ -]{0,200}?)(?=,|\.|\s+and\s+(?:has|is)\b)", re.I)
+_PROSE_LICENSURE = re.compile(r"\blicensed\s+to\s+practice\s+in\s+([A-Z][A-Za-z ,]{0,300}?)(?=\.|\s+and\s+|$)")
 
 
 def build_letter(document: Document, catalogue: Catalogue | None = None) -> Letter:
@@ -429,10 +434,17 @@ def _edge_token(children: list, index: int) -> lark.Token:
 
 
 def _partial(name: Passage) -> PartialRequest | None:
-    match = _PARTIAL.match(name.text)
-    if not match:
+    text = name.text
+    original = _ORIGINAL_REQUEST.search(text, 1)
+    if original is None:
         return None
-    return PartialRequest(*(name.sub(*match.span(group)) for group in ("original", "authorized", "remaining")))
+    remaining = _AUTHORIZED_REMAINING.search(text, original.end() + 1)
+    if remaining is None or remaining.end() == len(text):
+        return None
+    trailing_is = _TRAILING_IS.search(text, remaining.end() + 1)
+    remaining_end = trailing_is.start() if trailing_is else len(text.rstrip())
+    spans = ((0, original.start()), (original.end(), remaining.start()), (remaining.end(), remaining_end))
+    return PartialRequest(*(name.sub(start, end) for start, end in spans))
 
 
 def _header_fields(document: Document, preamble: Passage | None) -> tuple[dict[str, HeaderField], tuple[HeaderField, ...]]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import real_letters
 from imrlint.document import Document
-from imrlint.model import Passage, _extent
+from imrlint.model import Passage, _extent, _partial
 from imrlint.normalise import normalise
 from imrlint.parse import line_bounds, parse_letter
 from imrlint.read import read_path
@@ -95,3 +95,24 @@ def test_passage_offsets_and_sub_passages_follow_the_words(pieces, data):
     high = data.draw(st.integers(-1, length + 1))
     sub = passage.sub(low, high)
     assert sub.text == Passage(passage.document, sub.start, sub.end).text
+
+
+# The partial-authorization form as one regular expression: its lazy groups backtrack over every
+# occurrence of its phrases (quadratic on a long heading); imrlint finds the phrases by two searches.
+PLAIN_PARTIAL = re.compile(
+    r"^(?P<original>.+?)\s+was\s+the\s+original\s+request\.?\s+(?P<authorized>.+?)\s+was\s+authorized\s+by\s+the\s+Claims\s+Administrator\.?\s+"
+    r"The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s+(?P<remaining>.+?)(?:\s+is)?\s*$",
+    re.I,
+)
+PARTIAL_PIECES = ["x", " ", "was the original request.", " was the original request ", "Norco 10/325mg #60", " is", "is", "\n",
+                  "was authorized by the Claims Administrator. The remaining IMR eligible portion of the original request,"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PARTIAL_PIECES), min_size=1, max_size=12).map("".join))
+def test_partial_authorization_parts_are_those_of_the_plain_pattern(text):
+    name = Passage(Document("letter.txt", text), 0, len(text))
+    match = PLAIN_PARTIAL.match(name.text)
+    expected = match and tuple(name.sub(*match.span(group)).text for group in ("original", "authorized", "remaining"))
+    found = _partial(name)
+    assert (found and (found.original.text, found.authorized.text, found.remaining.text)) == expected
