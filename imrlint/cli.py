@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from . import __version__
 from .config import ConfigError
 from .plugins import RuleSet, load_rule_set, plugin_manager
-from .read import LETTER_SUFFIXES, STDIN, STDIN_NAME
+from .read import STDIN, STDIN_NAME
 from .run import add_report_arguments
 from .session import add_check_arguments, add_configuration_arguments
 
@@ -91,23 +91,6 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def iter_letter_paths(paths: Sequence[str], missing: list[str]) -> Iterator[str]:
-    """Files named, and letters found under directories (sorted, so every run has one order)."""
-    for path in paths:
-        if path == STDIN:
-            yield path
-        elif os.path.isdir(path):
-            found = []
-            for root, directories, files in os.walk(path):
-                directories[:] = sorted(name for name in directories if not name.startswith("."))
-                found.extend(os.path.join(root, name) for name in files if name.lower().endswith(LETTER_SUFFIXES) and not name.startswith("~$"))
-            yield from sorted(found)
-        elif os.path.exists(path) or os.path.islink(path):
-            yield path
-        else:
-            missing.append(path)
-
-
 def check_stdin_arguments(args: argparse.Namespace) -> None:
     """'-' (stdin) at most once, and --stdin-filename only with it."""
     if args.paths.count(STDIN) > 1:
@@ -128,8 +111,9 @@ def lint_stdin(linter, stdin_filename: str | None):
 
 
 def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
+    from .discovery import PathProblem, letter_paths
     from .report.output import guard_outputs
-    from .run import check_run
+    from .run import check_run, problem_report
     from .session import Session, command_line
 
     check_stdin_arguments(args)
@@ -146,14 +130,14 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     # read here.  The report goes to stdout or, atomically, to --output-file.
     _, internal_error = check_run(
         linter,
-        guard_outputs(iter_letter_paths(args.paths, missing), written),
+        guard_outputs(letter_paths(args.paths, missing), written),
         rule_set.formats[args.format],
         named_paths=args.paths,
         output_file=args.output_file,
         jobs=args.jobs,
         redact=args.redact,
         statistics=args.statistics,
-        local=lambda path: lint_stdin(linter, args.stdin_filename) if path == STDIN else None,
+        local=lambda path: lint_stdin(linter, args.stdin_filename) if path == STDIN else (problem_report(linter, path) if isinstance(path, PathProblem) else None),
         finish_report=linter.finish_report,  # baseline, fail-on
         settings={"format": args.format},
     )

@@ -1,4 +1,12 @@
-"""Finding a letter's configuration file: walk up from the letter to the repository root.
+"""Finding letters under the paths named, and each letter's configuration file.
+
+Letters: a directory is searched recursively for ``*.txt``, ``*.pdf`` and ``*.docx`` (any case;
+hidden directories and Word's ``~$`` lock files are passed by).  Symbolic links to directories
+are followed, each directory searched once: a link to one already searched (a loop) is reported
+(IMR010), as is a directory that cannot be searched (IMR009) and a directory named that holds no
+letter (IMR012), so no letter goes unchecked without a word.
+
+Configuration: walk up from the letter to the repository root.
 
 In each directory, from the letter's own upwards, the first of these is the configuration:
 
@@ -14,7 +22,11 @@ from __future__ import annotations
 
 import os
 import pathlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
 from .config import display_path, read_toml
+from .read import LETTER_SUFFIXES, STDIN
 
 CONFIG_NAMES = (".imrlint.yaml", ".imrlint.yml")
 PYPROJECT = "pyproject.toml"
@@ -72,3 +84,66 @@ def find_config(path: str | os.PathLike[str], cache: dict[pathlib.Path, pathlib.
     for visited in walked:
         cache[visited] = found
     return found
+
+
+@dataclass(frozen=True)
+class PathProblem:
+    """Something found while searching for letters that is reported in a letter's place: the
+    path, the input rule that reports it and the rule's message detail."""
+
+    path: str
+    rule: str
+    detail: str = ""
+
+
+def is_letter_name(name: str) -> bool:
+    return name.lower().endswith(LETTER_SUFFIXES) and not name.startswith("~$")
+
+
+def letter_paths(paths: Sequence[str], missing: list[str], excluded: Callable[[str, bool], bool] | None = None) -> Iterator[str | PathProblem]:
+    """The files named, and the letters found under the directories named (each directory's in
+    path order, so every run has one order), with the problems met on the way.  Paths that do
+    not exist are added to ``missing``; ``excluded(path, is_directory)`` passes paths by."""
+    for path in paths:
+        if path == STDIN:
+            yield path
+        elif os.path.isdir(path):
+            found = _search(path, excluded or (lambda path, is_directory: False))
+            yield from found if found else [PathProblem(path, "no-letters-found")]
+        elif os.path.exists(path) or os.path.islink(path):
+            yield path
+        else:
+            missing.append(path)
+
+
+def _search(top: str, excluded: Callable[[str, bool], bool]) -> list[str | PathProblem]:
+    found: list[str | PathProblem] = []
+    searched: dict[tuple[int, int], str] = {}  # (device, inode) of each directory searched -> its path
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            status = os.stat(directory)
+            identity = (status.st_dev, status.st_ino)
+            if identity in searched:
+                found.append(PathProblem(directory, "directory-link-skipped", f"a link to {searched[identity]}, already searched: not searched again"))
+                continue
+            searched[identity] = directory
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            found.append(PathProblem(directory, "unreadable-directory", f"cannot search this directory for letters: {error.strerror or error}"))
+            continue
+        subdirectories = []
+        for entry in entries:
+            try:
+                is_directory = entry.is_dir()  # through a link too
+            except OSError:
+                is_directory = False
+            if is_directory:
+                if not entry.name.startswith(".") and not excluded(entry.path, True):
+                    subdirectories.append(entry.path)
+            elif is_letter_name(entry.name) and not excluded(entry.path, False):
+                found.append(entry.path)
+        pending.extend(reversed(subdirectories))  # searched in name order
+    return sorted(found, key=lambda entry: entry.path if isinstance(entry, PathProblem) else entry)

@@ -8,6 +8,7 @@ empty-letter, file-too-large, not-utf8, unreadable-document), so the other files
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass
 
@@ -46,14 +47,37 @@ class ReadResult:
     problems: tuple[InputProblem, ...] = ()
 
 
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _special_file(mode: int) -> InputProblem | None:
+    """The problem of a file that is not a regular file (nor a directory), else None."""
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            return InputProblem("special-file", f"{kind}, not a letter file: skipped, not read")
+    return None
+
+
 def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Read the letter at ``path``; ``display_path`` is the name used in findings."""
     shown = display_path or path
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            return ReadResult(None, (InputProblem("file-too-large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"),))
-        with open(path, "rb") as handle:
+        # a FIFO would block the open and a device the read: looked at before it is opened, and
+        # opened without waiting (in case it was swapped for one meanwhile)
+        special = _special_file(os.stat(path).st_mode)
+        if special is not None:
+            return ReadResult(None, (special,))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            special = _special_file(status.st_mode)
+            if special is not None:
+                return ReadResult(None, (special,))
+            if stat.S_ISDIR(status.st_mode):
+                return ReadResult(None, (InputProblem("unreadable-file", "is a directory, not a letter"),))
+            size = status.st_size
+            if size > max_bytes:
+                return ReadResult(None, (InputProblem("file-too-large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"),))
             # read(n) allocates n bytes up front: ask for the size just measured (plus one byte,
             # to notice a file that grew meanwhile) rather than for the 10 MB limit
             data = handle.read(size + 1)
@@ -93,10 +117,13 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Re
 def _read_text(data: bytes, path: str) -> ReadResult:
     if data.startswith(_UTF16_BOMS):
         try:
-            text = data.decode("utf-16")
+            return _checked_text(Document(path, data.decode("utf-16").lstrip("\ufeff")), ())
         except UnicodeDecodeError as error:
-            return ReadResult(None, (InputProblem("not-utf8", f"invalid UTF-16 at byte {error.start}"),))
-        return _checked_text(Document(path, text.lstrip("\ufeff")), ())
+            # read all the same, each bad byte replaced: a letter is linted, never skipped
+            text = data.decode("utf-16", errors="replace").lstrip("\ufeff")
+            offset = len(data[: error.start].decode("utf-16", errors="replace").lstrip("\ufeff"))
+            problem = InputProblem("not-utf8", f"not valid UTF-16 (byte {error.start}); read with the bad bytes replaced - save the letter as UTF-8", offset)
+            return _checked_text(Document(path, text), (problem,))
     if _looks_binary(data):
         return ReadResult(None, (InputProblem("binary-file", "binary data, not a text letter (NUL bytes or control characters)"),))
     try:
@@ -120,9 +147,10 @@ _NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if byte not in _CONTROL_B
 
 
 def _looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
+    """NUL bytes anywhere, or many control characters in the first 8 KB."""
+    if b"\x00" in data:
         return True
+    sample = data[:8192]
     controls = len(sample.translate(None, _NOT_CONTROL_BYTES))
     return bool(sample) and controls / len(sample) > 0.05
 

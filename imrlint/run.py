@@ -58,18 +58,36 @@ def default_jobs() -> int:
     return max(1, count or 1)
 
 
+def _input_rule_settings(linter, path: str, name: str):
+    """The settings of the input rule ``name`` for the letter at ``path``."""
+    try:
+        engine = linter.linter_for(path) if hasattr(linter, "linter_for") else linter
+        return engine.by_name[name]
+    except Exception:  # no linter could be built for this letter: the rule as declared
+        return next(settings for settings in linter.rule_set.defaults.values() if settings.name == name)
+
+
 def internal_error_report(linter, path: str, error: BaseException, stage: str = "engine") -> FileReport:
     """A report whose only finding is IMR900 for a failure outside the rules (reading, parsing,
     building the model), named as the failure of the rule "engine"."""
     from .engine import FileReport, describe_error
 
-    try:
-        engine = linter.linter_for(path) if hasattr(linter, "linter_for") else linter
-        settings = engine.by_name["internal-error"]
-    except Exception:  # no linter could be built for this letter: the rule as declared
-        settings = linter.rule_set.defaults["IMR900"]
+    settings = _input_rule_settings(linter, path, "internal-error")
     finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=describe_error(error))
     return FileReport(path, [finding], internal_error=True)
+
+
+def problem_report(linter, problem) -> FileReport:
+    """The report of a :class:`~imrlint.discovery.PathProblem` (a directory that could not be
+    searched, ...): its finding, if its rule is enabled.  It is not a letter, and not counted as
+    one."""
+    from .engine import FileReport
+
+    settings = _input_rule_settings(linter, os.path.join(problem.path, "letter.txt"), problem.rule)
+    findings = [RuleContext(settings, None, problem.path).finding(Span(1, 1, 1, 1), detail=problem.detail)] if settings.enabled else []
+    report = FileReport(problem.path, findings)
+    report.letter = False
+    return report
 
 
 def lint_one(linter: Linter, path: str, options: LintOptions) -> FileReport:

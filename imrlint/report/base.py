@@ -72,11 +72,12 @@ class RunSummary:
     labels: dict[str, int] = field(default_factory=dict)
 
     def add(self, report) -> None:
-        self.files += 1
+        letter = getattr(report, "letter", True)  # a directory's problem is not a letter
+        self.files += letter
         self.items += report.items
         for label, count in report.labels.items():
             self.labels[label] = self.labels.get(label, 0) + count
-        if any(finding.severity == "error" for finding in report.findings):
+        if letter and any(finding.severity == "error" for finding in report.findings):
             self.files_with_errors += 1
         for finding in report.findings:
             self.by_severity[finding.severity] += 1

@@ -181,7 +181,7 @@ def guard_outputs(paths: Iterable[str], outputs: dict[str, str]) -> Iterator[str
         if identity is not None:
             written[identity] = f"{path} ({option})"
     for path in paths:
-        if written and path != "-":
+        if written and isinstance(path, str) and path != "-":
             clash = written.get(_identity(path))
             if clash is not None:
                 raise OutputError(clash, "it is one of the letters being linted; write to another file")

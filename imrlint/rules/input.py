@@ -75,12 +75,15 @@ file_too_large = input_rule("IMR005", "file-too-large", """
 """)
 
 not_utf8 = input_rule("IMR006", "not-utf8", """
-    The file is not valid UTF-8; it was read as Windows-1252 and linted.
+    The file is not valid UTF-8; it was read as Windows-1252 and linted.  A file that starts with
+    a UTF-16 byte-order mark but holds bytes that are not UTF-16 is read with each bad byte
+    replaced (U+FFFD) and linted.
 
     Characters such as "°", "®" or curly quotes may read wrongly, and other tools may reject the
     file.  Positions are reported in the text as read.
 
-    Fails: a letter saved as Windows-1252 (byte 0xB0 for the degree sign).
+    Fails: a letter saved as Windows-1252 (byte 0xB0 for the degree sign); a UTF-16 letter with
+    a stray byte at its end.
     Passes: the same letter saved as UTF-8.
 
     Fix: save the letter as UTF-8.
@@ -97,6 +100,75 @@ unreadable_document = input_rule("IMR007", "unreadable-document", """
     Passes: a PDF exported from the word processor.
 
     Fix: follow the message: install the extra it names, or supply a text-layer copy.
+""")
+
+special_file = input_rule("IMR008", "special-file", """
+    A FIFO, socket or device is named like a letter (``*.txt``, ``*.pdf``, ``*.docx``); it was
+    skipped, not read.
+
+    Reading a FIFO waits for a writer that may never come, and a device may never end: a run
+    that tried would never finish.  A letter is a regular file.
+
+    Fails: ``mkfifo letter.txt`` in a directory of letters.
+    Passes: letters saved as regular files.
+
+    Fix: remove the special file, or give it a name that is not a letter's.
+""")
+
+unreadable_directory = input_rule("IMR009", "unreadable-directory", """
+    A directory could not be searched for letters (no permission, an I/O error); the letters in
+    it, if any, were not checked.
+
+    A run that skipped a directory silently would look clean while letters in it went unchecked:
+    every letter released must have been checked.
+
+    Fails: a subdirectory of letters without read and search permission for the user running
+    imrlint.
+    Passes: a directory the user can list.
+
+    Fix: give the user running imrlint permission to read the directory, or lint it as a user who
+    can.
+""")
+
+directory_link_skipped = input_rule("IMR010", "directory-link-skipped", """
+    A symbolic link leads to a directory already searched in this run (a link back up the tree, or
+    a second way to the same directory); it was not searched again.
+
+    Links to directories are followed, so letters kept elsewhere are checked; a directory reached
+    twice would be checked twice, and a link back up the tree would be searched forever.  Every
+    letter under the link was (or will be) checked where the directory was first reached.
+
+    Fails: ``letters/loop -> ..`` inside ``letters/``.
+    Passes: links to directories that are not otherwise searched.
+
+    Fix: nothing to check; remove the link if it is a mistake.
+""")
+
+time_budget_exceeded = input_rule("IMR011", "time-budget-exceeded", """
+    Checking the letter took longer than its time budget (10 seconds by default,
+    ``--time-budget`` or ``time-budget`` in the configuration), so it was stopped and not fully
+    checked; the findings made before the budget ran out are reported, and the run goes on.
+
+    A letter takes milliseconds to check; one that takes seconds is far larger than a letter, or
+    built to make a pattern work hard.  A budget keeps one such file from stopping a whole run.
+
+    Fails: a 900 KB file of 20,000 item headings.
+    Passes: a letter.
+
+    Fix: check that the file is one letter; if it is, raise the budget.
+""")
+
+no_letters_found = input_rule("IMR012", "no-letters-found", """
+    A directory named on the command line holds no letters (``*.txt``, ``*.pdf``, ``*.docx``, in
+    it or below, hidden directories not searched).
+
+    A run over an empty or mistyped directory checks nothing and would otherwise pass: a
+    continuous-integration job whose letters moved would stay green.
+
+    Fails: ``imrlint check letters/`` where ``letters/`` is empty.
+    Passes: a directory of letters.
+
+    Fix: name the directory that holds the letters.
 """)
 
 internal_error = input_rule("IMR900", "internal-error", """
