@@ -92,6 +92,7 @@ _LIST_PIECE = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
 _TRIMMED = re.compile(r"\S(?:.*\S)?", re.DOTALL)
 _LIST_AND = re.compile(r"and\s+(?=\S)", re.IGNORECASE)
 _BRACKETS = {"(": ")", "[": "]"}
+_LIST_MARK = re.compile(r"[,()\[\]]")
 # The number of a numbered section ("3.3.9 Opioids for ...", "2. Opioids for Subacute Pain"): a
 # dotted number, or a number with a period, then a space.
 _SECTION_NUMBER = re.compile(r"(\d+(?:\.\d+)+|\d+(?=\.))\.?\s+(?=\S)")
@@ -105,6 +106,7 @@ def _key(text: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def _base_key(text: str) -> str:
     """The key of ``text`` without its trailing parenthetical: an abbreviation or brand names that
     letters give or leave out ("Barbiturate-containing analgesic agents (BCAs)", "Naproxen
@@ -198,15 +200,16 @@ def _list_pieces(text: str) -> list[tuple[int, int, int]]:
     taken for text, and the list is cut at every comma."""
     cuts = []
     closing: list[str] = []
-    for index, character in enumerate(text):
+    for mark in _LIST_MARK.finditer(text):
+        character = mark.group()
         if character in _BRACKETS:
             closing.append(_BRACKETS[character])
         elif closing and character == closing[-1]:
             closing.pop()
         elif character == "," and not closing:
-            cuts.append(index)
+            cuts.append(mark.start())
     if closing:
-        cuts = [index for index, character in enumerate(text) if character == ","]
+        cuts = [mark.start() for mark in _LIST_MARK.finditer(text) if mark.group() == ","]
     pieces = []
     for start, end in zip([-1, *cuts], [*cuts, len(text)]):
         piece = _TRIMMED.search(text, start + 1, end)

@@ -422,3 +422,14 @@ def test_the_parse_loop_reads_the_corpus_as_lark_does(corpus_fields):
 def test_the_parse_loop_accepts_and_rejects_as_lark_does(fragments, separator):
     text = separator.join(fragments)
     assert _lean_parser().terminals(text) == lark_tokens(text)
+
+
+def test_a_section_name_with_commas_inside_brackets_is_one_section():
+    naproxen = "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan)"
+    text = f"Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): {naproxen}, Work conditioning, work hardening."
+    c = Cursor(text)
+    name, year = c.at("Chronic Pain Medical Treatment"), c.at("2016")
+    section_text = c.at(f"{naproxen}, Work conditioning, work hardening")
+    c.position = section_text.start
+    sections = [c.at(naproxen), c.at("Work conditioning, work hardening")]
+    assert parse_guideline(text) == citations("mtus", [chapter(name, year, section_text=section_text, sections=sections)])

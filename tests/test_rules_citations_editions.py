@@ -92,3 +92,12 @@ def test_rationales_that_compare_editions_or_speak_of_ur_s_basis(lint_text):
     findings = lint_text(compared)
     assert findings_of(findings, "IMR315") == []
     assert [(f.span.line, f.severity) for f in findings_of(findings, "IMR310")] == [(53, "warning")]
+
+
+def test_the_elbow_chapter_of_2004_existed_until_its_2007_revision(lint_text):
+    elbow = CORPUS / "CM16-0240259.txt"  # MAXIMUS line 55: Elbow Complaints 2007; UR Denial Date 12/06/2016
+    findings = lint_text(edited(elbow, ("MAXIMUS guideline: Decision based on MTUS Elbow Complaints 2007", "MAXIMUS guideline: Decision based on MTUS Elbow Complaints 2004")))
+    assert findings_of(findings, "IMR306") == []
+    assert [(f.span.line, f.severity, f.message.split(":")[0]) for f in findings_of(findings, "IMR310")] == [
+        (55, "warning", "the Elbow Complaints (2004) was not in force at the UR date 12/06/2016")
+    ]

@@ -286,22 +286,20 @@ def no_standard_cited(letter, context):
 
 # --- regulation and statute citations in the text ----------------------------------------------
 
-# A cited section of the California codes or regulations with its subdivisions: "Section
-# 9792.20(e)", "8 CCR 9792.10.1(b)(1)", "Labor Code section 4610.5(c)(2)", "§ 4610(a)".  A dotted
-# number needs no cue; a plain four-digit one needs "section", "§" or a code's name before it.
-_REGULATION = re.compile(
-    r"(?:\b(?:sections?|sec\.|§§?|code|C\.?C\.?R\.?|LC)\s*)?(?<![\w.])(\d{4}(?:\.\d+)+|(?<=[\s§])\d{4})((?:\([^()\s]{0,8}\))+)",
-    re.IGNORECASE,
-)
-_CUE = re.compile(r"(?:sections?|sec\.|§§?|code|C\.?C\.?R\.?|LC)\s*", re.IGNORECASE)
+# A cited section of the California codes or regulations, up to the "(" of its first subdivision:
+# "Section 9792.20(e)", "8 CCR 9792.10.1(b)(1)", "Labor Code section 4610.5(c)(2)", "§ 4610(a)".  A
+# dotted number needs no cue; a plain four-digit one needs "section", "§" or a code's name before it.
+_SECTION_BEFORE = re.compile(r"(?:(?<![\w.])(\d{4}(?:\.\d+)+)|(?:\b(?:sections?|sec\.|code|C\.?C\.?R\.?|LC)|§§?)\s*(\d{4}))$", re.IGNORECASE)
+# A "(" straight after a digit: where a subdivision may open (the literal first, so that the
+# scan jumps from one "(" to the next).
+_PAREN_AFTER_DIGIT = re.compile(r"\((?<=\d\()")
+_SUBDIVISIONS = re.compile(r"(?:\([^()\s]{0,8}\))+")
 _SUBDIVISION = re.compile(r"\(([^()]*)\)")
 # Subdivisions as the codes number them: (a), (1), (A), (i), and after (z) (aa), (bb), ...; a
 # range of them ("(a-c)"); a year written after the number is not a subdivision, nor wrong.
 _VALID_SUBDIVISION = re.compile(
     r"(?:[a-z]|([a-z])\1{1,2}|[ivxl]+|\d{1,3}|[A-Z]|([A-Z])\2{1,2}|[IVXL]+)(?:\s*[-–]\s*(?:[a-z]{1,3}|\d{1,3}|[A-Z]{1,3}))?|(?:19|20)\d\d"
 )
-
-
 @rule("IMR316", "malformed-regulation-citation")
 def malformed_regulation_citation(letter, context):
     """A cited section of the California codes or regulations has a subdivision that cannot exist.
@@ -320,19 +318,19 @@ def malformed_regulation_citation(letter, context):
     Fix: cite the subdivision as the regulation numbers it.
     """
     text = letter.document.text
-    if "(" not in text:
-        return
-    for citation in _REGULATION.finditer(text):
-        number, subdivisions = citation.group(1), citation.group(2)
-        if "." not in number and not _CUE.match(citation.group()):
+    for paren in _PAREN_AFTER_DIGIT.finditer(text):
+        position = paren.start()
+        number = _SECTION_BEFORE.search(text, max(0, position - 40), position)
+        if number is None:
             continue
-        for subdivision in _SUBDIVISION.finditer(subdivisions):
+        subdivisions = _SUBDIVISIONS.match(text, position)
+        for subdivision in _SUBDIVISION.finditer(text, position, subdivisions.end()) if subdivisions else ():
             if not _VALID_SUBDIVISION.fullmatch(subdivision.group(1)):
-                start = citation.start(2) + subdivision.start()
+                start = number.start(1) if number.group(1) else number.start(2)
                 yield context.finding(
-                    letter.document.span(citation.start(1), citation.end(2)),
+                    letter.document.span(start, subdivisions.end()),
                     item=_item_at(letter, start),
-                    citation=number + subdivisions,
+                    citation=text[start : subdivisions.end()],
                     subdivision=subdivision.group(),
                 )
                 break
@@ -351,13 +349,40 @@ def _item_at(letter, offset):
 
 
 @functools.lru_cache(maxsize=16)
-def _region_patterns(catalogue) -> tuple[tuple[Chapter, re.Pattern[str]], ...]:
-    """Each region chapter of the catalogue with a pattern for its region words."""
-    return tuple(
-        (chapter, re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word).replace(r"\ ", r"[\s-]+") for word in sorted(chapter.regions, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE))
-        for chapter in catalogue.chapters
-        if chapter.regions
-    )
+def _region_words(catalogue) -> tuple[re.Pattern[str], dict[str, tuple[Chapter, ...]]]:
+    """A pattern finding the region words of the catalogue's chapters in lower-case text, and the
+    chapters each word (its spaces and hyphens as one space) names."""
+    chapters: dict[str, tuple[Chapter, ...]] = {}
+    for chapter in catalogue.chapters:
+        for word in chapter.regions:
+            key = _region_key(word)
+            chapters[key] = chapters.get(key, ()) + (chapter,)
+    if not chapters:
+        return re.compile("(?!)"), chapters
+    # Longest first, so that the longest wins where several start at one place; alternatives are
+    # only tried where one may start.
+    keys = sorted(chapters, key=len, reverse=True)
+    initials = "".join(sorted({key[0] for key in keys}))
+    alternatives = "|".join(re.escape(key).replace(r"\ ", r"[\s-]+") for key in keys)
+    return re.compile(rf"\b(?=[{re.escape(initials)}])(?:{alternatives})\b"), chapters
+
+
+def _region_key(word: str) -> str:
+    return " ".join(word.lower().replace("-", " ").split())
+
+
+def _item_regions(catalogue, name) -> list[Chapter]:
+    """The region chapters whose words an item's name uses, as whole words: "Hand-held" is not
+    the hand."""
+    words, chapters_of = _region_words(catalogue)
+    text = name.lower
+    found: dict[Chapter, None] = {}
+    for word in words.finditer(text):
+        start, end = word.span()
+        if (start and text[start - 1] == "-") or (end < len(text) and text[end] == "-"):
+            continue
+        found.update(dict.fromkeys(chapters_of[_region_key(word.group())]))
+    return list(found)
 
 
 @rule("IMR317", "chapter-region-differs")
@@ -383,14 +408,11 @@ def chapter_region_differs(letter, context):
     Fix: cite the chapter for the item's body region, or correct the heading.
     """
     catalogue = context.knowledge.catalogue
-    patterns = _region_patterns(catalogue)
-    if not patterns:
-        return
     for item in letter.items:
         guideline = item.maximus
         if guideline is None or not guideline.content.text or guideline.citations.source != "mtus":
             continue
-        regions = [chapter for chapter, pattern in patterns if pattern.search(item.name.text)]
+        regions = _item_regions(catalogue, item.name)
         if not regions:
             continue
         cited = [

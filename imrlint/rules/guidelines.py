@@ -154,7 +154,7 @@ def edition_not_in_force(letter, context):
             yield finding(guideline.located(where.start, where.end), item, chapter, edition, "", "; cite {current}")
     for mention in rationale_editions(letter, catalogue):
         edition = catalogue.edition(mention.chapter, mention.year)
-        if edition is None or in_force(edition, reference.value) or maximus_years(mention.item, mention.chapter, catalogue):
+        if edition is None or in_force(edition, reference.value) or maximus_years(mention.item, mention.chapter, catalogue) or not own_basis(mention):
             continue
         yield finding(mention.item.rationale.sub(mention.start, mention.end), mention.item, mention.chapter, edition, ", which the rationale names,", "; name {current}")
 
@@ -346,10 +346,11 @@ _PAGE_OF = re.compile(r"\s*,?\s*(?:of|in|from)\s+(?:the\s+)?(?:(?:CA|California)
 _TITLE_TAIL = 12
 
 
-def _clause_start(text: str, index: int) -> int:
-    """Where the clause holding ``text[index]`` starts."""
-    start = 0
-    for end in _CLAUSE_END.finditer(text, 0, index):
+def _clause_start(text: str, index: int, within: int) -> int:
+    """Where the clause holding ``text[index]`` starts, if it starts less than ``within``
+    characters before it; else ``index - within``."""
+    start = max(0, index - within)
+    for end in _CLAUSE_END.finditer(text, start, index):
         start = end.end()
     return start
 
@@ -363,7 +364,7 @@ def _rationale_document(item, text, start, end, catalogue):
     Chapter 12": page 81 is the Chronic Pain guidelines'); else, only where the page says it is
     "of" one, to the document named right after it ("page 82 of the MTUS Chronic Pain Medical
     Treatment Guidelines (July 28, 2016)")."""
-    before_start = max(_clause_start(text, start), start - 120)
+    before_start = _clause_start(text, start, 120)
     before = text[before_start:start]
     after = text[end : end + 80]
     markers = []  # (end offset in ``before``, rank for ties, kind, match)
@@ -441,10 +442,14 @@ def _read_rationale_references(letter, catalogue) -> list[tuple]:
 
 # --- editions named in rationales ---------------------------------------------------------------
 
-# A year right before a chapter name: "California MTUS 2016 Chronic Pain Guidelines", "Medical
-# Treatment Utilization Schedule 2009 Acupuncture Guidelines", "the 2016 MTUS Opioid Guidelines".
-_YEAR_BEFORE = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)\s+(?:(?:CA|California)\s+)?(?:MTUS\s+)?$")
-# A year right after one: "Chronic Pain Medical Treatment Guidelines 2016", "... (July 28, 2016)".
+# A year; it may be an edition's where it is not part of a date ("11/30/2016") or a number (the
+# bounds are checked apart: a pattern with look-arounds scans rationales three times slower).
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+# From a year to a chapter name right after it: "California MTUS 2016 Chronic Pain Guidelines",
+# "Medical Treatment Utilization Schedule 2009 Acupuncture Guidelines", "the 2016 MTUS Opioid ...".
+_YEAR_BEFORE = re.compile(r"(?:\)?\s+(?:(?:CA|California)\s+)?(?:MTUS\s+)?)?")
+# From a chapter name to a year right after it: "Chronic Pain Medical Treatment Guidelines 2016",
+# "... (July 28, 2016)".
 _YEAR_AFTER = re.compile(r"\s*(?:Guidelines?\s*)?,?\s*(?:\((?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+)?((?:19|20)\d\d)\)|((?:19|20)\d\d)(?![\d/-]))")
 # A sentence about another basis than the reviewer's own (UR's, an older one): its editions are
 # not the reviewer's.
@@ -465,30 +470,49 @@ class EditionMention(NamedTuple):
 
 
 def rationale_editions(letter, catalogue) -> list[EditionMention]:
-    """The chapters each rationale names with a year next to the name, in sentences about the
-    reviewer's own basis; read once per letter."""
+    """The chapters each rationale names with a year next to the name; read once per letter."""
     return letter.derived(_read_rationale_editions, catalogue)
 
 
 def _read_rationale_editions(letter, catalogue) -> list[EditionMention]:
+    names = _chapter_names(catalogue)
     mentions = []
     for item in letter.items:
-        if item.rationale is None or not _YEAR.search(item.rationale.text):
+        if item.rationale is None:
             continue
         text = item.rationale.text
-        for named in _chapter_names(catalogue).finditer(text):
-            before = _YEAR_BEFORE.search(text, max(0, named.start() - 30), named.start())
-            after = _YEAR_AFTER.match(text, named.end())
-            year = before.span(1) if before else after.span(1) if after and after.group(1) else after.span(2) if after else None
-            if year is None:
+        # Only the text around a year that is not part of a date can name an edition.
+        for year in _YEAR_DIGITS.finditer(text):
+            if not _stands_alone(text, year.start(), year.end()):
                 continue
-            sentence = sentence_around(text, named.start())
-            if _OTHER_BASIS.search(text, sentence[0], sentence[1]):
-                continue
-            chapter = catalogue.find_chapter(named.group())
+            named = names.match(text, _YEAR_BEFORE.match(text, year.end()).end())
+            if named is None:
+                named = next((match for match in names.finditer(text, max(0, year.start() - 80), year.start()) if _is_year_after(text, match.end(), year)), None)
+            chapter = catalogue.find_chapter(named.group()) if named is not None else None
             if chapter is not None:
-                mentions.append(EditionMention(item, year[0], year[1], chapter, int(text[year[0] : year[1]])))
+                mentions.append(EditionMention(item, year.start(), year.end(), chapter, int(year.group())))
     return mentions
+
+
+def own_basis(mention: EditionMention) -> bool:
+    """Whether the sentence naming ``mention`` speaks of the reviewer's own basis, not of UR's or
+    an older one (asked only of the few mentions a rule would report)."""
+    text = mention.item.rationale.text
+    start, end = sentence_around(text, mention.start)
+    return _OTHER_BASIS.search(text, start, end) is None
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a word of its own, not part of a date or a number."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "_/.-" or after.isalnum() or after in "_/-")
+
+
+def _is_year_after(text: str, name_end: int, year) -> bool:
+    """Whether ``year`` is the one written right after a chapter name ending at ``name_end``."""
+    after = _YEAR_AFTER.match(text, name_end)
+    return after is not None and after.end(1 if after.group(1) else 2) == year.end()
 
 
 def _line_years(guideline, chapter, catalogue) -> set[int]:
@@ -532,6 +556,8 @@ def rationale_edition_differs(letter, context):
             continue
         if any(other.item is mention.item and other.chapter is mention.chapter and other.year in cited for other in mentions):
             continue  # the rationale names both editions: it compares them
+        if not own_basis(mention):
+            continue
         yield context.finding(
             mention.item.rationale.sub(mention.start, mention.end),
             item=mention.item,
