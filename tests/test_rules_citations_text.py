@@ -59,3 +59,10 @@ def test_items_of_no_one_region_and_matching_chapters_are_quiet(lint_text):
     # "Hand-held" is not the hand
     held = edited(KNEE_MRI, ("Left knee MRI without contrast: Upheld", "Hand-held massager: Upheld"))
     assert findings_of(lint_text(held), "IMR317") == []
+
+
+def test_a_postsurgical_section_for_the_item_s_region_covers_it(lint_text):
+    text = edited(KNEE_MRI, ("MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s): \nSpecial Studies.", "MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s): \nSpecial Studies, and Postsurgical Treatment 2009, Section(s): Knee."))
+    assert findings_of(lint_text(text), "IMR317") == []
+    shoulder = edited(KNEE_MRI, ("MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s): \nSpecial Studies.", "MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s): \nSpecial Studies, and Postsurgical Treatment 2009, Section(s): Shoulder."))
+    assert [f.span.line for f in findings_of(lint_text(shoulder), "IMR317")] == [45]

@@ -371,11 +371,10 @@ def _region_key(word: str) -> str:
     return " ".join(word.lower().replace("-", " ").split())
 
 
-def _item_regions(catalogue, name) -> list[Chapter]:
-    """The region chapters whose words an item's name uses, as whole words: "Hand-held" is not
-    the hand."""
+def _regions(catalogue, text: str) -> list[Chapter]:
+    """The region chapters whose words lower-case ``text`` uses, as whole words: "hand-held" is
+    not the hand."""
     words, chapters_of = _region_words(catalogue)
-    text = name.lower
     found: dict[Chapter, None] = {}
     for word in words.finditer(text):
         start, end = word.span()
@@ -397,8 +396,9 @@ def chapter_region_differs(letter, context):
     of another region.  The item's region is read from its heading by the region words of
     rules/mtus.yaml ("knee", "lumbar", "carpal tunnel"); an item naming no region, or a region no
     one chapter covers ("lower extremities", "hip"), is not checked, nor is a line that cites a
-    chapter for one of the item's regions.  Chapters that are not about a region (Chronic Pain,
-    General Approaches, ...) are left out of the comparison.
+    chapter for one of the item's regions, or a section named for one (Postsurgical Treatment,
+    "Section(s): Knee").  Chapters that are not about a region (Chronic Pain, General
+    Approaches, ...) are otherwise left out of the comparison.
 
     Fails: "MRI right knee: Upheld" with "MAXIMUS guideline: Decision based on MTUS Low Back
     Complaints 2004, Section(s): Special Studies."
@@ -412,21 +412,27 @@ def chapter_region_differs(letter, context):
         guideline = item.maximus
         if guideline is None or not guideline.content.text or guideline.citations.source != "mtus":
             continue
-        regions = _item_regions(catalogue, item.name)
+        regions = _regions(catalogue, item.name.lower)
         if not regions:
             continue
-        cited = [
-            (citation, chapter)
-            for citation in guideline.citations.chapters
-            if (chapter := catalogue.find_chapter(citation.name.text)) is not None and chapter.regions
-        ]
-        if not cited or any(chapter in regions for _, chapter in cited):
+        cited = [(citation, chapter) for citation in guideline.citations.chapters if (chapter := catalogue.find_chapter(citation.name.text)) is not None]
+        if any(region in regions for citation, chapter in cited for region in _covered(catalogue, citation, chapter)):
             continue
-        citation = cited[0][0]
-        yield context.finding(
-            guideline.located(citation.name.start, citation.name.end),
-            item=item,
-            title=item_title(item),
-            region=" and ".join(chapter.name for chapter in regions),
-            chapters=" and ".join(dict.fromkeys(chapter.name for _, chapter in cited)),
-        )
+        by_region = [(citation, chapter) for citation, chapter in cited if chapter.regions]
+        if by_region:
+            citation = by_region[0][0]
+            yield context.finding(
+                guideline.located(citation.name.start, citation.name.end),
+                item=item,
+                title=item_title(item),
+                region=" and ".join(chapter.name for chapter in regions),
+                chapters=" and ".join(dict.fromkeys(chapter.name for _, chapter in by_region)),
+            )
+
+
+def _covered(catalogue, citation, chapter) -> list[Chapter]:
+    """The regions a cited chapter covers: its own, or for a chapter not by region the regions
+    its cited sections name (Postsurgical Treatment, "Section(s): Knee")."""
+    if chapter.regions:
+        return [chapter]
+    return [region for section in citation.sections for region in _regions(catalogue, section.text.lower())]
