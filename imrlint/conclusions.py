@@ -14,11 +14,16 @@ NOT_NECESSARY = "not medically necessary"
 
 @dataclass(frozen=True)
 class Conclusion:
-    """A conclusion found in a text: its meaning and where it is (offsets into that text)."""
+    """A conclusion found in a text: its meaning and where it is (offsets into that text).
+
+    ``standard`` is False for a conclusion in other words than the statute's: the request "is not
+    necessary", "is not medically appropriate", or only an opening "No, ..." / "Yes, ...".
+    """
 
     meaning: str  # NECESSARY or NOT_NECESSARY
     start: int
     end: int
+    standard: bool = True
 
 
 class ConclusionReader:
@@ -42,6 +47,9 @@ class ConclusionReader:
         self.window_words = int(phrases["window_words"])
         self.opener_negative = [re.compile(pattern, flags) for pattern in phrases["openers"]["negative"]]
         self.opener_positive = [re.compile(pattern, flags) for pattern in phrases["openers"]["positive"]]
+        self.other_anchor = _union(phrases["other_anchors"], flags)
+        self.request_subject = _union(phrases["request_subjects"], flags)
+        self.criterion = _union(phrases["criteria"], flags)
 
     def conclusions(self, text: str) -> list[Conclusion]:
         """Every necessity statement in ``text``, in order, each read as positive or negative."""
@@ -49,17 +57,47 @@ class ConclusionReader:
         return [conclusion for conclusion in found if conclusion is not None]
 
     def conclusion(self, text: str) -> Conclusion | None:
-        """The rationale's conclusion: its last necessity statement, else its opening Yes/No."""
-        for match, adjective in reversed(self._statements(text)):  # the last that concludes wins
-            found = self._read(text, match, adjective)
-            if found is not None:
-                return found
+        """The rationale's conclusion: its last necessity statement that is not a guideline's
+        criterion ("... is medically necessary when ..."), else its last statement about the
+        request in other words ("the request is not necessary"), else its opening Yes/No."""
+        found = self._last_statement(text)
+        if found is not None:
+            return found
+        for match in reversed(list(self.other_anchor.finditer(text))):
+            statement = self._read_other(text, match)
+            if statement is not None:
+                return statement
         for patterns, meaning in ((self.opener_negative, NOT_NECESSARY), (self.opener_positive, NECESSARY)):
             for pattern in patterns:
                 match = pattern.search(text)
                 if match:
-                    return Conclusion(meaning, _skip_space(text, match.start()), match.end())
+                    return Conclusion(meaning, _skip_space(text, match.start()), match.end(), standard=False)
         return None
+
+    def _last_statement(self, text: str) -> Conclusion | None:
+        """The last necessity statement of ``text`` that is not a criterion, or, if all are, the
+        last of them."""
+        last_criterion = None
+        for match, adjective in reversed(self._statements(text)):
+            found = self._read(text, match, adjective)
+            if found is None:
+                continue
+            if not self.criterion.match(text, match.end()):
+                return found
+            last_criterion = last_criterion or found
+        return last_criterion
+
+    def _read_other(self, text: str, match: re.Match[str]) -> Conclusion | None:
+        """A statement in other words, anchored at ``match``: one only in a clause about the request
+        ("the current request for ... is not medically appropriate"), read with its negations."""
+        last_boundary = deque(self.boundary.finditer(text, 0, match.start()), maxlen=1)
+        clause_start = last_boundary[0].end() if last_boundary else 0
+        subject = deque(self.request_subject.finditer(text, clause_start, match.start()), maxlen=1)
+        if not subject or self.criterion.match(text, match.end()):
+            return None
+        window = " ".join(text[subject[0].start() : match.start()].split()[-self.window_words :])
+        negative = bool(self.before.search(window)) or any(pattern.search(text[match.end() :]) for pattern in self.after)
+        return Conclusion(NOT_NECESSARY if negative else NECESSARY, _skip_space(text, clause_start), match.end(), standard=False)
 
     def _statements(self, text: str) -> list[tuple[re.Match[str], bool]]:
         """The anchors of necessity statements in ``text``, in order, each with whether it is the

@@ -23,4 +23,5 @@ def load_knowledge(config: Config) -> Knowledge:
     except re.error as error:
         raise ConfigError(config.source, "phrases.conclusions", f"invalid pattern: {error}") from None
     decision_words = frozenset(" ".join(word.lower().split()) for word in phrases["decision_words"])
-    return Knowledge(catalogue=catalogue, conclusions=reader, decision_words=decision_words)
+    item_names = tuple(tuple(" ".join(name.lower().split()) for name in group) for group in phrases["item_names"])
+    return Knowledge(catalogue=catalogue, conclusions=reader, decision_words=decision_words, item_names=item_names)

@@ -92,11 +92,13 @@ def message_fields(template: str) -> set[str]:
 @dataclass(frozen=True)
 class Knowledge:
     """What the rules know beyond the letter, loaded once per run: the MTUS catalogue and the
-    phrase lists of rules/phrases.yaml (decision words, conclusion phrasing)."""
+    phrase lists of rules/phrases.yaml (decision words, conclusion phrasing, the names of things
+    requested)."""
 
     catalogue: Catalogue
     conclusions: ConclusionReader
     decision_words: frozenset[str]
+    item_names: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass

@@ -58,16 +58,23 @@ def test_no_real_letter_has_a_quantity_or_arithmetic_finding(lint_text):
 
 
 def test_quantity_in_the_rationale_differs_from_the_heading(lint_text):
-    findings = lint_text(edited(SEED_004, ("is for NORCO 10/325mg #120 FOR 30 DAYS", "is for NORCO 10/325mg #90 FOR 30 DAYS")))
-    assert located(findings_of(findings, "IMR208")) == [
-        ("IMR208", 98, 23, 98, 26, "'#90' in the rationale differs from the heading's '#120' (line 81); state one quantity for 'Norco 10/325mg #120 for 30 days'")
+    text = edited(SEED_004, ('continual injury." Hence, the request is \n\nnot medically necessary.', 'continual injury." Hence, the request for NORCO 10/325mg #90 is \n\nnot medically necessary.'))
+    assert located(findings_of(lint_text(text), "IMR208")) == [
+        ("IMR208", 162, 114, 162, 117, "'#90' in the rationale's conclusion differs from the heading's '#120' (line 81); state one quantity for 'Norco 10/325mg #120 for 30 days'")
     ]
+
+
+def test_a_quantity_in_the_history_is_not_the_request(lint_text):
+    # "The request is for NORCO 10/325mg #90" in the history of earlier requests, the conclusion
+    # on the request itself ("Hence, the request is not medically necessary")
+    text = edited(SEED_004, ("is for NORCO 10/325mg #120 FOR 30 DAYS", "is for NORCO 10/325mg #90 FOR 30 DAYS"))
+    assert findings_of(lint_text(text), "IMR208") == []
 
 
 def test_sessions_in_the_rationale_differ_from_the_heading(lint_text):
     findings = lint_text(edited(THERAPY, ("Decision rationale: Physical therapy 2 times a week for 6 weeks", "Decision rationale: Physical therapy 2 times a week for 4 weeks")))
     assert [(f.span.line, f.message.split(";")[0]) for f in findings_of(findings, "IMR208")] == [
-        (56, "'2 times a week for 4 weeks' in the rationale differs from the heading's '2 times a week for 6 weeks' (line 43)")
+        (56, "'2 times a week for 4 weeks' in the rationale's conclusion differs from the heading's '2 times a week for 6 weeks' (line 43)")
     ]
 
 
@@ -165,6 +172,45 @@ def test_item_not_among_the_requests_ur_decided_on_seed_001(lint_text):
 def test_summaries_naming_requests_by_class_are_not_reported(lint_text):
     # "The request for creams/compounded creams were denied" names the two creams by their class.
     assert findings_of(lint_text((CORPUS / "CM17-0014438.txt").read_text(encoding="utf-8")), "IMR212") == []
+
+
+NORTRIPTYLINE = CORPUS / "CM17-0008753.txt"
+PRE_OP = CORPUS / "CM17-0010420.txt"
+
+
+def test_a_rationale_may_name_an_item_by_its_drug_class(lint_text):
+    # the Nortriptyline rationale of CM17-0008753 with its one naming of the drug put as its class
+    text = edited(NORTRIPTYLINE, ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the requested tricyclic antidepressant is deemed not"))
+    assert findings_of(lint_text(text), "IMR211") == []
+    unnamed = edited(NORTRIPTYLINE, ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the request is deemed not"),
+                     ('"Tricyclics are generally', '"These are generally'), ("tapering of anti-depressants", "tapering"))
+    assert [(f.code, f.span.line) for f in findings_of(lint_text(unnamed), "IMR211")] == [("IMR211", 39)]
+
+
+def test_a_name_hyphenated_at_a_line_break_names_the_item(lint_text):
+    # CM17-0010420's chest x-ray rationale, its one naming of the item hyphenated at a line's end
+    rationale = (("Regarding preoperative chest x-rays, the", "Regarding preoperative pulmonary x-\nrays, the"), ("indicate that chest \nradiography", "indicate that it"),
+                 ("testing to include chest x-ray, CBC", "testing to include CBC"))
+    assert findings_of(lint_text(edited(PRE_OP, *rationale)), "IMR211") == []
+    unnamed = edited(PRE_OP, *rationale, ("pulmonary x-\nrays, the", "pulmonary \nstudies, the"))
+    assert [(f.code, f.span.line) for f in findings_of(lint_text(unnamed), "IMR211")] == [("IMR211", 44)]
+
+
+def test_summary_naming_an_item_by_its_kind(lint_text):
+    # seed 001: the summary's UR decision names the stimulator by its kind, "neurostimulation"
+    text = edited(SEED_001, ('#180 and Fexmid 7.5 mg #30".', '#180 and Fexmid 7.5 mg #30" and the neurostimulation.'))
+    assert findings_of(lint_text(text), "IMR212") == []
+
+
+def test_summary_speaking_of_modalities_does_not_name_every_item(lint_text):
+    # "modalities" names physical modalities (heat, electrical stimulation), not a stimulator implant
+    text = edited(SEED_001, ('#180 and Fexmid 7.5 mg #30".', '#180 and Fexmid 7.5 mg #30" and other modalities.'))
+    assert [(f.code, f.span.line) for f in findings_of(lint_text(text), "IMR212")] == [("IMR212", 183)]
+
+
+def test_item_names_are_extended_by_configuration(linter_with):
+    lint = linter_with("phrases:\n  item_names: [[zanaflex, short acting opioid]]\n")
+    assert [f.code for f in lint(_norco_rationale_for_zanaflex()) if f.code == "IMR211"] == []
 
 
 def test_synonyms_are_an_option(linter_with):

@@ -10,7 +10,7 @@ MRI = CORPUS / "CM16-0213037.txt"
 PRE_OP = CORPUS / "CM17-0010420.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 SEED_003 = SEEDS / "003_3ed032a11a9024b6.txt"
-DECISION_CODES = ("IMR201", "IMR202", "IMR203", "IMR204", "IMR205", "IMR206", "IMR207")
+DECISION_CODES = ("IMR201", "IMR202", "IMR203", "IMR204", "IMR205", "IMR206", "IMR207", "IMR213")
 
 
 @pytest.mark.parametrize("letter", [MRI, PRE_OP, SEED_001, SEED_003, CORPUS / "CM16-0243394.txt", CORPUS / "CM17-0014438.txt"], ids=lambda path: path.stem)
@@ -54,10 +54,47 @@ def test_item_without_guidelines_and_an_empty_rationale(lint_text):
 
 
 def test_rationale_without_conclusion(lint_text):
-    findings = lint_text(edited(MRI, ("Therefore the request for an MRI of the shoulder is determined to be not \nmedically necessary.", "Therefore the request for an MRI of the shoulder is not supported.")))
+    findings = lint_text(edited(MRI, ("warranting an MRI. Therefore the request for an MRI of the shoulder is determined to be not \nmedically necessary.", "warranting an MRI.")))
     assert located(findings_of(findings, "IMR205")) == [
-        ("IMR205", 57, 21, 65, 86, "the rationale for 'MRI of the right shoulder without contrast' states no medical-necessity conclusion; end it with, e.g., 'the request for MRI of the right shoulder without contrast is not medically necessary' (Labor Code 4610.6(c))")
+        ("IMR205", 57, 21, 65, 19, "the rationale for 'MRI of the right shoulder without contrast' states no medical-necessity conclusion; end it with, e.g., 'the request for MRI of the right shoulder without contrast is not medically necessary' (Labor Code 4610.6(c))")
     ]
+    assert findings_of(findings, "IMR213") == []
+
+
+@pytest.mark.parametrize(
+    "conclusion, found, column",
+    [
+        ("Therefore the request would not be supported by the guidelines, as such the request is not necessary.", "as such the request is not necessary", 84),
+        ("For these reasons, the current request for an MRI of the shoulder is not medically appropriate.", "the current request for an MRI of the shoulder is not medically appropriate", 39),
+    ],
+)
+def test_conclusion_in_other_words_is_reported_as_wording_not_as_missing(lint_text, conclusion, found, column):
+    text = edited(MRI, ("Therefore the request for an MRI of the shoulder is determined to be not \nmedically necessary.", conclusion))
+    findings = lint_text(text)
+    assert findings_of(findings, "IMR205") == [] and findings_of(findings, "IMR206") == []
+    assert [(f.code, f.span.line, f.span.column, f.severity, f.message) for f in findings_of(findings, "IMR213")] == [
+        ("IMR213", 65, column, "info", f"the rationale for 'MRI of the right shoulder without contrast' concludes \"{found}\" but does not say whether the "
+         "request is medically necessary; state it in those words, e.g. 'the request for MRI of the right shoulder without contrast is not medically necessary' (Labor Code 4610.6(c))"),
+    ]
+    flipped = lint_text(text.replace("without contrast: Upheld", "without contrast: Overturned", 1))
+    assert [(f.code, f.item) for f in flipped if f.code == "IMR206"] == [("IMR206", 1)]
+
+
+def test_statement_about_another_subject_in_other_words_is_no_conclusion(lint_text):
+    text = edited(MRI, ("Therefore the request for an MRI of the shoulder is determined to be not \nmedically necessary.", "Surgery is not indicated."))
+    assert [f.code for f in lint_text(text) if f.item == 1 and f.code.startswith("IMR2")] == ["IMR205"]
+
+
+@pytest.mark.parametrize("label", ["Upheld", "Overturned"])
+def test_a_guideline_criterion_after_the_conclusion_is_not_the_conclusion(lint_text, label):
+    conclusion = "the request is not medically necessary" if label == "Upheld" else "the request is medically necessary"
+    text = edited(
+        MRI,
+        ("Therefore the request for an MRI of the shoulder is determined to be not \nmedically necessary.",
+         f"Therefore {conclusion}. ACOEM states that an MRI is medically necessary when red flags are present, and not medically necessary for patients without them."),
+        ("without contrast: Upheld", f"without contrast: {label}"),
+    )
+    assert [f for f in lint_text(text) if f.code in ("IMR205", "IMR206") and f.item == 1] == []
 
 
 def test_overturned_label_against_negative_conclusion(lint_text):
@@ -85,6 +122,7 @@ def test_upheld_label_against_positive_noun_conclusion(lint_text):
         ("The request cannot be considered medically necessary.", "Upheld"),
         ("Therefore, the record does not demonstrate medical necessity for Norco.", "Upheld"),
         ("Medical necessity has not been established.", "Upheld"),
+        ("Medical necessity cannot be established at this time.", "Upheld"),
         ("Likewise, the medical necessity of this request is not established.", "Upheld"),
         ("Additional physical therapy is not a medical necessity to the patient at this time.", "Upheld"),
         ("Therefore, the record does document the medical necessity for the stimulator.", "Overturned"),
@@ -112,6 +150,9 @@ def test_rationale_opening_with_yes_or_no(lint_text, opening, label):
     other = "Overturned" if label == "Upheld" else "Upheld"
     flipped = lint_text(text.replace(f"without contrast: {label}", f"without contrast: {other}", 1))
     assert [(f.code, f.span.line, f.span.column) for f in flipped if f.code == "IMR206"] == [("IMR206", 50, 45)]
+    assert [(f.code, f.span.line, f.span.column, f.message.split(" but ")[0]) for f in lint_text(text) if f.code == "IMR213"] == [
+        ("IMR213", 57, 21, f"the rationale for 'MRI of the right shoulder without contrast' concludes \"{opening.split(',')[0]}\"")
+    ]
 
 
 def test_statements_that_are_not_conclusions_are_ignored(lint_text):

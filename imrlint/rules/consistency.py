@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..facts import letter_facts, lowered
+from ..facts import letter_facts, lowered, sentence_around
 from ..model import cached_property
 from ..quantities import NUMBER_WORDS_PATTERN, find_quantities, quantities_by_kind
 from ..rule import rule
@@ -164,12 +164,16 @@ def _shared_vocabulary(stop_words: frozenset[str], groups: tuple[tuple[str, ...]
 _VOCABULARIES: dict[int, tuple[object, _Vocabulary]] = {}
 
 
-def _vocabulary(options) -> _Vocabulary:
-    """The vocabulary of a rule's options, looked up once per run (options are one object per run)."""
+def _vocabulary(context) -> _Vocabulary:
+    """The vocabulary of a rule: its stop words, the names of things (rules/phrases.yaml
+    item_names, with the configuration's) and its own synonyms; looked up once per run (options
+    are one object per run)."""
+    options = context.options
     known = _VOCABULARIES.get(id(options))
     if known is not None and known[0] is options:
         return known[1]
-    vocabulary = _shared_vocabulary(_stop_words(tuple(options.get("stop_words", ()))), _synonym_groups(_frozen(options.get("synonyms", ()))))
+    groups = context.knowledge.item_names + _synonym_groups(_frozen(options.get("synonyms", ())))
+    vocabulary = _shared_vocabulary(_stop_words(tuple(options.get("stop_words", ()))), groups)
     if len(_VOCABULARIES) > 64:
         _VOCABULARIES.clear()
     _VOCABULARIES[id(options)] = (options, vocabulary)
@@ -195,10 +199,18 @@ def _find_variants(lower: str, variants: tuple[str, ...]):
             yield match
 
 
+# A word hyphenated at a line's end reads, once the text is collapsed, as "x- rays", "non- steroidal".
+_HYPHEN_AT_BREAK = re.compile(r"(?<=[a-z])- (?=[a-z])")
+
+
 def names_item(text: str, variants: tuple[str, ...], lower: str | None = None) -> bool:
     """Whether ``text`` names one of ``variants``; ``lower`` is ``text`` in lower case
-    (:func:`lowered`), when the caller has it already (a passage's ``lower``)."""
-    return next(_find_variants(lowered(text) if lower is None else lower, variants), None) is not None
+    (:func:`lowered`), when the caller has it already (a passage's ``lower``).  A word hyphenated
+    at a line break names what it names whole."""
+    lower = lowered(text) if lower is None else lower
+    if "- " in lower:
+        lower = _HYPHEN_AT_BREAK.sub("-", lower)
+    return next(_find_variants(lower, variants), None) is not None
 
 
 # --- IMR208 quantity-mismatch -----------------------------------------------------------------
@@ -252,18 +264,31 @@ def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> 
     return sorted(found, key=lambda entry: entry[0])
 
 
+def _conclusion_sentences(item, reader) -> list:
+    """The sentences of an item's rationale that state whether the request is medically
+    necessary (a conclusion may come first, last or both): what the rationale decides, rather
+    than the quantities its history or the guidelines speak of."""
+    rationale = item.rationale
+    if rationale is None or not rationale.text:
+        return []
+    spans = dict.fromkeys(sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text))
+    return [rationale.sub(start, end) for start, end in spans]
+
+
 @rule("IMR208", "quantity-mismatch")
 def quantity_mismatch(letter, context):
-    """The quantity in an item's heading differs from the one its rationale or the summary states
-    for the request.
+    """The quantity in an item's heading differs from the one its rationale's conclusion or the
+    summary's account of the UR decision states for the request.
 
     The heading says what is decided: "Norco 10/325mg #120" is a decision on 120 tablets.  When
     the rationale concludes on "Norco 10/325mg #90", or the summary reports that UR denied
     "#90", the worker cannot tell which quantity was decided.  Quantities are read as "#120",
     "# 180", "QTY: 2", "x 12", "60 count", "six sessions", "2 times a week for 6 weeks" (12) and
     "2 refills"; only mentions of the request are compared ("the request for Norco #90", "Norco
-    #90 is not medically necessary"), not guideline quotes or what UR allowed ("modified to
-    #81").  Partial authorizations are checked by partial-authorization-arithmetic instead.
+    #90 is not medically necessary"), and only in the rationale's sentences that conclude on
+    medical necessity and in the summary's account of the UR decision: not the history of earlier requests, guideline quotes
+    or what UR allowed ("modified to #81").  Partial authorizations are checked by
+    partial-authorization-arithmetic instead.
 
     Fails: heading "Norflex 100mg #90 for 30 days: Upheld", rationale "Hence, the request for
     Norflex #60 is not medically necessary."
@@ -271,8 +296,9 @@ def quantity_mismatch(letter, context):
 
     Fix: make the heading, the summary and the rationale state the quantity that was requested.
     """
-    summary = letter.summary
-    for item, name in zip(letter.items, _vocabulary(context.options).names(letter)):
+    reader = context.knowledge.conclusions
+    ur_statements = letter_facts(letter).ur_statements if letter.summary is not None else []
+    for item, name in zip(letter.items, _vocabulary(context).names(letter)):
         if item.partial is not None or not _NUMBER.search(item.name.lower):
             continue
         wanted = quantities_by_kind(item.name.text)
@@ -282,7 +308,8 @@ def quantity_mismatch(letter, context):
             continue
         variants = name.key_variants
         values = {kind: {quantity.value for quantity in quantities} for kind, quantities in wanted.items()}
-        sources = [(item.rationale, "the rationale"), (summary, "the summary")]
+        sources = [(sentence, "the rationale's conclusion") for sentence in _conclusion_sentences(item, reader)]
+        sources += [(statement, "the summary's account of the UR decision") for statement in ur_statements]
         for passage, source in sources:
             if passage is None or not passage.text:
                 continue
@@ -480,7 +507,7 @@ def item_not_in_rationale(letter, context):
     Fix: name the item in the rationale's conclusion, or check that the rationale belongs to it.
     """
     reasons = _patterns(tuple(context.options.get("ancillary_phrases", ())))
-    for item, name in zip(letter.items, _vocabulary(context.options).names(letter)):
+    for item, name in zip(letter.items, _vocabulary(context).names(letter)):
         rationale = item.rationale
         if rationale is None or not rationale.text:
             continue
@@ -523,7 +550,7 @@ def item_not_in_ur_decision(letter, context):
     generic = _patterns(tuple(context.options.get("group_phrases", ())))
     if any(pattern.search(text) for pattern in generic):
         return
-    names = _vocabulary(context.options).names(letter)
+    names = _vocabulary(context).names(letter)
     lower = lowered(text)  # read for every item below: lowered once
     keys = []  # each item's key term if the statements name the item, else None
     for name in names:

@@ -122,7 +122,9 @@ def missing_conclusion(letter, context):
     discusses the guidelines leaves the worker without the answer.  Conclusions are recognised in
     every phrasing listed in rules/phrases.yaml ("is not medically necessary", "cannot be
     considered medically necessary", "the record does not demonstrate medical necessity",
-    "Medical necessity has not been established", an opening "No, ..." / "Yes, ...").
+    "Medical necessity has not been established"), and in other words about the request ("the
+    request is not necessary", "... is not medically appropriate") or an opening "No, ..." /
+    "Yes, ...", which nonstandard-conclusion (IMR213) reports instead.
 
     Fails: a rationale ending "There is no documentation of functional improvement."
     Passes: "... Therefore, the request for Norco 10/325mg #120 is not medically necessary."
@@ -201,3 +203,35 @@ def duplicate_item(letter, context):
             yield context.finding(item.heading, item=item, first_line=first[key].heading.span.line, title=item_title(item))
         else:
             first[key] = item
+
+
+@rule("IMR213", "nonstandard-conclusion")
+def nonstandard_conclusion(letter, context):
+    """A rationale concludes on the request in other words than whether it is medically necessary.
+
+    The reviewer determines whether the disputed treatment is medically necessary (Labor Code
+    4610.6(c); 8 CCR 9792.10.6(d)), and the label is read against that determination.  A rationale
+    whose only conclusion is "the request is not necessary", "is not medically appropriate" or
+    an opening "No," answers the question, so it is not missing-conclusion (IMR205) and its
+    meaning is still checked against the label (IMR206); but it does not say it in the statute's
+    terms, which leaves room to argue what was decided.
+
+    Fails: "... as such the request is not necessary." (the rationale's only conclusion).
+    Passes: "... as such the request is not medically necessary."
+
+    Fix: state the conclusion as whether the request is medically necessary.
+    """
+    reader = context.knowledge.conclusions
+    for item in letter.items:
+        if item.rationale is None:
+            continue
+        conclusion = rationale_conclusion(item, reader)
+        if conclusion is None or conclusion.standard:
+            continue
+        yield context.finding(
+            item.rationale.sub_span(conclusion.start, conclusion.end),
+            item=item,
+            title=item_title(item),
+            conclusion=item.rationale.text[conclusion.start : conclusion.end],
+            meaning=conclusion.meaning,
+        )
