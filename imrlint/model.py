@@ -214,11 +214,17 @@ class Guideline:
 
 @dataclass(frozen=True)
 class PartialRequest:
-    """The partial-authorization form: original request, what UR authorized, what remains."""
+    """The partial-authorization form: original request, what UR authorized, what remains.
+
+    ``whole`` is True for the form that leaves the whole original request eligible ("The Claims
+    Administrator authorized Y, leaving the original request IMR eligible. The original request,
+    Z is"): then ``remaining`` restates the original request rather than the original less Y.
+    """
 
     original: Passage
     authorized: Passage
     remaining: Passage
+    whole: bool = False
 
 
 @dataclass
@@ -273,6 +279,11 @@ _AUTHORIZED_REMAINING = re.compile(
     re.I,
 )
 _TRAILING_IS = re.compile(r"\s+is\s*$", re.I)
+# ... and the form that leaves the whole original request eligible: "X was the original request.
+# The Claims Administrator authorized Y, leaving the original request IMR eligible. The original
+# request, Z is".
+_AUTHORIZED_FIRST = re.compile(r"\s*The\s+Claims\s+Administrator\s+authorized\s+", re.I)
+_LEAVING_ELIGIBLE = re.compile(r",?\s+leaving\s+the\s+original\s+request\s+IMR\s+eligible\.?\s+The\s+original\s+request,?\s+", re.I)
 # A specialty or a list of states is a few words: bounding them keeps each search linear.
 _PROSE_SPECIALTY = re.compile(r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][\w&/ -]{0,200}?)(?=,|\.|\s+and\s+(?:has|is)\b)", re.I)
 _PROSE_LICENSURE = re.compile(r"\blicensed\s+to\s+practice\s+in\s+([A-Z][A-Za-z ,]{0,300}?)(?=\.|\s+and\s+|$)")
@@ -438,13 +449,22 @@ def _partial(name: Passage) -> PartialRequest | None:
     original = _ORIGINAL_REQUEST.search(text, 1)
     if original is None:
         return None
+    authorized_start = original.end()
     remaining = _AUTHORIZED_REMAINING.search(text, original.end() + 1)
-    if remaining is None or remaining.end() == len(text):
+    whole = False
+    if remaining is None:
+        # the form that leaves the whole original request eligible
+        authorized = _AUTHORIZED_FIRST.match(text, original.end())
+        remaining = _LEAVING_ELIGIBLE.search(text, authorized.end() + 1) if authorized else None
+        if remaining is None:
+            return None
+        authorized_start, whole = authorized.end(), True
+    if remaining.end() == len(text):
         return None
     trailing_is = _TRAILING_IS.search(text, remaining.end() + 1)
     remaining_end = trailing_is.start() if trailing_is else len(text.rstrip())
-    spans = ((0, original.start()), (original.end(), remaining.start()), (remaining.end(), remaining_end))
-    return PartialRequest(*(name.sub(start, end) for start, end in spans))
+    spans = ((0, original.start()), (authorized_start, remaining.start()), (remaining.end(), remaining_end))
+    return PartialRequest(*(name.sub(start, end) for start, end in spans), whole=whole)
 
 
 def _header_fields(document: Document, preamble: Passage | None) -> tuple[dict[str, HeaderField], tuple[HeaderField, ...]]:

@@ -153,3 +153,18 @@ def test_a_dangling_word_before_other_blanks_at_a_line_end(lint_text):
 def test_a_word_written_three_times():
     text = "A a a plan"
     assert list(_doubled_words(text, text.lower(), set())) == [(2, 3, "A a"), (4, 5, "a a")]
+
+
+def test_sentence_written_twice_in_a_row(lint_text):
+    sentence = "There is no \nevidence of any red flag conditions. "
+    assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR605") == []
+    findings = lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag conditions. ")))
+    assert [(f.code, f.span.line, f.span.column, f.span.end_column, f.item, f.message) for f in findings_of(findings, "IMR605")] == [
+        ("IMR605", 64, 38, 86, 1, "this sentence of 9 words repeats the one before it word for word; delete the repetition, or write the sentence that was meant")
+    ]
+
+
+def test_short_or_different_sentences_are_not_repeats(lint_text):
+    sentence = "There is no \nevidence of any red flag conditions. "
+    assert findings_of(lint_text(edited(MRI, (sentence, sentence + "No. No. "))), "IMR605") == []
+    assert findings_of(lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag symptoms. "))), "IMR605") == []

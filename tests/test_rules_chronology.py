@@ -147,3 +147,39 @@ def test_sex_mismatch_by_description(lint_text):
 def test_pronouns_after_other_people_are_not_the_patients(lint_text):
     # "The attending provider reiterated his request" (CM17-0019011, a female worker) is the provider's.
     assert findings_of(lint_text((CORPUS / "CM17-0019011.txt").read_text(encoding="utf-8")), "IMR506") == []
+
+
+# --- IMR507 ur-date-mismatch, IMR508 request-after-ur-decision ---------------------------------
+
+REVIEW_DATE = CORPUS / "CM16-0231745.txt"  # "A prior review dated 11/13/2016", UR Denial Date 11/30/2016
+LATE_RFA = CORPUS / "CM17-0011517.txt"  # "Request for Authorization is dated 1-17-17", UR Denial Date 01/13/2017
+
+
+def test_summary_dates_the_ur_decision_otherwise_than_the_header(lint_text):
+    findings = lint_text(REVIEW_DATE.read_text(encoding="utf-8"))
+    assert [(f.code, f.span.line, f.span.column, f.span.end_column, f.severity, f.message) for f in findings_of(findings, "IMR507")] == [
+        ("IMR507", 37, 75, 85, "info", "the summary dates the UR decision 11/13/2016, the header's UR Denial Date is 11/30/2016 (line 4); state the UR decision's date in both")
+    ]
+    assert findings_of(lint_text(edited(REVIEW_DATE, ("A prior review dated 11/13/2016", "A prior review dated 11/30/2016"))), "IMR507") == []
+
+
+def test_dates_of_the_ur_decision_compare_by_day(lint_text):
+    text = edited(REVIEW_DATE, ("A prior review dated 11/13/2016", "A prior review dated 11-30-16"))
+    assert findings_of(lint_text(text), "IMR507") == []
+    assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR507") == []
+
+
+def test_request_dated_after_the_ur_decision(lint_text):
+    findings = lint_text(LATE_RFA.read_text(encoding="utf-8"))
+    assert [(f.code, f.span.line, f.span.column, f.span.end_column, f.severity, f.message) for f in findings_of(findings, "IMR508")] == [
+        ("IMR508", 62, 36, 43, "info", "the summary dates the request's basis 1-17-17, after the UR decision of 01/13/2017 (line 4); check the dates, or describe the request UR decided")
+    ]
+    assert findings_of(lint_text(edited(LATE_RFA, ("Request for Authorization is dated 1-17-17", "Request for Authorization is dated 1-07-17"))), "IMR508") == []
+
+
+def test_a_later_date_outside_the_request_s_account_is_not_reported(lint_text):
+    # the IMR application follows the UR decision; so may a visit that no request rests on
+    text = edited(LATE_RFA, ("Request for Authorization is dated 1-17-17", "application for Independent Medical Review is dated 1-17-17"))
+    assert findings_of(lint_text(text), "IMR508") == []
+    text = edited(LATE_RFA, ("Request for Authorization is dated 1-17-17", "The patient was seen again on 1-17-17"))
+    assert findings_of(lint_text(text), "IMR508") == []

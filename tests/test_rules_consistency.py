@@ -216,3 +216,45 @@ def test_item_names_are_extended_by_configuration(linter_with):
 def test_synonyms_are_an_option(linter_with):
     lint = linter_with("rules:\n  item-not-in-rationale:\n    options:\n      synonyms: [[zanaflex, short acting opioid]]\n")
     assert [f.code for f in lint(_norco_rationale_for_zanaflex()) if f.code == "IMR211"] == []
+
+
+def test_remaining_portion_of_another_strength(lint_text):
+    assert findings_of(lint_text(NORCO_PARTIAL.read_text(encoding="utf-8")), "IMR214") == []
+    findings = lint_text(edited(NORCO_PARTIAL, ("original request, Norco \n10/325mg #35 is: Upheld", "original request, Norco \n7.5/325mg #35 is: Upheld")))
+    assert located(findings_of(findings, "IMR214")) == [
+        ("IMR214", 44, 1, 44, 10, "the remaining portion's strength 7.5/325mg is not the original request's (10/325mg); state the strength that was requested")
+    ]
+
+
+def test_whole_original_request_left_eligible_is_read_as_a_partial_authorization(lint_text):
+    # the other partial-authorization form: UR authorized part, the whole request stays eligible
+    text = edited(
+        NORCO_PARTIAL,
+        ("Norco 10/325mg #25 was authorized by the \nClaims Administrator. The remaining IMR eligible portion of the original request, Norco \n10/325mg #35 is",
+         "The Claims Administrator authorized Norco 10/325mg #25, leaving the \noriginal request IMR eligible. The original request, Norco \n5/325mg #60 is"),
+    )
+    findings = lint_text(text)
+    assert findings_of(findings, "IMR209") == []  # the eligible portion is the whole request, not 60 less 25
+    assert [(f.code, f.span.line, f.message.split(";")[0]) for f in findings_of(findings, "IMR214")] == [
+        ("IMR214", 44, "the remaining portion's strength 5/325mg is not the original request's (10/325mg)")
+    ]
+
+
+def test_rationale_asks_for_another_quantity_than_the_remaining_portion(lint_text):
+    sessions = CORPUS / "CM17-0020728.txt"  # 6 requested, 2 authorized, (4) remaining
+    assert findings_of(lint_text(sessions.read_text(encoding="utf-8")), "IMR208") == []
+    text = edited(sessions, ("is in excess of the guidelines.  ", "is in excess of the guidelines. A request for an additional 8 sessions is not supported.  "))
+    assert [(f.code, f.span.line, f.span.column, f.message) for f in findings_of(lint_text(text), "IMR208")] == [
+        ("IMR208", 69, 113, "'additional 8 sessions' in the rationale differs from the heading's '2 times a week for 2 weeks (4)' (line 44); state one quantity for "
+         "'Physical therapy to the lumbar spine 2 times a week for 2 weeks (4)'")
+    ]
+    guideline = edited(sessions, ("is in excess of the guidelines.  ", "is in excess of the guidelines. The guidelines allow an additional 8 sessions.  "))
+    assert findings_of(lint_text(guideline), "IMR208") == []
+
+
+def test_misspelt_item_name_in_the_rationale_s_conclusion(lint_text):
+    text = edited(NORTRIPTYLINE, ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the request for Nortriptylene HCL 25mg, #30 is deemed not"))
+    assert [(f.code, f.span.line, f.span.column, f.message) for f in findings_of(lint_text(text), "IMR210")] == [
+        ("IMR210", 63, 52, "'Nortriptylene' in the rationale's conclusion is spelt 'Nortriptyline' in the heading; did you mean 'Nortriptyline'?")
+    ]
+    assert findings_of(lint_text(NORTRIPTYLINE.read_text(encoding="utf-8")), "IMR210") == []

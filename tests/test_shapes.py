@@ -41,6 +41,7 @@ UNPAIRED = "IMR107"
 # cannot be paired with their labels (IMR107 says so), so what rests on them is not checked.
 NOT_IN_SHAPE = {
     ("pdfminer", "CM16-0233794"): [("IMR504", None)],  # the header's Date of Injury against the summary's
+    ("pdfminer", "CM16-0231745"): [("IMR507", None)],  # the header's UR Denial Date against the summary's
 }
 
 

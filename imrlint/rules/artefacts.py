@@ -275,6 +275,49 @@ def repeated_list_entry(letter, context):
             yield context.finding(passage.sub(start, end), item=_item_at(letter, passage.offset(start)), text=shown)
 
 
+_SENTENCE_WORDS = re.compile(r"[^\W_]+")
+
+
+def _prose(letter):
+    """The passages written as prose: the sections' text before the disputed items, and each
+    item's rationale, with the item it belongs to."""
+    for section in letter.sections:
+        if section.kind != "issues":
+            yield section.body, None
+    for item in letter.items:
+        if item.rationale is not None:
+            yield item.rationale, item
+
+
+@rule("IMR605", "repeated-sentence")
+def repeated_sentence(letter, context):
+    """A sentence is written twice in a row, word for word.
+
+    A sentence repeated back to back is an editing slip: text pasted twice, or two drafts joined
+    where one was to replace the other, and sometimes a sign that the sentence meant to follow
+    was lost.  The determination is written for the worker to read (Labor Code 4610.6(d)(1)) and
+    must read as the reviewer meant it.  Sentences of at least ``min_words`` words are compared
+    by their words (case, spacing and punctuation aside), in the summary and in each rationale.
+
+    Fails: "There was no documentation of a trial of physical therapy. There was no documentation
+    of a trial of physical therapy."
+    Passes: the sentence once.
+
+    Fix: delete the repetition, or write the sentence that was meant.
+    """
+    from ..facts import sentences
+
+    least = int(context.options["min_words"])
+    for passage, item in _prose(letter):
+        text = passage.text
+        previous = None
+        for start, end in sentences(text):
+            words = tuple(_SENTENCE_WORDS.findall(text[start:end].lower()))
+            if len(words) >= least and words == previous:
+                yield context.finding(passage.sub(start, end), item=item, words=len(words))
+            previous = words
+
+
 def _item_at(letter, offset: int):
     """The disputed item whose heading, guideline lines or rationale hold ``offset``, if any."""
     for item in letter.items:

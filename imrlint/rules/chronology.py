@@ -7,8 +7,10 @@ The facts are read by :mod:`imrlint.facts`; the date formats by :mod:`imrlint.da
 
 from __future__ import annotations
 
-from ..dates import find_invalid_dates
-from ..facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes
+import re
+
+from ..dates import find_dates, find_invalid_dates
+from ..facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes, sentence_around
 from ..rule import rule
 from .decisions import item_title
 
@@ -188,3 +190,71 @@ def sex_mismatch(letter, context):
         return
     for fact, where, item in _mismatches(reference, _stated(letter, patient_sexes, reference)):
         yield context.finding(fact.where, item=item, found=fact.where.text, sex=fact.value, place=where, other=reference.value, line=reference.where.span.line)
+
+
+@rule("IMR507", "ur-date-mismatch")
+def ur_date_mismatch(letter, context):
+    """The summary dates the UR decision otherwise than the header's UR Denial Date.
+
+    The UR decision's date starts the 30 days in which the worker may ask for IMR (Labor Code
+    4610.5(h)(1); 8 CCR 9792.10.1(b)(1)) and decides which MTUS edition applied to the request;
+    the determination must state one date.  The summary's date of the UR decision ("A prior review
+    dated 11/13/2016 indicated that the request ... was non-certified") is checked against the
+    header's "UR Denial Date:".  The summary may date the UR report a day or two before its letter
+    was served, hence information: check which date is right.
+
+    Fails: "UR Denial Date: 11/30/2016" in the header and "A prior review dated 11/13/2016
+    indicated that the request ... was non-certified" in the summary.
+    Passes: the same date in both.
+
+    Fix: find the UR decision's date in the case file and state it in both places.
+    """
+    facts = letter_facts(letter)
+    header = facts.header.get("ur-denial-date")
+    if header is not None and facts.ur is not None and header.value != facts.ur.value:
+        yield context.finding(facts.ur.where, found=facts.ur.where.text, other=header.where.text, line=header.where.span.line)
+
+
+# A sentence that presents what the request rests on: the request, its form, the plan that made it.
+_REQUEST_BASIS = re.compile(r"\b(?:request(?:ed|s)?|rfa|treatment\s+plan|plan\s+of\s+care|recommend(?:ed|s|ing)?|prescrib\w*|ordered)\b", re.I)
+# ... unless it speaks of the IMR application or an appeal, which follow the UR decision.
+_AFTER_UR = re.compile(r"\b(?:independent\s+medical\s+review|IMR|appeal\w*|application)\b", re.I)
+
+
+@rule("IMR508", "request-after-ur-decision")
+def request_after_ur_decision(letter, context):
+    """The summary presents a request, or the visit it rests on, dated after the UR decision.
+
+    IMR reviews the request utilization review decided (Labor Code 4610.5(d); 8 CCR
+    9792.10.1): its Request for Authorization and the visit that made it come before the UR
+    decision.  A summary sentence that dates the request's basis after that decision ("A Request
+    for Authorization is dated 1-17-17" with a UR decision of 01/13/2017) has one of the two
+    dates wrong, or describes a later request that IMR did not review.  The UR date is the
+    header's, else the summary's; sentences on UR's decision itself and on the IMR application or
+    an appeal are not read.
+
+    Fails: "A Request for Authorization is dated 12-15-16." with "UR Denial Date: 11/29/2016".
+    Passes: the same with an RFA dated before the UR decision.
+
+    Fix: check both dates; describe the request UR decided.
+    """
+    facts = letter_facts(letter)
+    if any(field.name == "ur-denial-date" for field in letter.unpaired_header):
+        return  # the header has a UR date that cannot be read: header-values-unpaired says so
+    ur = facts.header.get("ur-denial-date") or facts.ur
+    summary = facts.summary
+    if ur is None or summary is None:
+        return
+    text = summary.text
+    decided = set(facts.ur_statement_spans)
+    reported = set()
+    for mention in find_dates(text):
+        if mention.date is None or mention.date <= ur.value:
+            continue
+        sentence = sentence_around(text, mention.start)
+        if sentence in decided or sentence in reported:
+            continue
+        words = text[sentence[0] : sentence[1]]
+        if _REQUEST_BASIS.search(words) and not _AFTER_UR.search(words):
+            reported.add(sentence)
+            yield context.finding(summary.sub(mention.start, mention.end), found=mention.text, ur=ur.where.text, line=ur.where.span.line)

@@ -264,6 +264,42 @@ def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> 
     return sorted(found, key=lambda entry: entry[0])
 
 
+# "a request for an additional 8 sessions": what a rationale says is requested beyond what UR
+# authorized, which after a partial authorization is the remaining portion.
+_ADDITIONAL = re.compile(r"(?=[afr])\b(?:additional|further|remaining)\s+", re.IGNORECASE)
+_REQUEST_WORD = re.compile(r"\brequest(?:ed|s)?\b", re.IGNORECASE)
+
+
+def _additional_quantities(item, wanted, context):
+    """Findings for a partial authorization's rationale that calls another quantity than the
+    remaining portion the one requested beyond what UR authorized."""
+    rationale = item.rationale
+    if rationale is None or not rationale.text:
+        return
+    text = rationale.text
+    for match in _ADDITIONAL.finditer(text):
+        start, end = sentence_around(text, match.start())
+        if not _REQUEST_WORD.search(text, start, end):
+            continue
+        following = find_quantities(text[match.end() : min(end, match.end() + 40)])
+        if not following or following[0].start > 0 or following[0].kind not in wanted:
+            continue
+        quantity = following[0]
+        if any(quantity.value == stated.value for stated in wanted[quantity.kind]):
+            continue
+        remaining = wanted[quantity.kind][0]
+        yield context.finding(
+            rationale.sub(match.start(), match.end() + quantity.end),
+            item=item,
+            found=text[match.start() : match.end() + quantity.end],
+            source="the rationale",
+            heading=item.partial.remaining.text[remaining.start : remaining.end],
+            title=item_title(item),
+            line=item.heading.span.line,
+        )
+        return
+
+
 def _conclusion_sentences(item, reader) -> list:
     """The sentences of an item's rationale that state whether the request is medically
     necessary (a conclusion may come first, last or both): what the rationale decides, rather
@@ -286,9 +322,11 @@ def quantity_mismatch(letter, context):
     "# 180", "QTY: 2", "x 12", "60 count", "six sessions", "2 times a week for 6 weeks" (12) and
     "2 refills"; only mentions of the request are compared ("the request for Norco #90", "Norco
     #90 is not medically necessary"), and only in the rationale's sentences that conclude on
-    medical necessity and in the summary's account of the UR decision: not the history of earlier requests, guideline quotes
-    or what UR allowed ("modified to #81").  Partial authorizations are checked by
-    partial-authorization-arithmetic instead.
+    medical necessity and in the summary's account of the UR decision: not the history of earlier
+    requests, guideline quotes or what UR allowed ("modified to #81").  For a partial
+    authorization the rationale's conclusion is compared with the remaining portion the heading
+    decides ("leaving 2 sessions" against "an additional 8 sessions"), a conclusion on the whole
+    original request being no mismatch; its arithmetic is partial-authorization-arithmetic's.
 
     Fails: heading "Norflex 100mg #90 for 30 days: Upheld", rationale "Hence, the request for
     Norflex #60 is not medically necessary."
@@ -299,9 +337,10 @@ def quantity_mismatch(letter, context):
     reader = context.knowledge.conclusions
     ur_statements = letter_facts(letter).ur_statements if letter.summary is not None else []
     for item, name in zip(letter.items, _vocabulary(context).names(letter)):
-        if item.partial is not None or not _NUMBER.search(item.name.lower):
+        decided = item.partial.remaining if item.partial is not None else item.name
+        if not _NUMBER.search(decided.lower):
             continue
-        wanted = quantities_by_kind(item.name.text)
+        wanted = quantities_by_kind(decided.text)
         if not wanted:
             continue
         if not name.terms:
@@ -309,7 +348,12 @@ def quantity_mismatch(letter, context):
         variants = name.key_variants
         values = {kind: {quantity.value for quantity in quantities} for kind, quantities in wanted.items()}
         sources = [(sentence, "the rationale's conclusion") for sentence in _conclusion_sentences(item, reader)]
-        sources += [(statement, "the summary's account of the UR decision") for statement in ur_statements]
+        if item.partial is not None:
+            yield from _additional_quantities(item, wanted, context)
+            for kind, quantities in quantities_by_kind(item.partial.original.text).items():
+                values.setdefault(kind, set()).update(quantity.value for quantity in quantities)
+        else:
+            sources += [(statement, "the summary's account of the UR decision") for statement in ur_statements]
         for passage, source in sources:
             if passage is None or not passage.text:
                 continue
@@ -317,13 +361,15 @@ def quantity_mismatch(letter, context):
             if not stated or any(quantity.value in values[quantity.kind] for _, _, quantity in stated):
                 continue
             start, end, quantity = stated[0]
+            if quantity.kind not in wanted:
+                continue
             heading = next(q for q in wanted[quantity.kind])
             yield context.finding(
                 passage.sub(start, end),
                 item=item,
                 found=passage.text[start:end],
                 source=source,
-                heading=item.name.text[heading.start : heading.end],
+                heading=decided.text[heading.start : heading.end],
                 title=item_title(item),
                 line=item.heading.span.line,
             )
@@ -355,7 +401,7 @@ def partial_authorization_arithmetic(letter, context):
     """
     for item in letter.items:
         partial = item.partial
-        if partial is None:
+        if partial is None or partial.whole:
             continue
         parts = [quantities_by_kind(passage.text) for passage in (partial.original, partial.authorized, partial.remaining)]
         for kind in ("count", "sessions", "refills"):
@@ -381,6 +427,47 @@ def partial_authorization_arithmetic(letter, context):
                     remaining=values[2],
                     expected=values[0] - values[1],
                 )
+
+
+# --- IMR214 partial-strength-mismatch --------------------------------------------------------
+
+# A strength: "10/325mg", "7.5 mg", "0.0325%", "5 mg/ml"; an amount ("240 grams") is no strength.
+_STRENGTH = re.compile(r"(?<![\d./])(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*(mg|mcg|%)(?![a-z])", re.IGNORECASE)
+
+
+def _strengths(text: str) -> set[str]:
+    return {" ".join(match.group(1).split()).replace(" ", "") + match.group(2).lower() for match in _STRENGTH.finditer(text)}
+
+
+@rule("IMR214", "partial-strength-mismatch")
+def partial_strength_mismatch(letter, context):
+    """A partial authorization's remaining portion names another strength than the original request.
+
+    The remaining IMR eligible portion is part of the original request (Labor Code 4610.5(d): IMR
+    decides the disputed part of the request): the same drug at the same strength, fewer units.
+    A heading whose remaining portion names another strength ("Norco 10/325mg #60 was the
+    original request ... the remaining IMR eligible portion of the original request, Norco
+    7.5/325mg #35") decides a medication nobody requested, or misstates the request.
+
+    Fails: "Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the
+    Claims Administrator. The remaining IMR eligible portion of the original request, Norco
+    7.5/325mg #35 is: Upheld".
+    Passes: the remaining portion "Norco 10/325mg #35".
+
+    Fix: state the original request's strength in the remaining portion, or correct the original.
+    """
+    for item in letter.items:
+        if item.partial is None:
+            continue
+        original, remaining = _strengths(item.partial.original.text), _strengths(item.partial.remaining.text)
+        if original and remaining and not remaining <= original:
+            found = next(match for match in _STRENGTH.finditer(item.partial.remaining.text) if _strengths(match.group()) - original)
+            yield context.finding(
+                item.partial.remaining.sub(*found.span()),
+                item=item,
+                found=found.group(),
+                original=", ".join(sorted(original)),
+            )
 
 
 # --- IMR210 item-name-misspelt ----------------------------------------------------------------
@@ -449,7 +536,7 @@ def _same_case(word: str, spellings: list[str]) -> str:
 
 @rule("IMR210", "item-name-misspelt")
 def item_name_misspelt(letter, context):
-    """A word of an item's heading is spelt differently everywhere else in the letter.
+    """A word of an item's name is spelt one way in its heading and another in the rest of the letter.
 
     The heading names the treatment decided, and the determination must identify the disputed
     treatment it decides (Labor Code 4610.5(d), 4610.6(c)); when the summary and the rationale
@@ -457,7 +544,9 @@ def item_name_misspelt(letter, context):
     worker, the pharmacy or the claims administrator may not match the decision to the request.  A heading
     word of six letters or more that appears nowhere in the summary or the rationales, while a
     word one letter away (one letter changed, added, dropped or two swapped) appears in the
-    item's rationale or the summary, is reported with that spelling as the suggestion.
+    item's rationale or the summary, is reported with that spelling as the suggestion; so is a word
+    of a rationale's conclusion written nowhere else in the letter and one letter away from a
+    word of its item's heading ("the request for diazempam ..." under "Diazepam 5mg").
 
     Fails: heading "Omepraxole 20mg #60 for 30 days: Upheld" in a letter whose summary and
     rationale say "Omeprazole".
@@ -483,7 +572,32 @@ def item_name_misspelt(letter, context):
             close = [key for key in candidates if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)]
             if len(close) == 1:
                 written = (written for passage in nearby for written in passage.derived(_long_words) if written.lower() == close[0])
-                yield context.finding(name.sub(*match.span()), item=item, word=word, suggestion=_same_case(word, list(dict.fromkeys(written))))
+                suggestion = _same_case(word, list(dict.fromkeys(written)))
+                yield context.finding(name.sub(*match.span()), item=item, word=word, place="the heading", suggestion=suggestion, other="the summary or rationale")
+    yield from _misspelt_in_conclusions(letter, context)
+
+
+def _misspelt_in_conclusions(letter, context):
+    """Item-name-misspelt in a rationale's conclusion: a word written there and nowhere else in the
+    letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
+    reader = context.knowledge.conclusions
+    texts = [letter.summary.text if letter.summary is not None else ""]
+    texts += [part.text for item in letter.items for part in (item.heading, item.rationale) if part is not None]
+    counts: dict[str, int] = {}
+    for run in _ASCII_RUN.findall("\n".join(texts)):
+        counts[run.lower()] = counts.get(run.lower(), 0) + 1
+    for item in letter.items:
+        heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
+        for sentence in _conclusion_sentences(item, reader):
+            for match in _LONG_WORD.finditer(sentence.text):
+                lower_word = match.group().lower()
+                if counts.get(lower_word, 0) != 1 or lower_word in heading_words:
+                    continue
+                close = [key for key in heading_words if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)]
+                if len(close) == 1:
+                    heading_word = heading_words[close[0]]
+                    suggestion = _same_case(match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()])
+                    yield context.finding(sentence.sub(*match.span()), item=item, word=match.group(), place="the rationale's conclusion", suggestion=suggestion, other="the heading")
 
 
 # --- IMR211 item-not-in-rationale -------------------------------------------------------------
