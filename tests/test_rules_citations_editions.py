@@ -4,6 +4,7 @@ rationale, and rationale-edition-differs (IMR315), on real letters and edited co
 from __future__ import annotations
 
 from conftest import CORPUS, SEEDS, edited, findings_of, located
+from rule_config import linter_with  # noqa: F401 (a fixture)
 
 ACUPUNCTURE = CORPUS / "CM17-0007857.txt"  # both lines: Acupuncture Treatment 2007
 THERAPY = CORPUS / "CM16-0231745.txt"  # UR date 11/30/2016; MAXIMUS line 53: Chronic Pain Medical Treatment 2016
@@ -14,21 +15,29 @@ THERAPY_LINE = "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical T
 THERAPY_RATIONALE = "Decision rationale: The California MTUS 2016 Chronic Pain Guidelines recommend up to 10"
 
 
-def test_claims_administrator_line_records_ur_s_citation_so_it_is_information(lint_text):
-    # Seed 000 with its UR decision moved after July 2016: UR's old-style 2009 citations (lines 69,
-    # 101, 135) are information; the reviewer's (77, 107, 141) are warnings.
-    findings = lint_text(edited(SEED_000, ("On 12/16/2014, Utilization Review", "On 12/16/2016, Utilization Review"), ("On 12/29/2014, the injured", "On 12/29/2016, the injured")))
+OUTDATED_SEED_000 = (("On 12/16/2014, Utilization Review", "On 12/16/2016, Utilization Review"), ("On 12/29/2014, the injured", "On 12/29/2016, the injured"))
+
+
+def test_claims_administrator_line_records_ur_s_citation_so_it_is_not_the_letter_s_error(lint_text):
+    # Seed 000 with its UR decision moved after July 2016: the reviewer's old-style 2009 citations
+    # (lines 77, 107, 141) are warnings; UR's (69, 101, 135) are what UR cited, reported as it was.
+    findings = lint_text(edited(SEED_000, *OUTDATED_SEED_000))
+    assert [(f.span.line, f.severity) for f in findings_of(findings, "IMR310")] == [(77, "warning"), (107, "warning"), (141, "warning")]
+    assert findings_of(findings, "IMR310")[0].message == (
+        "the Chronic Pain Medical Treatment Guidelines (2009) was not in force at the UR date 12/16/2016: it was replaced on 2016-07-28; "
+        "cite Chronic Pain Medical Treatment Guidelines 2016"
+    )
+
+
+def test_claims_administrator_line_reported_as_information_on_request(linter_with):
+    lint = linter_with("rules:\n  edition-not-in-force:\n    options:\n      claims_line: true\n")
+    findings = lint(edited(SEED_000, *OUTDATED_SEED_000))
     assert [(f.span.line, f.severity) for f in findings_of(findings, "IMR310")] == [
         (69, "info"), (77, "warning"), (101, "info"), (107, "warning"), (135, "info"), (141, "warning")
     ]
-    claims, maximus = findings_of(findings, "IMR310")[:2]
-    assert claims.message == (
+    assert findings_of(findings, "IMR310")[0].message == (
         "the Chronic Pain Medical Treatment Guidelines (2009), which utilization review cited, was not in force at the UR date 12/16/2016: "
         "it was replaced on 2016-07-28; the line records UR's citation: keep it as UR made it"
-    )
-    assert maximus.message == (
-        "the Chronic Pain Medical Treatment Guidelines (2009) was not in force at the UR date 12/16/2016: it was replaced on 2016-07-28; "
-        "cite Chronic Pain Medical Treatment Guidelines 2016"
     )
 
 

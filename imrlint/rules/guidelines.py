@@ -110,8 +110,9 @@ def edition_not_in_force(letter, context):
     The reviewer's basis is checked: the MAXIMUS line, and an edition the rationale names
     ("California MTUS 2009 Chronic Pain Guidelines") for a chapter the MAXIMUS line does not cite
     (where it does, rationale-edition-differs compares them).  The Claims Administrator line
-    records what utilization review cited; the letter must report it as it was, so there the
-    finding is information only.
+    records what utilization review cited; the letter must report it as it was, and an outdated
+    edition there is UR's error, not the letter's: it is not reported unless the option
+    ``claims_line`` asks for it, and then as information only.
 
     Fails: "UR Denial Date: 11/03/2016" with "MAXIMUS guideline: Decision based on MTUS Chronic
     Pain Medical Treatment 2009" or "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
@@ -149,7 +150,8 @@ def edition_not_in_force(letter, context):
             continue
         where = citation.edition if citation.edition is not None else citation.name
         if guideline is item.claims:
-            yield at_most(finding(guideline.located(where.start, where.end), item, chapter, edition, ", which utilization review cited,", "; the line records UR's citation: keep it as UR made it"), "info")
+            if context.options["claims_line"]:
+                yield at_most(finding(guideline.located(where.start, where.end), item, chapter, edition, ", which utilization review cited,", "; the line records UR's citation: keep it as UR made it"), "info")
         else:
             yield finding(guideline.located(where.start, where.end), item, chapter, edition, "", "; cite {current}")
     for mention in rationale_editions(letter, catalogue):
