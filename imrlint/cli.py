@@ -21,6 +21,7 @@ from .run import add_report_arguments
 from .session import add_check_arguments, add_configuration_arguments
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SHOW_TRACEBACK = "--show-traceback"
 
 
 class UsageError(Exception):
@@ -63,13 +64,15 @@ def _termination_handled() -> Iterator[None]:
 def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imrlint", description="Lint California IMR Final Determination letters.")
     parser.add_argument("--version", action="version", version=f"imrlint {__version__}")
+    parser.add_argument(SHOW_TRACEBACK, action="store_true", help="print the full traceback of a rule or plugin that fails (for rule and plugin authors)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="lint letters (files or directories)", description="Lint letters: files, or directories searched recursively for *.txt, *.pdf and *.docx.")
     check.add_argument("paths", nargs="+", metavar="PATH", help="letter files or directories; '-' reads a letter from stdin")
     check.add_argument("--format", choices=sorted(formats), default="text", help="output format (default: text)")
     check.add_argument("--config", metavar="FILE", help="configuration file (.yaml, or pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or pyproject.toml from each letter up to the repository root")
-    check.add_argument("--max-bytes", type=int, metavar="N", help="skip (and report) files larger than N bytes (default 10 MB)")
+    check.add_argument("--max-bytes", type=int, metavar="N", help="skip (and report) files larger than N bytes, and PDF or Word files whose text is longer (default 10 MB)")
+    check.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop checking a letter after SECONDS and report it (default 10)")
     check.add_argument("--stdin-filename", metavar="NAME", help="with PATH '-': the name of the letter piped on stdin; its suffix (.txt, .pdf, .docx) chooses the reader and findings name it")
     add_check_arguments(check)
     add_report_arguments(check)
@@ -119,6 +122,8 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     check_stdin_arguments(args)
     if args.max_bytes is not None and args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
+    if args.time_budget is not None and not args.time_budget > 0:
+        raise UsageError("--time-budget must be a positive number of seconds")
     # The session finds each letter's configuration and lints it as a Linter would.
     linter = Session(rule_set, args.config, command_line(args), args.baseline, args.write_baseline, args.exit_zero)
     linter.prepare(args.paths)
@@ -137,6 +142,7 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
         jobs=args.jobs,
         redact=args.redact,
         statistics=args.statistics,
+        show_traceback=args.show_traceback,
         local=lambda path: lint_stdin(linter, args.stdin_filename) if path == STDIN else (problem_report(linter, path) if isinstance(path, PathProblem) else None),
         finish_report=linter.finish_report,  # baseline, fail-on
         settings={"format": args.format},
@@ -153,6 +159,8 @@ def run_parse(args: argparse.Namespace) -> int:
     from .parse_view import describe_letter
     from .read import read_path
 
+    if not os.path.lexists(args.path):
+        raise UsageError(f"{args.path}: no such file or directory")
     result = read_path(args.path)
     for problem in result.problems:
         print(f"{args.path}: {problem.rule}: {problem.message}", file=sys.stderr)
@@ -214,6 +222,11 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_rules(rule_set, args.format)
         return run_rule(args, rule_set)
     except (ConfigError, UsageError, OutputError) as error:
+        # read before the command line is parsed: a plugin that fails to load stops the parser
+        if SHOW_TRACEBACK in (sys.argv[1:] if argv is None else argv) and error.__cause__ is not None:
+            from .engine import show_traceback
+
+            show_traceback(error.__cause__)
         print(f"imrlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:

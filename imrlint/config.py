@@ -84,15 +84,63 @@ SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # MTUS knowledge base ten times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-TOP_LEVEL_KEYS = ("extends", "select", "extend-select", "ignore", "severity-map", "fail-on", "rules", "overrides", "custom-rules", "mtus", "phrases", "max-bytes")
+TOP_LEVEL_KEYS = ("extends", "select", "extend-select", "ignore", "severity-map", "fail-on", "rules", "overrides", "custom-rules", "mtus", "phrases", "max-bytes", "time-budget")
 
 
-def read_yaml(path: pathlib.Path | str, source: str | None = None) -> Any:
-    """Load a YAML file, turning I/O and syntax errors into a ConfigError."""
+MAX_CONFIG_VALUES = 100_000
+"""The most values a configuration may hold once its YAML aliases are expanded: a few hundred
+bytes of aliases naming aliases can stand for billions."""
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse a YAML document whose aliases expand it past :data:`MAX_CONFIG_VALUES` values, or
+    make a value contain itself, before it is built: each node is counted once, however many
+    aliases name it."""
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()  # the nodes whose values are being counted
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:
+        node, counted = pending.pop()
+        key = id(node)
+        if counted:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_CONFIG_VALUES:
+                raise ConfigError(source, "", f"its YAML aliases expand it to more than {MAX_CONFIG_VALUES:,} values; write the values out, or use fewer aliases")
+            continue
+        if key in sizes:
+            continue
+        if key in ancestors:
+            raise ConfigError(source, "", f"a YAML alias (line {node.start_mark.line + 1}) names a value that contains it")
+        ancestors.add(key)
+        pending.append((node, True))
+        pending.extend((child, False) for child in _children(node))
+
+
+def read_yaml(path: pathlib.Path | str, source: str | None = None, bounded: bool = False) -> Any:
+    """Load a YAML file, turning I/O and syntax errors into a ConfigError; ``bounded``: a file
+    from a user, whose aliases may not expand it beyond :data:`MAX_CONFIG_VALUES` values."""
     source = source or str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=YAML_LOADER)
+            loader = YAML_LOADER(handle)
+            try:
+                node = loader.get_single_node()
+                if node is None:
+                    return None
+                if bounded:
+                    _check_expansion(node, source)
+                return loader.construct_document(node)
+            finally:
+                loader.dispose()
     except OSError as error:
         raise ConfigError(source, "", f"cannot read: {error.strerror or error}") from None
     except yaml.YAMLError as error:
@@ -164,12 +212,13 @@ def _compile_all(value: Any, source: str, key: str) -> None:
             _compile_all(item, source, f"{key}.{name}")
 
 
-def load_declarations(sources: Iterable[pathlib.Path | Mapping[str, Any]]) -> dict[str, RuleSettings]:
-    """Rule defaults from declaration files or mappings, validated; codes and names unique."""
+def load_declarations(sources: Iterable[tuple[str, pathlib.Path | Mapping[str, Any]]]) -> dict[str, RuleSettings]:
+    """Rule defaults from declaration files or mappings, each with the name of the plugin that
+    gave it, validated; codes and names unique."""
     declared: dict[str, RuleSettings] = {}
     names: set[str] = set()
-    for source in sources:
-        label = str(source) if isinstance(source, pathlib.Path) else "plugin declarations"
+    for plugin, source in sources:
+        label = f"{plugin}: {source}" if isinstance(source, pathlib.Path) else f"{plugin}: declarations"
         document = read_yaml(source) if isinstance(source, pathlib.Path) else source
         validate(document, DECLARATION_SCHEMA, label)
         for index, entry in enumerate(document["rules"]):
@@ -356,6 +405,7 @@ def user_config_schema(defaults: Mapping[str, RuleSettings]) -> dict[str, Any]:
             "mtus": {"type": "object", "additionalProperties": False, "properties": {"chapters": {"type": "array", "items": {"type": "object"}}}},
             "phrases": _phrases_schema(),
             "max-bytes": {"type": "integer", "minimum": 1},
+            "time-budget": {"type": "number", "exclusiveMinimum": 0},
         },
     }
 
@@ -408,6 +458,7 @@ class CommandLine:
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
     max_bytes: int | None = None
+    time_budget: float | None = None
 
     def document(self) -> dict[str, Any]:
         document: dict[str, Any] = {}
@@ -421,6 +472,8 @@ class CommandLine:
             document["fail-on"] = self.fail_on
         if self.max_bytes is not None:
             document["max-bytes"] = self.max_bytes
+        if self.time_budget is not None:
+            document["time-budget"] = self.time_budget
         return document
 
 
@@ -461,6 +514,7 @@ class Config:
     mtus: dict[str, Any] = field(default_factory=dict)
     phrases: dict[str, Any] = field(default_factory=dict)
     max_bytes: int | None = None
+    time_budget: float | None = None
     source: str = "defaults"
     fail_on: str = "error"
     #: "rules.IMR303.severity", "fail-on", ... -> where the value came from; absent = default.
@@ -599,8 +653,11 @@ CONFIG_SUFFIXES = (".yaml", ".yml", ".toml")
 
 
 def read_config_document(path: pathlib.Path, label: str | None = None) -> tuple[Any, Source]:
-    """A configuration file's document and source: YAML, or ``[tool.imrlint]`` of a TOML file."""
+    """A configuration file's document and source: YAML, or ``[tool.imrlint]`` of a TOML file.
+    A file named otherwise is not read (``--config /etc/shadow`` must not show its lines)."""
     label = label or display_path(path)
+    if path.suffix not in CONFIG_SUFFIXES:
+        raise ConfigError(label, "", f"not read: a configuration file's name ends in {', '.join(CONFIG_SUFFIXES[:-1])} or {CONFIG_SUFFIXES[-1]}")
     base = path.resolve().parent
     if path.suffix == ".toml":
         document = read_toml(path, label)
@@ -608,7 +665,7 @@ def read_config_document(path: pathlib.Path, label: str | None = None) -> tuple[
         if table is None:
             raise ConfigError(label, "", "has no [tool.imrlint] table")
         return table, Source(label, base, prefix="tool.imrlint.")
-    return read_yaml(path, label), Source(label, base)
+    return read_yaml(path, label, bounded=True), Source(label, base)
 
 
 class Resolver:
@@ -621,6 +678,7 @@ class Resolver:
         self.custom: list[tuple[Rule, RuleSettings]] = []
         self.fail_on = "error"
         self.max_bytes: int | None = None
+        self.time_budget: float | None = None
         self.mtus: dict[str, Any] = {}
         self.phrases: dict[str, Any] = {}
         self.overrides: list[Override] = []
@@ -663,6 +721,10 @@ class Resolver:
             document = {}
         if not isinstance(document, dict):
             raise ConfigError(source.label, source.prefix.rstrip("."), "the configuration must be a mapping (key: value)")
+        if document and not any(key in TOP_LEVEL_KEYS or difflib.get_close_matches(str(key), TOP_LEVEL_KEYS, n=1, cutoff=0.75) for key in document):
+            # not a configuration, nor one with a misspelt key: its keys may be anything, secrets
+            # too, so they are not shown
+            raise ConfigError(source.label, source.prefix.rstrip("."), f"not an imrlint configuration: {'its key is not' if len(document) == 1 else f'none of its {len(document)} keys is'} a configuration key ({', '.join(TOP_LEVEL_KEYS[:4])}, ...)")
         extends = document.get("extends")
         if extends is not None:
             references = [extends] if isinstance(extends, str) else extends
@@ -680,9 +742,10 @@ class Resolver:
         if "fail-on" in document:
             self.fail_on = document["fail-on"]
             self.origins["fail-on"] = source.origin("fail-on")
-        if "max-bytes" in document:
-            self.max_bytes = document["max-bytes"]
-            self.origins["max-bytes"] = source.origin("max-bytes")
+        for key in ("max-bytes", "time-budget"):
+            if key in document:
+                setattr(self, key.replace("-", "_"), document[key])
+                self.origins[key] = source.origin(key)
         if document.get("mtus"):
             self.mtus = merge_additions(self.mtus, document["mtus"])
             self.origins["mtus"] = ", ".join(filter(None, [self.origins.get("mtus"), source.origin("mtus")]))
@@ -738,6 +801,7 @@ class Resolver:
             mtus=self.mtus,
             phrases=self.phrases,
             max_bytes=self.max_bytes,
+            time_budget=self.time_budget,
             source=self.path or "defaults",
             fail_on=self.fail_on,
             origins=dict(self.origins),

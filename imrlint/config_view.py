@@ -16,6 +16,7 @@ import yaml
 
 from .config import Config, display_path
 from .plugins import RuleSet
+from .engine import DEFAULT_TIME_BUDGET
 from .read import DEFAULT_MAX_BYTES
 from .session import Session, command_line
 
@@ -48,6 +49,7 @@ def describe_config(config: Config, rule_set: RuleSet, path: str, file: str | No
     lines.append("# after each value: where it came from ('default' = the rule's declaration)")
     lines.append(_line(0, "fail-on", config.fail_on, config.origin("fail-on")))
     lines.append(_line(0, "max-bytes", config.max_bytes or DEFAULT_MAX_BYTES, config.origin("max-bytes")))
+    lines.append(_line(0, "time-budget", config.time_budget or DEFAULT_TIME_BUDGET, config.origin("time-budget")))
     lines.append("rules:")
     for code, settings in config.rules.items():
         lines.append(_line(2, code, None, config.origins.get(f"rules.{code}")))

@@ -16,10 +16,13 @@ types cover house style, each looking at one or more parts of the letter (its *s
     a term is spelled one way throughout: every one of the ``variants`` (plain text, matched as
     whole words) is a finding suggesting ``preferred``.
 
-Patterns are Python regular expressions, matched against each part's text with its whitespace
-collapsed (so a phrase broken over two lines still matches, and the finding still points at the
-exact characters in the file).  They are compiled when the configuration is loaded: a bad
-pattern is a configuration error naming the key.
+Patterns are Python regular expressions (run by the ``regex`` package, which can stop a match),
+matched against each part's text with its whitespace collapsed (so a phrase broken over two lines
+still matches, and the finding still points at the exact characters in the file).  They are
+compiled when the configuration is loaded: a bad pattern is a configuration error naming the key.
+A pattern that runs longer than :data:`PATTERN_TIMEOUT` on one part of a letter (one that
+backtracks without end, such as ``(a|aa)+$``) is stopped: the rule fails on that letter with a
+message naming the pattern, and the run goes on.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import regex
 
 from .findings import SEVERITIES
 from .rule import CODE_PATTERN, NAME_PATTERN, Rule, RuleSettings
@@ -123,6 +128,39 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+PATTERN_TIMEOUT = 1.0
+"""Seconds a custom rule's pattern may run on one part of a letter."""
+
+
+class PatternTimeout(Exception):
+    """A custom rule's pattern ran past :data:`PATTERN_TIMEOUT` and was stopped."""
+
+
+@dataclass(frozen=True)
+class BoundedPattern:
+    """A compiled custom-rule pattern whose every match is stopped after :data:`PATTERN_TIMEOUT`."""
+
+    compiled: regex.Pattern = field(compare=False)  # compiled patterns do not compare: their source and flags do
+    key: str  # "pattern", "then-pattern", "variants"
+    source: str = ""
+    flags: int = 0
+
+    def _stopped(self) -> PatternTimeout:
+        return PatternTimeout(f"its {self.key} '{self.compiled.pattern}' ran over {PATTERN_TIMEOUT:g} s on one part of this letter and was stopped: it backtracks too much; simplify it")
+
+    def finditer(self, text: str) -> Iterator:
+        try:
+            yield from self.compiled.finditer(text, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            raise self._stopped() from None
+
+    def search(self, text: str):
+        try:
+            return self.compiled.search(text, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            raise self._stopped() from None
+
+
 class CustomRuleError(ValueError):
     """A custom rule that cannot be built: ``key`` (relative to the entry) and the reason."""
 
@@ -136,14 +174,14 @@ def _scopes(value: str | list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([value] if isinstance(value, str) else value))
 
 
-def _compile(pattern: str, key: str, flags: int) -> re.Pattern[str]:
+def _compile(pattern: str, key: str, flags: int) -> BoundedPattern:
     try:
-        compiled = re.compile(pattern, flags)
-    except re.error as error:
+        compiled = regex.compile(pattern, flags | regex.VERSION0)
+    except regex.error as error:
         raise CustomRuleError(key, f"invalid regular expression '{pattern}': {error}") from None
     if compiled.match(""):
         raise CustomRuleError(key, f"the pattern '{pattern}' matches the empty string; it would match everywhere")
-    return compiled
+    return BoundedPattern(compiled, key, pattern, flags)
 
 
 def _literal(text: str) -> str:
@@ -166,11 +204,11 @@ class CustomCheck:
 
     type: str
     scopes: tuple[str, ...]
-    pattern: re.Pattern[str] | None
-    then_pattern: re.Pattern[str] | None = None
+    pattern: BoundedPattern | None
+    then_pattern: BoundedPattern | None = None
     then_scopes: tuple[str, ...] = ()
     preferred: str = ""
-    variants: re.Pattern[str] | None = None
+    variants: BoundedPattern | None = None
     source_pattern: str = ""
     source_then: str = ""
 
@@ -309,7 +347,7 @@ def build_custom_rule(entry: Mapping[str, Any], source: str) -> tuple[Rule, Rule
             raise CustomRuleError(key, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} rule needs '{key}'")
     for key in sorted(_SPECIFIC & set(entry) - _ALLOWED[kind]):
         raise CustomRuleError(key, f"'{key}' is not used by {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule (it uses {', '.join(sorted(_ALLOWED[kind]))})")
-    flags = re.IGNORECASE if entry.get("ignore-case", False) else 0
+    flags = regex.IGNORECASE if entry.get("ignore-case", False) else 0
     scopes = _scopes(entry["scope"])
     message = entry.get("message", DEFAULT_MESSAGES[kind])
     try:

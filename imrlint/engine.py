@@ -6,7 +6,13 @@ files; nothing it does for one file can stop the others being linted.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import signal
+import threading
+import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .config import Config
@@ -48,15 +54,49 @@ class FileReport:
     excerpts: dict[int, str] = field(default_factory=dict)
 
 
+DEFAULT_TIME_BUDGET = 10.0
+"""Seconds one letter may take, reading included (``--time-budget``, ``time-budget``): a letter
+takes milliseconds."""
+
+
+class TimeBudgetExceeded(BaseException):
+    """A letter's time budget ran out (a BaseException: a rule's ``except Exception`` must not
+    swallow it)."""
+
+
+def _ring(signal_number, frame) -> None:
+    raise TimeBudgetExceeded
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Raise TimeBudgetExceeded wherever the block is after ``seconds`` (a timer signal, which
+    also stops a regular expression that backtracks), in the main thread where the platform has
+    one; elsewhere the block is checked between rules."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Linter:
     collect_excerpts = False  # set to fill FileReport.excerpts (the HTML and SARIF reports use them)
     collect_fingerprints = False  # set to fill Finding.fingerprint (baselines: imrlint.baseline)
+    _deadline = math.inf  # when the letter being linted runs out of time (lint_path, lint_bytes)
+    show_traceback = False  # set to print the traceback of a rule that fails (--show-traceback)
 
     def __init__(self, rule_set: RuleSet, config: Config):
         self.rule_set = rule_set
         self.config = config
         self.knowledge = load_knowledge(config)
         self.max_bytes = config.max_bytes or DEFAULT_MAX_BYTES
+        self.time_budget = config.time_budget or DEFAULT_TIME_BUDGET
         self.checks = [
             (rule, config.rules[code])
             for code, rule in rule_set.rules.items()
@@ -65,22 +105,35 @@ class Linter:
         self.by_name = {settings.name: settings for settings in config.rules.values()}
 
     def lint_path(self, path: str, display_path: str | None = None) -> FileReport:
-        result = read_path(path, display_path, max_bytes=self.max_bytes)
-        return self._lint_read(display_path or path, result)
+        return self._within_budget(display_path or path, lambda report: self._lint_read(report, read_path(path, display_path, max_bytes=self.max_bytes)))
 
     def lint_bytes(self, data: bytes, display_path: str) -> FileReport:
-        return self._lint_read(display_path, read_bytes(data, display_path, max_bytes=self.max_bytes))
+        return self._within_budget(display_path, lambda report: self._lint_read(report, read_bytes(data, display_path, max_bytes=self.max_bytes)))
 
-    def _lint_read(self, path: str, result) -> FileReport:
+    def _within_budget(self, path: str, lint) -> FileReport:
+        """``lint(report)`` run on a new report for ``path`` within the letter's time budget: past
+        it, the findings made so far and an IMR011 finding."""
         report = FileReport(path)
+        self._deadline = time.monotonic() + self.time_budget
+        try:
+            with _alarm(self.time_budget):
+                lint(report)
+        except TimeBudgetExceeded:
+            settings = self.by_name["time-budget-exceeded"]
+            if settings.enabled:
+                report.findings.append(RuleContext(settings, self.knowledge, path).finding(Span(1, 1, 1, 1), budget=f"{self.time_budget:g}"))
+        finally:
+            self._deadline = math.inf
+        report.findings.sort(key=lambda finding: finding.sort_key)
+        return report
+
+    def _lint_read(self, report: FileReport, result) -> None:
         for problem in result.problems:
-            finding = self._input_finding(path, problem, result.document)
+            finding = self._input_finding(report.path, problem, result.document)
             if finding is not None:
                 report.findings.append(finding)
         if result.document is not None:
             self._lint_document(result.document, report)
-        report.findings.sort(key=lambda finding: finding.sort_key)
-        return report
 
     def _input_finding(self, path: str, problem: InputProblem, document: Document | None) -> Finding | None:
         settings = self.by_name[problem.rule]
@@ -110,6 +163,8 @@ class Linter:
             except Exception as error:  # a rule's bug must not hide the letter's other findings
                 report.internal_error = True
                 report.findings.append(self._internal_error(letter, rule.code, error))
+            if time.monotonic() > self._deadline:  # where no alarm can ring (not the main thread)
+                raise TimeBudgetExceeded
         if self.collect_excerpts:
             from .report.excerpt import excerpt_lines
 
@@ -120,8 +175,17 @@ class Linter:
             report.findings[:] = with_fingerprints(report.findings, document, letter)
 
     def _internal_error(self, letter: Letter, code: str, error: Exception) -> Finding:
+        if self.show_traceback:
+            show_traceback(error)
         context = RuleContext(self.by_name["internal-error"], self.knowledge, letter.document.path, letter)
-        return context.finding(letter.document.span(0, 0), rule=code, detail=describe_error(error))
+        return context.finding(letter.document.span(0, 0), rule=code, detail=describe_error(error), maintainer=self.rule_set.maintainer(code))
+
+
+def show_traceback(error: BaseException) -> None:
+    """The whole traceback of ``error`` on standard error (--show-traceback, for rule authors)."""
+    import sys
+
+    traceback.print_exception(error, file=sys.stderr)
 
 
 def describe_error(error: BaseException) -> str:

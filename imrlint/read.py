@@ -108,9 +108,9 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Re
     if not data and lower.endswith(PDF_SUFFIXES + DOCX_SUFFIXES):
         return ReadResult(None, (InputProblem("empty-letter", "the file is empty (0 bytes)"),))
     if lower.endswith(PDF_SUFFIXES):
-        return _read_extracted(data, path, "pdf", "page")
+        return _read_extracted(data, path, "pdf", "page", max_bytes)
     if lower.endswith(DOCX_SUFFIXES):
-        return _read_extracted(data, path, "docx", "paragraph")
+        return _read_extracted(data, path, "docx", "paragraph", max_bytes)
     return _read_text(data, path)
 
 
@@ -155,7 +155,8 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
-def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str) -> ReadResult:
+def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str, max_bytes: int) -> ReadResult:
+    """A PDF's or DOCX's text, bounded as a text file is: at most ``max_bytes`` characters."""
     from .readers.extracted import ExtractionError
 
     try:
@@ -163,8 +164,9 @@ def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str) -> ReadRe
             from .readers.pdf import extract_pdf as extract
         else:
             from .readers.docx import extract_docx as extract
-        extracted = extract(data)
+        extracted = extract(data, max_bytes)
     except ExtractionError as error:
-        return ReadResult(None, (InputProblem("unreadable-document", error.message),))
+        rule = "file-too-large" if error.kind == "too-large" else "unreadable-document"
+        return ReadResult(None, (InputProblem(rule, error.message),))
     units = tuple(zip(extracted.unit_starts, extracted.unit_labels))
     return _checked_text(Document(path, extracted.text, kind=kind, unit_kind=unit_kind, units=units), ())

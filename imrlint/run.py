@@ -45,6 +45,7 @@ class LintOptions:
     redact: bool = False
     excerpts: bool = False
     fingerprints: bool = False  # ask the engine for Finding.fingerprint (never turned off here: baselines)
+    show_traceback: bool = False  # print the traceback of a rule that fails
 
 
 def default_jobs() -> int:
@@ -70,10 +71,13 @@ def _input_rule_settings(linter, path: str, name: str):
 def internal_error_report(linter, path: str, error: BaseException, stage: str = "engine") -> FileReport:
     """A report whose only finding is IMR900 for a failure outside the rules (reading, parsing,
     building the model), named as the failure of the rule "engine"."""
-    from .engine import FileReport, describe_error
+    from .engine import FileReport, describe_error, show_traceback
+    from .plugins import BUILTIN_MAINTAINER
 
+    if getattr(linter, "show_traceback", False):
+        show_traceback(error)
     settings = _input_rule_settings(linter, path, "internal-error")
-    finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=describe_error(error))
+    finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=describe_error(error), maintainer=BUILTIN_MAINTAINER)
     return FileReport(path, [finding], internal_error=True)
 
 
@@ -104,6 +108,7 @@ def lint_one(linter: Linter, path: str, options: LintOptions) -> FileReport:
 def _apply(linter, options: LintOptions) -> None:
     """Tell the linter (or session) what to collect besides findings."""
     linter.collect_excerpts = options.excerpts
+    linter.show_traceback = options.show_traceback
     if options.fingerprints:
         linter.collect_fingerprints = True
 
@@ -412,12 +417,15 @@ def run_context(linter, paths: list[str], redact: bool, settings: dict):
     return report_context(rule_set, config, redact=redact, settings=settings)
 
 
+STATISTICS_WIDTH = 4  # counts right-aligned in at least this many columns, as flake8 and ruff do
+
+
 def statistics_lines(summary) -> list[str]:
     """Findings per rule, most frequent first: "  COUNT  CODE name"."""
     if not summary.by_rule:
         return ["No findings."]
     rows = sorted(summary.by_rule.items(), key=lambda entry: (-entry[1], entry[0]))
-    width = max(len(str(count)) for _, count in rows)
+    width = max(STATISTICS_WIDTH, len(str(summary.total)))
     lines = [f"{count:>{width}}  {rule}" for rule, count in rows]
     lines.append(f"{summary.total:>{width}}  total in {summary.files} letter{'' if summary.files == 1 else 's'}")
     return lines
@@ -433,6 +441,7 @@ def check_run(
     jobs: int | None = None,
     redact: bool = False,
     statistics: bool = False,
+    show_traceback: bool = False,
     local: Callable[[str], FileReport | None] | None = None,
     finish_report: Callable[[FileReport], FileReport] | None = None,
     settings: dict | None = None,
@@ -462,6 +471,7 @@ def check_run(
             redact=redact,
             excerpts=bool(getattr(reporter, "wants_excerpts", False)) and not redact,
             fingerprints=bool(getattr(reporter, "wants_fingerprints", False)) and not redact,
+            show_traceback=show_traceback,
         )
         reporter.start()
         for report in lint_paths(paths, linter, jobs, options=options, local=local):

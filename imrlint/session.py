@@ -59,6 +59,7 @@ def command_line(args: argparse.Namespace) -> CommandLine:
         ignore=_selectors(getattr(args, "ignore", None)),
         fail_on=getattr(args, "fail_on", None),
         max_bytes=getattr(args, "max_bytes", None),
+        time_budget=getattr(args, "time_budget", None),
     )
 
 
@@ -68,8 +69,9 @@ def with_custom_rules(rule_set: RuleSet, config: Config) -> RuleSet:
         return rule_set
     rules = {**rule_set.rules, **{rule.code: rule for rule, _ in config.custom_rules}}
     defaults = {**rule_set.defaults, **{rule.code: settings for rule, settings in config.custom_rules}}
+    maintainers = {**rule_set.maintainers, **{rule.code: f"whoever wrote its custom-rules entry in {config.path}" for rule, _ in config.custom_rules}}
     ordered = sorted(rules)
-    return replace(rule_set, rules={code: rules[code] for code in ordered}, defaults={code: defaults[code] for code in ordered})
+    return replace(rule_set, rules={code: rules[code] for code in ordered}, defaults={code: defaults[code] for code in ordered}, maintainers=maintainers)
 
 
 class Session:
@@ -77,6 +79,7 @@ class Session:
 
     collect_excerpts = False
     collect_fingerprints = False
+    show_traceback = False
 
     def __init__(
         self,
@@ -164,6 +167,7 @@ class Session:
             linter = self._linters[key] = Linter(self._rule_sets[file], config)
         linter.collect_excerpts = self.collect_excerpts
         linter.collect_fingerprints = self.collect_fingerprints
+        linter.show_traceback = self.show_traceback
         return linter
 
     def prepare(self, paths: list[str]) -> None:

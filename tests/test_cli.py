@@ -145,7 +145,7 @@ def test_config_changes_severity_disables_and_sets_options(tmp_path, capsys):
         ("rules:\n  IMR307: {options: {reason_phrases: 3}}\n", "rules.IMR307.options.reason_phrases: 3 is not of type 'array'"),
         ("rules:\n  IMR307: {options: {reasons: []}}\n", "rules.IMR307.options: unknown key 'reasons'"),
         ("rules:\n  IMR303: {message: 'page {pg}'}\n", "rules.IMR303.message: unknown placeholder(s) pg"),
-        ("colour: red\n", "(top level): unknown key 'colour'"),
+        ("colour: red\n", "not an imrlint configuration: its key is not a configuration key (extends, select, extend-select, ignore, ...)"),
         ("rules: [\n", "invalid YAML"),
         ("- a list\n", "the configuration must be a mapping"),
     ],

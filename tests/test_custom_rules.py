@@ -196,7 +196,7 @@ def test_custom_rules_are_selected_configured_and_documented_like_any_rule(repo,
     [
         ("{code: HS1, name: a-b, type: forbidden-pattern, scope: rationale, pattern: x}", "custom-rules.0.code", "does not match"),
         ("{code: HS101, name: a-b, type: forbidden-pattern, scope: footer, pattern: x}", "custom-rules.0.scope", "is not valid under any of the given schemas"),
-        ("{code: HS101, name: a-b, type: forbidden-pattern, scope: rationale, pattern: '(IW'}", "custom-rules.0.pattern", "invalid regular expression '(IW': missing ), unterminated subpattern"),
+        ("{code: HS101, name: a-b, type: forbidden-pattern, scope: rationale, pattern: '(IW'}", "custom-rules.0.pattern", "invalid regular expression '(IW': missing ) at position 3"),
         ("{code: HS101, name: a-b, type: forbidden-pattern, scope: rationale, pattern: 'x*'}", "custom-rules.0.pattern", "matches the empty string"),
         ("{code: HS101, name: a-b, type: if-then, scope: rationale, pattern: x}", "custom-rules.0.then-pattern", "an if-then rule needs 'then-pattern'"),
         ("{code: HS101, name: a-b, type: if-then, scope: rationale, pattern: x, then-pattern: '[y'}", "custom-rules.0.then-pattern", "invalid regular expression '[y'"),

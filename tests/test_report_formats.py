@@ -334,7 +334,8 @@ def test_a_crash_mid_report_leaves_the_old_file_and_no_temporary(letters, tmp_pa
 def test_statistics_follow_a_text_report(capsys, letters):
     status, out, err = run(capsys, letters, "--statistics")
     lines = out.splitlines()
-    assert lines[-4:] == ["1  IMR201 missing-label", "1  IMR206 conclusion-contradicts-label", "1  IMR303 page-outside-topic", "3  total in 3 letters"]
+    # counts right-aligned in four columns, as the README shows
+    assert lines[-4:] == ["   1  IMR201 missing-label", "   1  IMR206 conclusion-contradicts-label", "   1  IMR303 page-outside-topic", "   3  total in 3 letters"]
     assert lines[-5].startswith("Checked 3 letters")
     assert err == ""
 
@@ -342,9 +343,9 @@ def test_statistics_follow_a_text_report(capsys, letters):
 def test_statistics_keep_machine_output_valid(capsys, letters, tmp_path):
     _, out, err = run(capsys, letters, "--format", "json", "--statistics")
     json.loads(out)
-    assert err.splitlines()[-1] == "3  total in 3 letters"
+    assert err.splitlines()[-1] == "   3  total in 3 letters"
     _, out, err = run(capsys, letters, "--format", "json", "--statistics", "-o", tmp_path / "r.json")
-    assert out.splitlines()[-1] == "3  total in 3 letters" and err == ""
+    assert out.splitlines()[-1] == "   3  total in 3 letters" and err == ""
 
 
 def test_every_format_is_registered_through_the_plugin_hook(rule_set):

@@ -162,7 +162,7 @@ def test_an_internal_error_where_no_linter_can_be_built_uses_the_declared_rule()
     assert report.internal_error
     assert (finding.code, finding.name, finding.severity, finding.span.line) == ("IMR900", "internal-error", "error", 1)
     assert finding.message.startswith("rule reader failed on this letter (ValueError: bad value")
-    assert finding.message.endswith("the letter was not fully checked - please report this")
+    assert finding.message.endswith("the letter was not fully checked - please report this to imrlint's maintainers")
 
 
 # --- streaming ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ comments and text boxes are not part of the letter's body and are not read.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -86,16 +87,29 @@ def _label(paragraph: str) -> str:
     return " ".join(paragraph.split()[:LABEL_WORDS])
 
 
-def extract_docx(data: bytes) -> Extracted:
+def _check_expanded_size(data: bytes, limit: int) -> None:
+    """Refuse a document whose parts expand to more than ``limit`` bytes, before any is read:
+    a 2 MB .docx can hold a gigabyte of XML.  (Reading a part stops at its declared size.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            expanded = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: python-docx says so
+    if expanded > limit:
+        raise ExtractionError("too-large", f"the DOCX file's parts expand to {expanded:,} bytes, over the {limit:,}-byte limit (--max-bytes)")
+
+
+def extract_docx(data: bytes, max_chars: int | None = None) -> Extracted:
     """Return the text of the DOCX in ``data``, one unit per paragraph labelled by its first words.
 
     Paragraphs inside tables count as paragraphs, in row order. A line break inside a
     paragraph (Shift+Enter in Word) stays a ``"\\n"`` within that paragraph's text.
 
     Raises :class:`ExtractionError` with kind ``missing-extra`` when python-docx is not
-    installed, ``no-text`` when the body has no text, and ``corrupt`` when ``data`` is not a
-    readable Word document (not a zip, a zip of something else, damaged XML). No other
-    exception escapes.
+    installed, ``no-text`` when the body has no text, ``too-large`` when the document's parts
+    expand to more than ``max_chars`` bytes (then nothing is read, and the text, never longer
+    than its XML, is bounded too), and ``corrupt`` when ``data`` is not a readable Word
+    document (not a zip, a zip of something else, damaged XML). No other exception escapes.
     """
     try:
         import docx
@@ -105,6 +119,8 @@ def extract_docx(data: bytes) -> Extracted:
             f"reading DOCX files needs python-docx; install it with {_INSTALL_HINT}",
         ) from exc
 
+    if max_chars is not None:  # the text is never longer than the XML it is read from
+        _check_expanded_size(data, max_chars)
     try:
         paragraphs = list(_paragraph_texts(docx.Document(io.BytesIO(data))))
     except Exception as exc:

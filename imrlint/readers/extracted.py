@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ERROR_KINDS = ("missing-extra", "encrypted", "no-text", "corrupt")
+ERROR_KINDS = ("missing-extra", "encrypted", "no-text", "corrupt", "too-large")
 
 
 class ExtractionError(Exception):
@@ -17,7 +17,8 @@ class ExtractionError(Exception):
     - ``encrypted``: the file needs a password other than the empty one, or uses an encryption
       method the reader cannot open;
     - ``no-text``: the file has no text layer (for example a scanned letter);
-    - ``corrupt``: the file is damaged, is not of the expected format, or is implausibly large.
+    - ``corrupt``: the file is damaged, is not of the expected format, or is implausibly large;
+    - ``too-large``: its text, or the parts it expands to, are over the size limit the caller set.
 
     ``message`` is one line meant for the user, without the file name (the caller adds it).
     """
@@ -62,3 +63,18 @@ class Extracted:
             starts.append(offset)
             offset += len(unit) + 1
         return cls("\n".join(units), tuple(starts), tuple(labels))
+
+
+class TextLimit:
+    """Counts the characters a reader extracts and stops it as soon as they pass ``limit``
+    (None: no limit): a small file can expand to gigabytes of text."""
+
+    def __init__(self, limit: int | None, what: str):
+        self.limit = limit
+        self.what = what
+        self.count = 0
+
+    def add(self, characters: int) -> None:
+        self.count += characters
+        if self.limit is not None and self.count > self.limit:
+            raise ExtractionError("too-large", f"{self.what} is over the {self.limit:,}-character limit (--max-bytes); extraction stopped there")

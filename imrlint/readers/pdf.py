@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from imrlint.readers.extracted import ExtractionError, Extracted, exception_summary
+from imrlint.readers.extracted import ExtractionError, Extracted, TextLimit, exception_summary
 
 __all__ = ["MAX_PAGES", "ExtractionError", "Extracted", "extract_pdf"]
 
@@ -49,15 +49,40 @@ def _pypdf_logging_silenced() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def extract_pdf(data: bytes) -> Extracted:
+class _TextLimitReached(BaseException):
+    """Raised from pypdf's text visitor to stop extraction at the limit (a BaseException: pypdf
+    catches Exception around form XObjects and would go on)."""
+
+    def __init__(self, error: ExtractionError):
+        super().__init__(error.message)
+        self.error = error
+
+
+def _page_text(page, limit: TextLimit) -> str:
+    """A page's text, counted against ``limit`` as pypdf produces it."""
+
+    def count(text, *_) -> None:
+        try:
+            limit.add(len(text))
+        except ExtractionError as error:
+            raise _TextLimitReached(error) from None
+
+    try:
+        return page.extract_text(visitor_text=count) if limit.limit is not None else page.extract_text()
+    except _TextLimitReached as reached:
+        raise reached.error from None
+
+
+def extract_pdf(data: bytes, max_chars: int | None = None) -> Extracted:
     """Return the text of the PDF in ``data``, one unit per page labelled "1", "2", ...
 
     Raises :class:`ExtractionError` with kind ``missing-extra`` when pypdf (or the
     ``cryptography`` package it needs for AES) is not installed, ``encrypted`` when the empty
     password does not open the file or its encryption method is unsupported, ``no-text`` when
-    no page has extractable text, and ``corrupt`` for data without a ``%PDF-`` header, anything
-    pypdf cannot read, or a file of more than :data:`MAX_PAGES` pages. No other exception
-    escapes; pypdf's log warnings are suppressed while it runs.
+    no page has extractable text, ``too-large`` as soon as the text passes ``max_chars``
+    characters, and ``corrupt`` for data without a ``%PDF-`` header, anything pypdf cannot
+    read, or a file of more than :data:`MAX_PAGES` pages. No other exception escapes; pypdf's
+    log warnings are suppressed while it runs.
     """
     try:
         from pypdf import PasswordType, PdfReader
@@ -89,7 +114,11 @@ def extract_pdf(data: bytes) -> Extracted:
                     "corrupt",
                     f"the PDF has {page_count} pages, more than the {MAX_PAGES} a letter can have",
                 )
-            pages = [page.extract_text() for page in reader.pages]
+            limit = TextLimit(max_chars, "the PDF's text")
+            pages = []
+            for page in reader.pages:
+                pages.append(_page_text(page, limit))
+                limit.add(1)  # the line break between pages
         except ExtractionError:
             raise
         except DependencyError as exc:

@@ -35,6 +35,10 @@ SAFE_FIELDS: dict[str, frozenset[str]] = {
     "IMR004": frozenset({"detail"}),
     "IMR005": frozenset({"detail"}),
     "IMR006": frozenset({"detail"}),
+    "IMR008": frozenset({"detail"}),
+    "IMR009": frozenset({"detail"}),
+    "IMR010": frozenset({"detail"}),
+    "IMR011": frozenset({"budget"}),
     # structure: the canonical section titles
     "IMR101": frozenset({"section", "order"}),
     "IMR102": frozenset({"section", "previous", "order"}),
@@ -50,8 +54,8 @@ SAFE_FIELDS: dict[str, frozenset[str]] = {
     "IMR304": frozenset({"page", "topic_pages", "document"}),
     "IMR305": frozenset({"suggestion"}),
     "IMR306": frozenset({"editions"}),
-    # internal error: the code of the rule that failed (not the exception text)
-    "IMR900": frozenset({"rule"}),
+    # internal error: the code of the rule that failed and who maintains it (not the exception text)
+    "IMR900": frozenset({"rule", "maintainer"}),
 }
 
 _FORMATTER = string.Formatter()
