@@ -238,12 +238,12 @@ class BaselineWriter:
         return len(entries)
 
 
-def stale_lines(baseline: Baseline, stale: list[Entry]) -> list[str]:
-    """What standard error says about stale entries."""
+def stale_lines(baseline: Baseline, stale: list[Entry], redact: bool = False) -> list[str]:
+    """What standard error says about stale entries (under ``redact``, not their messages)."""
     if not stale:
         return []
     label = display_path(baseline.path)
     count = len(stale)
     lines = [f"imrlint: {label}: {count} baseline entr{'y' if count == 1 else 'ies'} no longer match{'es' if count == 1 else ''} a finding (fixed, or the text changed); rewrite the baseline with --write-baseline to drop {'it' if count == 1 else 'them'}:"]
-    lines += [f"  {entry.path}: {entry.code} {entry.name}: {entry.message}".rstrip(": ") for entry in stale]
+    lines += [f"  {entry.path}: {entry.code} {entry.name}: {'' if redact else entry.message}".rstrip(": ") for entry in stale]
     return lines

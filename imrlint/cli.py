@@ -115,11 +115,14 @@ def lint_stdin(linter, stdin_filename: str | None):
 
 def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     from .discovery import PathProblem, letter_paths
+    from .report.base import printable
     from .report.output import guard_outputs
     from .run import check_run, problem_report
     from .session import Session, command_line
 
     check_stdin_arguments(args)
+    if args.redact and args.show_traceback:
+        raise UsageError("--show-traceback prints what failing code raised, which may quote a letter; it cannot be used with --redact")
     if args.max_bytes is not None and args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
     if args.time_budget is not None and not args.time_budget > 0:
@@ -147,10 +150,10 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
         finish_report=linter.finish_report,  # baseline, fail-on
         settings={"format": args.format},
     )
-    for line in linter.finish():  # stale baseline entries; the baseline written
-        print(line, file=sys.stderr)
+    for line in linter.finish(redact=args.redact):  # stale baseline entries; the baseline written
+        print(printable(line), file=sys.stderr)
     for path in missing:
-        print(f"imrlint: error: {path}: no such file or directory", file=sys.stderr)
+        print(f"imrlint: error: {printable(path)}: no such file or directory", file=sys.stderr)
     return linter.exit_status(bool(missing), internal_error)
 
 
@@ -200,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from .report.base import printable
     from .report.output import OutputError
 
     try:
@@ -227,7 +231,7 @@ def _main(argv: Sequence[str] | None) -> int:
             from .engine import show_traceback
 
             show_traceback(error.__cause__)
-        print(f"imrlint: error: {error}", file=sys.stderr)
+        print(f"imrlint: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         sys.stderr.close()

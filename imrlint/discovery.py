@@ -6,7 +6,8 @@ are followed, each directory searched once: a link to one already searched (a lo
 (IMR010), as is a directory that cannot be searched (IMR009) and a directory named that holds no
 letter (IMR012), so no letter goes unchecked without a word.
 
-Configuration: walk up from the letter to the repository root.
+Configuration: walk up from the letter to the repository root, reading no file that users other
+than its owner could have written.
 
 In each directory, from the letter's own upwards, the first of these is the configuration:
 
@@ -15,13 +16,18 @@ In each directory, from the letter's own upwards, the first of these is the conf
 
 The walk stops at the repository root (the directory holding ``.git``) after looking there, or
 at the filesystem root outside a repository.  The nearest file wins; it does not merge with files
-further up (write ``extends: ../.imrlint.yaml`` for that).  ``--config FILE`` skips the search.
+further up (write ``extends: ../.imrlint.yaml`` for that), so every file found is the top of its
+search.  A file that users other than its owner may write, or that is in a directory they may
+write (``/tmp``), is not read: it is said on standard error and the walk goes on up.
+``--config FILE`` skips the search.
 """
 
 from __future__ import annotations
 
 import os
 import pathlib
+import stat
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -45,14 +51,51 @@ def _has_table(path: pathlib.Path) -> bool:
     return isinstance(tool, dict) and "imrlint" in tool
 
 
+def _writable_by_others(path: pathlib.Path) -> bool:
+    """Whether users other than the owner of ``path`` may write it: anyone (o+w), or a group
+    that is not the owner's own (g+w)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    if status.st_mode & stat.S_IWOTH:
+        return True
+    if status.st_mode & stat.S_IWGRP:
+        try:
+            import pwd
+
+            return pwd.getpwuid(status.st_uid).pw_gid != status.st_gid
+        except (ImportError, KeyError):
+            return True
+    return False
+
+
+_IGNORED_WARNED: set[pathlib.Path] = set()
+
+
+def _trusted(candidate: pathlib.Path) -> bool:
+    """Whether a configuration file found may be read: neither it nor its directory may be
+    written by others than their owners (a shared directory such as /tmp, where anyone could
+    have put it).  One that may not is said once on standard error."""
+    untrusted = next((path for path in (candidate.parent, candidate) if _writable_by_others(path)), None)
+    if untrusted is None:
+        return True
+    if candidate not in _IGNORED_WARNED:
+        _IGNORED_WARNED.add(candidate)
+        what = "its directory" if untrusted == candidate.parent else "it"
+        print(f"imrlint: warning: {display_path(candidate)} is not read: {what} can be written by other users; give it with --config to use it", file=sys.stderr)
+    return False
+
+
 def config_in(directory: pathlib.Path) -> pathlib.Path | None:
-    """The configuration file in ``directory`` itself, if any."""
+    """The configuration file in ``directory`` itself, if any (one others could have written is
+    passed by, see :func:`_trusted`)."""
     for name in CONFIG_NAMES:
         candidate = directory / name
         if candidate.is_file():
-            return candidate
+            return candidate if _trusted(candidate) else None
     candidate = directory / PYPROJECT
-    if candidate.is_file() and _has_table(candidate):
+    if candidate.is_file() and _trusted(candidate) and _has_table(candidate):
         return candidate
     return None
 

@@ -453,6 +453,7 @@ def check_run(
     file; after a machine-readable report on stdout they go to stderr.
     """
     from .report import RunSummary
+    from .report.base import printable_report
     from .report.output import report_output
 
     jobs = jobs or default_jobs()
@@ -479,7 +480,7 @@ def check_run(
                 report = finish_report(report)
             internal_error = internal_error or report.internal_error
             summary.add(report)
-            reporter.file(report)
+            reporter.file(printable_report(report))
         reporter.finish(summary)
     if statistics:
         machine = getattr(reporter, "machine_readable", True)

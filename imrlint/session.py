@@ -220,11 +220,12 @@ class Session:
             self.failed = True
         return report
 
-    def finish(self) -> list[str]:
-        """Write the baseline, if asked; the lines standard error should show about baselines."""
+    def finish(self, redact: bool = False) -> list[str]:
+        """Write the baseline, if asked; the lines standard error should show about baselines
+        (under ``redact``, without the recorded messages, which may quote letters)."""
         lines = []
         if self.baseline is not None:
-            lines += stale_lines(self.baseline, self.baseline.stale())
+            lines += stale_lines(self.baseline, self.baseline.stale(), redact)
         if self.writer is not None:
             count = self.writer.write()
             lines.append(f"imrlint: wrote {count} finding{'' if count == 1 else 's'} to the baseline {display_path(self.writer.path)}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -42,11 +45,66 @@ class ReportContext:
 
 
 def run_date() -> datetime.datetime:
-    """Now, in UTC; or SOURCE_DATE_EPOCH when set (reproducible reports)."""
+    """Now, in UTC; or SOURCE_DATE_EPOCH when set (reproducible reports).  A value that is not a
+    date (not a whole number of seconds since 1970, or past the year 9999) is said on standard
+    error and the current time used."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            print(f"imrlint: warning: SOURCE_DATE_EPOCH={printable(epoch)[:40]} is not a date (seconds since 1970, up to the year 9999); the report is dated now", file=sys.stderr)
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+# What a terminal or a reader could mistake for something else: control characters (a newline in a
+# file name forges a line, ESC drives the terminal), the marks that reorder text (right-to-left
+# override), line separators, and the lone surrogates that stand for the bytes of a file name that
+# is not UTF-8.  Tab is text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character in :data:`_UNPRINTABLE` written as a Python escape
+    (``\\x1b``, ``\\u202e``; a non-UTF-8 byte of a file name as ``\\xff``)."""
+    return _UNPRINTABLE.sub(_escaped, text) if _UNPRINTABLE.search(text) else text
+
+
+def _printable_finding(finding: Finding) -> Finding:
+    unit = finding.unit
+    if unit is not None and _UNPRINTABLE.search(unit[1]):
+        unit = (unit[0], printable(unit[1]))
+    if unit is finding.unit and not _UNPRINTABLE.search(finding.path) and not _UNPRINTABLE.search(finding.message):
+        return finding
+    return dataclasses.replace(finding, path=printable(finding.path), message=printable(finding.message), unit=unit)
+
+
+def printable_report(report):
+    """``report`` as every format shows it: its path, messages, paragraph words and item headings
+    :func:`printable`; in the excerpts of the letter (HTML, SARIF) each such character is
+    U+FFFD, one for one, so that columns still point at the same characters."""
+    findings = [_printable_finding(finding) for finding in report.findings]
+    headings = [dataclasses.replace(item, heading=printable(item.heading)) if _UNPRINTABLE.search(item.heading) else item for item in report.item_details]
+    excerpts = {line: _UNPRINTABLE.sub("\ufffd", text) for line, text in report.excerpts.items()}
+    changed = (
+        report.path != printable(report.path)
+        or any(new is not old for new, old in zip(findings, report.findings))
+        or any(new is not old for new, old in zip(headings, report.item_details))
+        or excerpts != report.excerpts
+    )
+    if not changed:
+        return report
+    shown = dataclasses.replace(report, path=printable(report.path), findings=findings, item_details=headings, excerpts=excerpts)
+    if not getattr(report, "letter", True):
+        shown.letter = False
+    return shown
 
 
 def report_context(rule_set, config, *, redact: bool = False, settings: dict[str, Any] | None = None) -> ReportContext:

@@ -7,9 +7,13 @@ from its template with every value taken from the letter replaced by ``[redacted
 
 A message value is kept only when it cannot be letter text:
 
-- an integer (a line or page number), or
+- an integer (a line or page number), except an age over 89 (:data:`AGE_FIELDS`: such an age
+  identifies a person under HIPAA's Safe Harbor rule);
 - a value a rule builds from imrlint's own vocabulary, listed in :data:`SAFE_FIELDS` (section
-  titles, MTUS document names from the catalogue, fixed phrases).
+  titles, MTUS document names from the catalogue, fixed phrases, cited page numbers);
+- a part of the letter named in imrlint's words (:data:`PLACE_FIELDS`: "the summary"; a
+  rationale as "the rationale for '[redacted]'");
+- an unreadable document's reason, without what the PDF or Word library said about it.
 
 Everything else — item titles, quoted conclusions, cited chapter and topic names, exception text
 of an internal error, the first words of a DOCX paragraph, item headings, excerpts — is dropped or
@@ -20,6 +24,7 @@ replaced unless it is listed here.
 from __future__ import annotations
 
 import dataclasses
+import re
 import string
 
 from ..findings import Finding
@@ -48,15 +53,40 @@ SAFE_FIELDS: dict[str, frozenset[str]] = {
     "IMR204": frozenset({"problem"}),
     "IMR206": frozenset({"label", "meaning", "fix"}),
     # citations: page numbers and catalogue names
+    "IMR308": frozenset({"document", "suggestion", "caveat"}),
+    "IMR312": frozenset({"problem", "ordered"}),
     "IMR301": frozenset({"page", "document", "first", "last"}),
     "IMR302": frozenset({"range", "fixed"}),
     "IMR303": frozenset({"page", "topic_pages", "document"}),
     "IMR304": frozenset({"page", "topic_pages", "document"}),
     "IMR305": frozenset({"suggestion"}),
     "IMR306": frozenset({"editions"}),
+    # dates, ages and sex: the labels of the dates compared and the sex a word describes
+    "IMR502": frozenset({"source", "later", "earlier"}),
+    "IMR506": frozenset({"sex", "other"}),
     # internal error: the code of the rule that failed and who maintains it (not the exception text)
     "IMR900": frozenset({"rule", "maintainer"}),
 }
+
+# rule code -> fields that name a part of the letter in imrlint's words ("the summary", "the
+# header's Date of Injury"), or a rationale by its item's title, which is letter text:
+# "the rationale for '[redacted]'".
+PLACE_FIELDS: dict[str, frozenset[str]] = {
+    "IMR504": frozenset({"place", "other_source"}),
+    "IMR505": frozenset({"place"}),
+    "IMR506": frozenset({"place"}),
+}
+_OWN_PLACE = re.compile(r"the (?:summary|header|header's [A-Z][A-Za-z ]*)")
+_RATIONALE_PLACE = re.compile(r"the rationale for '.*'", re.DOTALL)
+
+# rule code -> fields holding an age: an age over 89 identifies a person (HIPAA Safe Harbor).
+AGE_FIELDS: dict[str, frozenset[str]] = {"IMR505": frozenset({"found", "other"})}
+OLDEST_AGE_SHOWN = 89
+
+# An unreadable document's detail ends with what the PDF or Word library said, in brackets
+# ("not a readable PDF (PdfStreamError: ...)": imrlint.readers.extracted.exception_summary),
+# which may quote the file: the rest is imrlint's own words.
+_LIBRARY_DETAIL = re.compile(r" \([A-Z]\w*(?::.*)?\)$", re.DOTALL)
 
 _FORMATTER = string.Formatter()
 
@@ -68,9 +98,23 @@ def _root(field_name: str) -> str:
     return field_name
 
 
+def _redacted_value(code: str, name: str, value: int | str) -> int | str:
+    if isinstance(value, int):
+        return REDACTED if name in AGE_FIELDS.get(code, ()) and value > OLDEST_AGE_SHOWN else value
+    if name in SAFE_FIELDS.get(code, ()):
+        return value
+    if name in PLACE_FIELDS.get(code, ()):
+        if _OWN_PLACE.fullmatch(value):
+            return value
+        if _RATIONALE_PLACE.fullmatch(value):
+            return f"the rationale for '{REDACTED}'"
+    if code == "IMR007" and name == "detail":
+        return _LIBRARY_DETAIL.sub(f" ({REDACTED})", value)
+    return REDACTED
+
+
 def redacted_fields(finding: Finding) -> tuple[tuple[str, int | str], ...]:
-    safe = SAFE_FIELDS.get(finding.code, frozenset())
-    return tuple((name, value if isinstance(value, int) or name in safe else REDACTED) for name, value in finding.fields)
+    return tuple((name, _redacted_value(finding.code, name, value)) for name, value in finding.fields)
 
 
 def redacted_message(finding: Finding) -> str:
