@@ -73,6 +73,9 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE", help="configuration file (.yaml, or pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or pyproject.toml from each letter up to the repository root")
     check.add_argument("--max-bytes", type=int, metavar="N", help="skip (and report) files larger than N bytes, and PDF or Word files whose text is longer (default 10 MB)")
     check.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop checking a letter after SECONDS and report it (default 10)")
+    check.add_argument("--exclude", action="append", metavar="PATTERNS", help="pass by the paths matching these gitignore-style patterns (relative to the current directory) when searching directories; comma-separated or repeated; added to the configuration's exclude")
+    check.add_argument("--force-exclude", action="store_true", help="exclude files named on the command line too (for pre-commit hooks, which name every file)")
+    check.add_argument("--no-respect-gitignore", action="store_true", help="search the paths .gitignore files ignore too")
     check.add_argument("--stdin-filename", metavar="NAME", help="with PATH '-': the name of the letter piped on stdin; its suffix (.txt, .pdf, .docx) chooses the reader and findings name it")
     add_check_arguments(check)
     add_report_arguments(check)
@@ -114,7 +117,7 @@ def lint_stdin(linter, stdin_filename: str | None):
 
 
 def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
-    from .discovery import PathProblem, letter_paths
+    from .discovery import Exclusions, PathProblem, letter_paths
     from .report.base import printable
     from .report.output import guard_outputs
     from .run import check_run, problem_report
@@ -138,7 +141,7 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     # read here.  The report goes to stdout or, atomically, to --output-file.
     _, internal_error = check_run(
         linter,
-        guard_outputs(letter_paths(args.paths, missing), written),
+        guard_outputs(letter_paths(args.paths, missing, Exclusions(linter.file_config), args.force_exclude), written),
         rule_set.formats[args.format],
         named_paths=args.paths,
         output_file=args.output_file,

@@ -84,7 +84,7 @@ SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # MTUS knowledge base ten times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-TOP_LEVEL_KEYS = ("extends", "select", "extend-select", "ignore", "severity-map", "fail-on", "rules", "overrides", "custom-rules", "mtus", "phrases", "max-bytes", "time-budget")
+TOP_LEVEL_KEYS = ("extends", "select", "extend-select", "ignore", "severity-map", "fail-on", "rules", "overrides", "custom-rules", "mtus", "phrases", "max-bytes", "time-budget", "exclude", "respect-gitignore")
 
 
 MAX_CONFIG_VALUES = 100_000
@@ -406,6 +406,8 @@ def user_config_schema(defaults: Mapping[str, RuleSettings]) -> dict[str, Any]:
             "phrases": _phrases_schema(),
             "max-bytes": {"type": "integer", "minimum": 1},
             "time-budget": {"type": "number", "exclusiveMinimum": 0},
+            "exclude": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "respect-gitignore": {"type": "boolean"},
         },
     }
 
@@ -459,6 +461,8 @@ class CommandLine:
     fail_on: str | None = None
     max_bytes: int | None = None
     time_budget: float | None = None
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool | None = None
 
     def document(self) -> dict[str, Any]:
         document: dict[str, Any] = {}
@@ -474,6 +478,10 @@ class CommandLine:
             document["max-bytes"] = self.max_bytes
         if self.time_budget is not None:
             document["time-budget"] = self.time_budget
+        if self.exclude:
+            document["exclude"] = list(self.exclude)
+        if self.respect_gitignore is not None:
+            document["respect-gitignore"] = self.respect_gitignore
         return document
 
 
@@ -515,6 +523,9 @@ class Config:
     phrases: dict[str, Any] = field(default_factory=dict)
     max_bytes: int | None = None
     time_budget: float | None = None
+    #: Paths the search for letters passes by: (directory the pattern is relative to, gitignore-style pattern).
+    exclude: tuple[tuple[pathlib.Path, str], ...] = ()
+    respect_gitignore: bool = True
     source: str = "defaults"
     fail_on: str = "error"
     #: "rules.IMR303.severity", "fail-on", ... -> where the value came from; absent = default.
@@ -679,6 +690,8 @@ class Resolver:
         self.fail_on = "error"
         self.max_bytes: int | None = None
         self.time_budget: float | None = None
+        self.exclude: list[tuple[pathlib.Path, str]] = []
+        self.respect_gitignore = True
         self.mtus: dict[str, Any] = {}
         self.phrases: dict[str, Any] = {}
         self.overrides: list[Override] = []
@@ -742,10 +755,12 @@ class Resolver:
         if "fail-on" in document:
             self.fail_on = document["fail-on"]
             self.origins["fail-on"] = source.origin("fail-on")
-        for key in ("max-bytes", "time-budget"):
+        for key in ("max-bytes", "time-budget", "respect-gitignore"):
             if key in document:
                 setattr(self, key.replace("-", "_"), document[key])
                 self.origins[key] = source.origin(key)
+        if document.get("exclude"):
+            self._exclude(document["exclude"], source)
         if document.get("mtus"):
             self.mtus = merge_additions(self.mtus, document["mtus"])
             self.origins["mtus"] = ", ".join(filter(None, [self.origins.get("mtus"), source.origin("mtus")]))
@@ -759,6 +774,18 @@ class Resolver:
             self.overrides.append(self._override(entry, source, f"overrides.{index}"))
         if not source.command_line:
             self.layers.append(source.label)
+
+    def _exclude(self, patterns: list[str], source: Source) -> None:
+        """Add gitignore-style patterns, relative to the directory of the file naming them."""
+        import pathspec
+
+        for index, pattern in enumerate(patterns):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except (ValueError, TypeError) as error:
+                raise source.error(f"exclude.{index}", f"invalid pattern {pattern!r}: {error}") from None
+            self.exclude.append((source.base or pathlib.Path.cwd(), pattern))
+        self.origins["exclude"] = ", ".join(filter(None, [self.origins.get("exclude"), source.origin("exclude")]))
 
     def _custom_rules(self, entries: list[dict[str, Any]], source: Source) -> None:
         from .custom_rules import MESSAGE_FIELDS, CustomRuleError, build_custom_rule
@@ -802,6 +829,8 @@ class Resolver:
             phrases=self.phrases,
             max_bytes=self.max_bytes,
             time_budget=self.time_budget,
+            exclude=tuple(self.exclude),
+            respect_gitignore=self.respect_gitignore,
             source=self.path or "defaults",
             fail_on=self.fail_on,
             origins=dict(self.origins),

@@ -50,6 +50,8 @@ def describe_config(config: Config, rule_set: RuleSet, path: str, file: str | No
     lines.append(_line(0, "fail-on", config.fail_on, config.origin("fail-on")))
     lines.append(_line(0, "max-bytes", config.max_bytes or DEFAULT_MAX_BYTES, config.origin("max-bytes")))
     lines.append(_line(0, "time-budget", config.time_budget or DEFAULT_TIME_BUDGET, config.origin("time-budget")))
+    lines.append(_line(0, "exclude", [f"{display_path(base)}: {pattern}" for base, pattern in config.exclude], config.origin("exclude")))
+    lines.append(_line(0, "respect-gitignore", config.respect_gitignore, config.origin("respect-gitignore")))
     lines.append("rules:")
     for code, settings in config.rules.items():
         lines.append(_line(2, code, None, config.origins.get(f"rules.{code}")))

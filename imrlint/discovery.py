@@ -143,20 +143,100 @@ def is_letter_name(name: str) -> bool:
     return name.lower().endswith(LETTER_SUFFIXES) and not name.startswith("~$")
 
 
-def letter_paths(paths: Sequence[str], missing: list[str], excluded: Callable[[str, bool], bool] | None = None) -> Iterator[str | PathProblem]:
+def letter_paths(
+    paths: Sequence[str], missing: list[str], excluded: Callable[[str, bool], bool] | None = None, force_exclude: bool = False
+) -> Iterator[str | PathProblem]:
     """The files named, and the letters found under the directories named (each directory's in
     path order, so every run has one order), with the problems met on the way.  Paths that do
-    not exist are added to ``missing``; ``excluded(path, is_directory)`` passes paths by."""
+    not exist are added to ``missing``; ``excluded(path, is_directory)`` passes paths by in the
+    search, and files named too with ``force_exclude`` (a pre-commit hook names every file)."""
+    excluded = excluded or (lambda path, is_directory: False)
     for path in paths:
         if path == STDIN:
             yield path
         elif os.path.isdir(path):
-            found = _search(path, excluded or (lambda path, is_directory: False))
+            found = _search(path, excluded)
             yield from found if found else [PathProblem(path, "no-letters-found")]
         elif os.path.exists(path) or os.path.islink(path):
-            yield path
+            if not (force_exclude and excluded(path, False)):
+                yield path
         else:
             missing.append(path)
+
+
+class Exclusions:
+    """Which paths the search for letters passes by: those matching the ``exclude`` patterns of
+    the configuration that applies to them (each relative to the directory of the file that
+    names it; ``--exclude`` relative to the working directory), and, unless ``respect-gitignore``
+    is false, those a ``.gitignore`` inside their git repository (or its ``.git/info/exclude``)
+    ignores, as git would.  Patterns are gitignore patterns (``drafts/``, ``*.tmp.txt``,
+    ``!keep.txt``), matched by ``pathspec``."""
+
+    def __init__(self, config_for: Callable[[str], object]):
+        self.config_for = config_for  # the configuration of a letter at a path
+        self._specs: dict[tuple, list] = {}
+        self._ignore_files: dict[pathlib.Path, list | None] = {}
+
+    def __call__(self, path: str, is_directory: bool) -> bool:
+        absolute = pathlib.Path(os.path.abspath(path))
+        config = self.config_for(os.path.join(path, "letter.txt") if is_directory else path)
+        for base, spec in self._configured(config.exclude):
+            if _matches(spec, absolute, base, is_directory):
+                return True
+        return config.respect_gitignore and self._ignored_by_git(absolute, is_directory)
+
+    def _configured(self, patterns: tuple) -> list:
+        """(base directory, compiled patterns) for a configuration's ``exclude``, built once."""
+        if patterns not in self._specs:
+            import pathspec
+
+            by_base: dict[pathlib.Path, list[str]] = {}
+            for base, pattern in patterns:
+                by_base.setdefault(base, []).append(pattern)
+            self._specs[patterns] = [(base, pathspec.GitIgnoreSpec.from_lines(lines)) for base, lines in by_base.items()]
+        return self._specs[patterns]
+
+    def _ignored_by_git(self, path: pathlib.Path, is_directory: bool) -> bool:
+        # the deepest .gitignore with a pattern for the path decides, as in git
+        for base, spec in self._ignore_files_above(path.parent) or ():
+            decision = spec.check_file(_relative(path, base, is_directory)).include
+            if decision is not None:
+                return decision
+        return False
+
+    def _ignore_files_above(self, directory: pathlib.Path) -> list | None:
+        """(directory, patterns) of the .gitignore files from ``directory`` up to its repository's
+        root, deepest first, then the repository's .git/info/exclude; None outside a repository."""
+        if directory not in self._ignore_files:
+            own = [(directory, spec) for spec in [_read_ignore_file(directory / ".gitignore")] if spec is not None]
+            if is_repository_root(directory):
+                found = own + [(directory, spec) for spec in [_read_ignore_file(directory / ".git" / "info" / "exclude")] if spec is not None]
+            elif directory.parent == directory:
+                found = None
+            else:
+                above = self._ignore_files_above(directory.parent)
+                found = None if above is None else own + above
+            self._ignore_files[directory] = found
+        return self._ignore_files[directory]
+
+
+def _read_ignore_file(path: pathlib.Path):
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return None
+
+
+def _relative(path: pathlib.Path, base: pathlib.Path, is_directory: bool) -> str:
+    relative = os.path.relpath(path, base).replace(os.sep, "/")
+    return relative + "/" if is_directory else relative
+
+
+def _matches(spec, path: pathlib.Path, base: pathlib.Path, is_directory: bool) -> bool:
+    relative = _relative(path, base, is_directory)
+    return not relative.startswith("../") and bool(spec.check_file(relative).include)
 
 
 def _search(top: str, excluded: Callable[[str, bool], bool]) -> list[str | PathProblem]:

@@ -60,6 +60,8 @@ def command_line(args: argparse.Namespace) -> CommandLine:
         fail_on=getattr(args, "fail_on", None),
         max_bytes=getattr(args, "max_bytes", None),
         time_budget=getattr(args, "time_budget", None),
+        exclude=_selectors(getattr(args, "exclude", None)),
+        respect_gitignore=False if getattr(args, "no_respect_gitignore", False) else None,
     )
 
 

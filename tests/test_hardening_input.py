@@ -119,3 +119,50 @@ def test_letter_names_match_in_any_case(capsys, folder):
     (folder / "letters" / "LETTER.TXT").write_bytes(SEED_001.read_bytes())
     status, findings, _ = check_json(capsys, "letters")
     assert [path for path, _, _ in findings] == ["letters/LETTER.TXT", "letters/LETTER.TXT"]
+
+
+# --- excluded paths ---------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def repository(folder) -> pathlib.Path:
+    """A git repository (a .git directory is enough) of letters: 2016/a.txt, drafts/b.txt,
+    2016/c.tmp.txt and scratch/d.txt, scratch ignored by git."""
+    (folder / ".git").mkdir()
+    for name in ("letters/2016/a.txt", "letters/drafts/b.txt", "letters/2016/c.tmp.txt", "letters/scratch/d.txt"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(SEED_001.read_bytes())
+    (folder / "letters" / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    (folder / ".imrlint.yaml").write_text("exclude: [drafts/, '*.tmp.txt']\n", encoding="utf-8")
+    return folder
+
+
+def linted(capsys, *arguments) -> list[str]:
+    status, findings, err = check_json(capsys, *arguments)
+    assert err == ""
+    return sorted({path for path, _, _ in findings})
+
+
+def test_the_search_passes_by_excluded_and_git_ignored_paths(capsys, repository):
+    assert linted(capsys, "letters") == ["letters/2016/a.txt"]
+    assert linted(capsys, "--no-respect-gitignore", "letters") == ["letters/2016/a.txt", "letters/scratch/d.txt"]
+    assert linted(capsys, "--exclude", "letters/2016/a.txt", "letters") == ["letters"]  # IMR012: nothing left
+    (repository / ".imrlint.yaml").write_text("exclude: ['*.tmp.txt', '!c.tmp.txt']\nrespect-gitignore: false\n", encoding="utf-8")
+    assert linted(capsys, "letters") == ["letters/2016/a.txt", "letters/2016/c.tmp.txt", "letters/drafts/b.txt", "letters/scratch/d.txt"]
+
+
+def test_files_named_are_linted_unless_excluded_by_force(capsys, repository):
+    named = ("letters/drafts/b.txt", "letters/scratch/d.txt", "letters/2016/a.txt")
+    assert linted(capsys, *named) == sorted(named)
+    assert linted(capsys, "--force-exclude", *named) == ["letters/2016/a.txt"]
+
+
+def test_outside_a_repository_gitignore_files_are_not_read(capsys, repository):
+    (repository / ".git").rmdir()
+    assert linted(capsys, "letters") == ["letters/2016/a.txt", "letters/scratch/d.txt"]
+
+
+def test_an_invalid_exclude_pattern_is_a_configuration_error(capsys, folder):
+    (folder / ".imrlint.yaml").write_text("exclude: [3]\n", encoding="utf-8")
+    status, out, err = run(capsys, "check", ".")
+    assert (status, err) == (2, "imrlint: error: .imrlint.yaml: exclude.0: 3 is not of type 'string'\n")

@@ -101,7 +101,40 @@ def test_hook_manifest_is_valid():
     from pre_commit.clientlib import load_manifest
 
     (hook,) = load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
-    assert (hook["id"], hook["language"], hook["entry"]) == ("imrlint", "python", "imrlint check")
+    assert (hook["id"], hook["language"], hook["entry"]) == ("imrlint", "python", "imrlint check --force-exclude")
     import re
 
-    assert [name for name in ("a.txt", "b.pdf", "c.docx", "d.md", "e.txt.bak") if re.search(hook["files"], name)] == ["a.txt", "b.pdf", "c.docx"]
+    names = ("a.txt", "b.pdf", "c.docx", "d.md", "e.txt.bak", "F.TXT", "G.Pdf", "H.DOCX")
+    assert [name for name in names if re.search(hook["files"], name)] == ["a.txt", "b.pdf", "c.docx", "F.TXT", "G.Pdf", "H.DOCX"]
+
+
+def readme_examples() -> list[str]:
+    """The .pre-commit-config.yaml examples of the README's pre-commit section, as written."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## pre-commit\n", 1)[1].split("\n## ", 1)[0]
+    return [block.split("\n```", 1)[0] + "\n" for block in section.split("```yaml\n")[1:]]
+
+
+@pytest.mark.parametrize("example", [0, 1], ids=["pinned-clone", "local"])
+def test_the_readmes_pre_commit_examples_work(checkout, letters, example):
+    config = readme_examples()[example]
+    sha = git("rev-parse", "HEAD", cwd=checkout).strip()
+    assert "/path/to/imrlint" in config
+    config = config.replace("/path/to/imrlint", str(checkout)).replace("0123456789abcdef0123456789abcdef01234567", sha)
+    (letters / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    text = MRI.read_text(encoding="utf-8")
+    defective = text.replace("MRI of the right shoulder without contrast: Upheld", "MRI of the right shoulder without contrast: Overturned")
+    (letters / "SHOUTED.TXT").write_text(defective, encoding="utf-8")  # extensions in any case
+    for folder in ("drafts", "scratch"):
+        (letters / folder).mkdir()
+        (letters / folder / "draft.txt").write_text(defective, encoding="utf-8")
+    (letters / ".imrlint.yaml").write_text("select: [structure, decisions, reviewer]\nexclude: [drafts/]\n", encoding="utf-8")
+    (letters / ".gitignore").write_text("scratch/\n", encoding="utf-8")
+    git("add", "-A", cwd=letters)
+    git("add", "-f", "scratch/draft.txt", cwd=letters)  # tracked all the same: the hook is given it
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(letters.parent / "pre-commit-home")}
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"], cwd=letters, env=env, capture_output=True, text=True, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "SHOUTED.TXT:50:45: IMR206 [error]" in output and "defective.txt:50:45: IMR206 [error]" in output
+    assert "draft.txt" not in output  # excluded by the configuration, and by .gitignore
+    assert "Checked 3 letters" in output  # clean.txt, defective.txt and SHOUTED.TXT
