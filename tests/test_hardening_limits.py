@@ -278,17 +278,22 @@ def imrlint_rules():
 '''
 
 
+def plugin_declaring(severity: str) -> str:
+    """The source of a plugin whose rule BS101 always fails, declared with ``severity``."""
+    return PLUGIN_HEADER + f'''
+@hookimpl
+def imrlint_rule_declarations():
+    return [{{"rules": [{{"code": "BS101", "name": "always-fails", "severity": "{severity}", "enabled": True,
+                         "summary": "Fails.", "message": "fails", "options": {{}}}}]}}]
+'''
+
+
 def imrlint(folder: pathlib.Path, environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "imrlint", *arguments], capture_output=True, text=True, cwd=folder, env=environment)
 
 
 def test_a_plugin_with_an_invalid_declaration_is_named(tmp_path):
-    environment = install_plugin(tmp_path, PLUGIN_HEADER + '''
-@hookimpl
-def imrlint_rule_declarations():
-    return [{"rules": [{"code": "BS101", "name": "always-fails", "severity": "fatal", "enabled": True,
-                        "summary": "Fails.", "message": "fails", "options": {}}]}]
-''')
+    environment = install_plugin(tmp_path, plugin_declaring("fatal"))
     result = imrlint(tmp_path, environment, "rules")
     assert result.returncode == 2
     assert result.stderr == "imrlint: error: plugin 'broken_style': declarations: rules.0.severity: 'fatal' is not one of ['error', 'warning', 'info']\n"
@@ -305,12 +310,7 @@ def test_a_plugin_that_cannot_be_loaded_is_named(tmp_path):
 
 
 def test_a_plugin_rule_that_fails_names_the_plugin_and_shows_its_traceback_when_asked(tmp_path):
-    environment = install_plugin(tmp_path, PLUGIN_HEADER + '''
-@hookimpl
-def imrlint_rule_declarations():
-    return [{"rules": [{"code": "BS101", "name": "always-fails", "severity": "error", "enabled": True,
-                        "summary": "Fails.", "message": "fails", "options": {}}]}]
-''')
+    environment = install_plugin(tmp_path, plugin_declaring("error"))
     result = imrlint(tmp_path, environment, "check", "--format", "json", str(SEED_000))
     assert result.returncode == 2
     (failure,) = [finding for finding in json.loads(result.stdout) if finding["code"] == "IMR900"]
