@@ -18,7 +18,7 @@ prints one row of figures:
   "Decision rationale:"), how many appear as the same whole line in the extraction;
 - seconds: wall time to open, decrypt and extract all letters (files already in memory).
 
-It then checks that ``imrlint.readers.pdf.extract_pdf`` reproduces the reference text and lists
+It then checks that ``imrlint.input.pdf.extract_pdf`` reproduces the reference text and lists
 every letter where it does not, with the first differing line.
 """
 
@@ -37,7 +37,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from imrlint.readers.pdf import extract_pdf  # noqa: E402
+from imrlint.input.pdf import extract_pdf  # noqa: E402
 
 MARKERS = {
     "heading": re.compile(r"(?:^|:)\s*(?:Upheld|Overturned)$"),

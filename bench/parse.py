@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO))
 
 import lark  # noqa: E402
 
-from imrlint.lalr import LeanParser  # noqa: E402
-from imrlint.normalise import normalise  # noqa: E402
-from imrlint.read import read_path  # noqa: E402
+from imrlint.parsing.lalr import LeanParser  # noqa: E402
+from imrlint.parsing.normalise import normalise  # noqa: E402
+from imrlint.input.read import read_path  # noqa: E402
 
 LETTERS = REPO / "tests" / "data" / "letters" / "corpus"
 SHAPES = {

@@ -26,7 +26,7 @@ EXPECTED_ITEMS = yaml.safe_load((DATA / "expected_items.yaml").read_text(encodin
 
 def run(capsys, *argv):
     """Run the command line in-process: (exit status, stdout, stderr)."""
-    from imrlint.cli import main
+    from imrlint.cli.main import main
 
     status = main(list(argv))
     captured = capsys.readouterr()
@@ -55,15 +55,15 @@ def shared() -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def rule_set():
-    from imrlint.plugins import load_rule_set, plugin_manager
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
 
     return load_rule_set(plugin_manager())
 
 
 @pytest.fixture(scope="session")
 def linter(rule_set):
-    from imrlint.config import load_config
-    from imrlint.engine import Linter
+    from imrlint.config.layers import load_config
+    from imrlint.lint.linter import Linter
 
     return Linter(rule_set, load_config(rule_set.defaults, None))
 
@@ -71,7 +71,7 @@ def linter(rule_set):
 @pytest.fixture()
 def lint_text(linter):
     """Lint a letter given as text; returns its findings."""
-    from imrlint.document import Document
+    from imrlint.input.document import Document
 
     def lint(text: str, path: str = "letter.txt"):
         return linter.lint_document(Document(path, text)).findings

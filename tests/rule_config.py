@@ -8,9 +8,9 @@ import pytest
 @pytest.fixture()
 def linter_with(rule_set, tmp_path):
     """``linter_with(config_yaml)`` -> a function linting a letter's text with that configuration."""
-    from imrlint.config import load_config
-    from imrlint.document import Document
-    from imrlint.engine import Linter
+    from imrlint.config.layers import load_config
+    from imrlint.input.document import Document
+    from imrlint.lint.linter import Linter
 
     def make(config_text: str):
         path = tmp_path / "imrlint.yaml"

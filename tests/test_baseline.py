@@ -9,9 +9,9 @@ import textwrap
 import pytest
 
 from conftest import EXAMPLES, run
-from imrlint.baseline import Baseline, Entry, fingerprint, text_context
-from imrlint.document import Document, Span
-from imrlint.findings import Finding
+from imrlint.filter.baseline import Baseline, Entry, fingerprint, text_context
+from imrlint.input.document import Document, Span
+from imrlint.rules.findings import Finding
 
 MRI = EXAMPLES / "CM16-0213037.txt"
 CONFIG = r"""

@@ -1,4 +1,4 @@
-"""Tests for imrlint.catalogue: the MTUS knowledge base (rules/mtus.yaml) and its lookups.
+"""Tests for imrlint.knowledge.catalogue: the MTUS knowledge base (rules/mtus.yaml) and its lookups.
 
 The catalogue must know every chapter, edition and section the bundled real letters cite
 (tests/data/cited_sections.txt lists the sections, one citation a line), and must reject a
@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from conftest import real_letters
-from imrlint.catalogue import Catalogue, CatalogueError, Chapter, Edition, Topic
-from imrlint.citations import parse_guideline
+from imrlint.knowledge.catalogue import Catalogue, CatalogueError, Chapter, Edition, Topic
+from imrlint.parsing.citations import parse_guideline
 from test_citations import guideline_fields
 
 CITED_SECTIONS = pathlib.Path(__file__).parent / "data" / "cited_sections.txt"

@@ -1,4 +1,4 @@
-"""Tests for imrlint.citations: the structure parse_guideline reads from real guideline fields.
+"""Tests for imrlint.parsing.citations: the structure parse_guideline reads from real guideline fields.
 
 The guideline fields are read straight from the 68 bundled real letters (tests/data/letters: seeds and the
 2016-17 corpus); a checkout without them fails rather than skips, since those letters are the
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import real_letters
-from imrlint.catalogue import Catalogue
-from imrlint.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _lean_parser, parse_guideline
+from imrlint.knowledge.catalogue import Catalogue
+from imrlint.parsing.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _lean_parser, parse_guideline
 from imrlint.resources import data_path
 
 _FIELD_KEY = re.compile(r"^\s*(Claims Administrator guideline|MAXIMUS guideline|Decision rationale):", re.IGNORECASE)

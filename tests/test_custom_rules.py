@@ -243,7 +243,7 @@ def test_custom_rule_objects_are_picklable(rule_set):
     """A parallel run ships rules to worker processes."""
     import pickle
 
-    from imrlint.config import resolve
+    from imrlint.config.layers import resolve
 
     config = resolve(rule_set.defaults, document={"custom-rules": [{"code": "HS101", "name": "a-b", "type": "if-then", "scope": "rationale", "pattern": "x", "then-pattern": "y"}]}, source="test")
     (rule, settings), = config.custom_rules

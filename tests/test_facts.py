@@ -1,5 +1,5 @@
 """Reading facts from text: dates, quantities, sentences and necessity conclusions, checked against the
-plain readings they must agree with (imrlint.dates, imrlint.quantities, imrlint.conclusions)."""
+plain readings they must agree with (imrlint.model.dates, imrlint.model.quantities, imrlint.model.conclusions)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from imrlint.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader
-from imrlint.config import read_yaml
-from imrlint.dates import find_dates, find_invalid_dates
-from imrlint.facts import sentence_around, sentences
-from imrlint.quantities import find_quantities
+from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader
+from imrlint.config.layers import read_yaml
+from imrlint.model.dates import find_dates, find_invalid_dates
+from imrlint.model.facts import sentence_around, sentences
+from imrlint.model.quantities import find_quantities
 from imrlint.resources import data_path
 
 PHRASES = read_yaml(data_path("rules", "phrases.yaml"))["conclusions"]

@@ -20,8 +20,8 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from conftest import REPO, SEEDS, run
-from imrlint.read import read_bytes
-from imrlint.readers import extracted
+from imrlint.input.read import read_bytes
+from imrlint.input import extracted
 from test_hardening_linear import letter_with_items
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
@@ -62,7 +62,7 @@ def docx_bomb(paragraphs: int, text: str = "Norco 10/325 mg is not medically nec
 
 
 def test_pdf_text_is_bounded_by_max_bytes_and_extraction_stops_there(monkeypatch):
-    import imrlint.readers.pdf as pdf_reader
+    import imrlint.input.pdf as pdf_reader
 
     data = pdf_bomb(20_000)  # 900,000 characters of text from a few kilobytes
     assert len(data) < 10_000
@@ -237,7 +237,7 @@ def test_a_backtracking_custom_pattern_is_stopped_and_named(capsys, folder, patt
 
 
 def test_custom_patterns_are_bounded_by_the_set_timeout(capsys, folder, monkeypatch):
-    from imrlint import custom_rules
+    from imrlint.rules import custom as custom_rules
 
     monkeypatch.setattr(custom_rules, "PATTERN_TIMEOUT", 0.001)
     (folder / ".imrlint.yaml").write_text("custom-rules:\n  - {code: HS101, name: no-runs, type: required-pattern, scope: letter, pattern: '(x|xx)+y'}\n", encoding="utf-8")
@@ -263,8 +263,8 @@ def install_plugin(folder: pathlib.Path, source: str) -> dict[str, str]:
 
 
 PLUGIN_HEADER = '''
-from imrlint.hookspecs import hookimpl
-from imrlint.rule import rule
+from imrlint.plugins.hookspecs import hookimpl
+from imrlint.rules.base import rule
 
 @rule("BS101", "always-fails")
 def always_fails(letter, context):

@@ -8,8 +8,8 @@ import string
 import sys
 
 from conftest import SEEDS, findings_of
-from imrlint.document import Document
-from imrlint.quantities import find_quantities
+from imrlint.input.document import Document
+from imrlint.model.quantities import find_quantities
 
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, edited, findings_of, located
-from imrlint.document import Document
-from imrlint.model import build_letter
+from imrlint.input.document import Document
+from imrlint.model.letter import build_letter
 
 FIELDS = [
     ("case-number", "Case Number:", "CM16-0213037"),

@@ -1,4 +1,4 @@
-"""The lean LALR loop (imrlint.lalr) gives exactly Lark's parse tree of a letter, token positions
+"""The lean LALR loop (imrlint.parsing.lalr) gives exactly Lark's parse tree of a letter, token positions
 included, and gives up on exactly the letters Lark's parser rejects."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, SHAPES, real_letters
-from imrlint.lalr import LeanParser
-from imrlint.normalise import normalise
-from imrlint.parse import lean_letter_parser, letter_parser, parse_letter
-from imrlint.read import read_path
+from imrlint.parsing.lalr import LeanParser
+from imrlint.parsing.normalise import normalise
+from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
+from imrlint.input.read import read_path
 from test_property import KEY_LINES, damage
 
 REAL_LETTERS = real_letters() + sorted(EXAMPLES.glob("*.txt"))

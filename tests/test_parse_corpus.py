@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import EXPECTED_ITEMS, shared_letter
-from imrlint.document import Document
-from imrlint.model import build_letter
+from imrlint.input.document import Document
+from imrlint.model.letter import build_letter
 
 
 def test_table_covers_every_shared_letter(shared):

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import real_letters
-from imrlint.document import Document
-from imrlint.model import Passage, _extent, _partial
-from imrlint.normalise import normalise
-from imrlint.parse import line_bounds, parse_letter
-from imrlint.read import read_path
+from imrlint.input.document import Document
+from imrlint.model.letter import Passage, _extent, _partial
+from imrlint.parsing.normalise import normalise
+from imrlint.parsing.letter import line_bounds, parse_letter
+from imrlint.input.read import read_path
 
 LINE_PIECES = ["a", "word ", " ", "\n", "\r", "\r\n", "\n\n", "\t"]
 SPACING_PIECES = LINE_PIECES + ["\f", "\v", "\x00", "\x1b", "\x7f", "\x85", "\u00a0", "\u2003", "\u2028", "\ufeff", "é", "ü"]

@@ -25,14 +25,14 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import CORPUS, PDFS, REPO
-from imrlint.cli import main
-from imrlint.config import load_config
-from imrlint.document import Document
-from imrlint.engine import Linter
-from imrlint.hookspecs import hookimpl
-from imrlint.model import build_letter
-from imrlint.plugins import load_rule_set, plugin_manager
-from imrlint.rule import rule
+from imrlint.cli.main import main
+from imrlint.config.layers import load_config
+from imrlint.input.document import Document
+from imrlint.lint.linter import Linter
+from imrlint.plugins.hookspecs import hookimpl
+from imrlint.model.letter import build_letter
+from imrlint.plugins.manager import load_rule_set, plugin_manager
+from imrlint.rules.base import rule
 
 STEMS = ["CM16-0213037", "CM16-0238352", "CM17-0002181", "CM17-0002198", "CM17-0007142", "CM17-0014449"]
 LABEL_WORDS = 6
@@ -276,7 +276,7 @@ def test_docx_header_laid_out_as_a_table_is_read(linter):
     buffer = io.BytesIO()
     document.save(buffer)
 
-    from imrlint.read import read_bytes
+    from imrlint.input.read import read_bytes
 
     from_docx = build_letter(read_bytes(buffer.getvalue(), "draft.docx").document)
     from_text = build_letter(Document("letter.txt", text))
@@ -366,8 +366,8 @@ def test_json_output_adds_page_and_paragraph_keys(faulty, capsys):
 
 
 def test_paragraph_note_of_an_empty_paragraph_has_no_words():
-    from imrlint.document import Span
-    from imrlint.findings import Finding
+    from imrlint.input.document import Span
+    from imrlint.rules.findings import Finding
     from imrlint.report.base import paragraph_note
 
     def finding(unit, unit_kind, unit_offset):
@@ -450,7 +450,7 @@ MISSING = """\
 import sys
 for name in sys.argv[1].split(","):
     sys.modules[name] = None  # as if the package were not installed: importing it fails
-from imrlint.cli import main
+from imrlint.cli.main import main
 sys.exit(main(["check", *sys.argv[2:]]))
 """
 

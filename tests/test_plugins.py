@@ -9,12 +9,12 @@ import textwrap
 import pytest
 
 from conftest import EXAMPLES, REPO
-from imrlint.config import ConfigError, load_config
-from imrlint.document import Document
-from imrlint.engine import Linter
-from imrlint.hookspecs import hookimpl
-from imrlint.plugins import load_rule_set, plugin_manager
-from imrlint.rule import rule
+from imrlint.config.layers import ConfigError, load_config
+from imrlint.input.document import Document
+from imrlint.lint.linter import Linter
+from imrlint.plugins.hookspecs import hookimpl
+from imrlint.plugins.manager import load_rule_set, plugin_manager
+from imrlint.rules.base import rule
 
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"
 
@@ -87,8 +87,8 @@ def test_plugin_found_through_its_entry_point(tmp_path):
     (package / "__init__.py").write_text(
         textwrap.dedent(
             '''
-            from imrlint.hookspecs import hookimpl
-            from imrlint.rule import rule
+            from imrlint.plugins.hookspecs import hookimpl
+            from imrlint.rules.base import rule
 
             @rule("HS102", "doubled-period")
             def doubled_period(letter, context):

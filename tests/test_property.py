@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXPECTED_ITEMS, shared_letter
-from imrlint.document import Document
-from imrlint.read import read_bytes
+from imrlint.input.document import Document
+from imrlint.input.read import read_bytes
 
 LETTERS = [shared_letter(key).read_bytes() for key in sorted(EXPECTED_ITEMS)]
 KEY_LINES = [

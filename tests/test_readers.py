@@ -1,4 +1,4 @@
-"""Tests for the PDF and DOCX readers in imrlint.readers.
+"""Tests for the PDF and DOCX readers in imrlint.input.
 
 Three published letters are read as PDF (AES-encrypted with an empty user password, as the DWC
 distributes them) and compared with their corpus text (tests/data/letters/corpus); the reader must
@@ -21,10 +21,10 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import CORPUS, PDFS
-from imrlint.readers import pdf as pdf_reader
-from imrlint.readers.docx import extract_docx
-from imrlint.readers.extracted import ExtractionError, Extracted
-from imrlint.readers.pdf import extract_pdf
+from imrlint.input import pdf as pdf_reader
+from imrlint.input.docx import extract_docx
+from imrlint.input.extracted import ExtractionError, Extracted
+from imrlint.input.pdf import extract_pdf
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LETTERS = ["CM16-0238352", "CM17-0002181", "CM17-0002198"]
@@ -152,7 +152,7 @@ def test_pdf_without_pypdf_names_the_extra(monkeypatch):
 def test_aes_pdf_without_cryptography_names_the_extra():
     script = (
         "import sys; sys.modules['cryptography'] = None\n"
-        "from imrlint.readers.pdf import ExtractionError, extract_pdf\n"
+        "from imrlint.input.pdf import ExtractionError, extract_pdf\n"
         "try:\n"
         "    extract_pdf(sys.stdin.buffer.read())\n"
         "except ExtractionError as error:\n"
@@ -250,7 +250,7 @@ def test_unknown_error_kind_is_rejected():
 
 
 def test_read_bytes_chooses_the_reader_by_suffix_in_any_case():
-    from imrlint.read import read_bytes
+    from imrlint.input.read import read_bytes
 
     result = read_bytes(letter_pdf("CM17-0002181"), "LETTER.PDF")
 
@@ -262,7 +262,7 @@ def test_read_bytes_chooses_the_reader_by_suffix_in_any_case():
 
 @pytest.mark.parametrize("name", ["letter.pdf", "draft.docx"])
 def test_zero_byte_document_is_an_empty_letter(name):
-    from imrlint.read import read_bytes
+    from imrlint.input.read import read_bytes
 
     result = read_bytes(b"", name)
 
@@ -271,7 +271,7 @@ def test_zero_byte_document_is_an_empty_letter(name):
 
 
 def test_document_unit_and_offset_within_it():
-    from imrlint.document import Document
+    from imrlint.input.document import Document
 
     document = Document("d.docx", "ab\n\ncde", kind="docx", unit_kind="paragraph", units=((0, "ab"), (3, ""), (4, "cde")))
 

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from conftest import DATA, EXAMPLES, edited
-from imrlint.cli import main
+from imrlint.cli.main import main
 
 MRI = EXAMPLES / "CM16-0213037.txt"
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"
@@ -282,8 +282,8 @@ def test_redacted_messages_keep_imrlints_words_and_numbers(capsys, letters):
 
 
 def test_redacted_message_replaces_unknown_and_unsafe_fields():
-    from imrlint.document import Span
-    from imrlint.findings import Finding
+    from imrlint.input.document import Span
+    from imrlint.rules.findings import Finding
     from imrlint.report.redact import redacted_message
 
     def finding(code, template, **fields):
@@ -306,10 +306,10 @@ def test_output_file_gets_the_report(capsys, letters, tmp_path):
 
 
 def test_a_crash_mid_report_leaves_the_old_file_and_no_temporary(letters, tmp_path, rule_set):
-    from imrlint.config import load_config
-    from imrlint.engine import Linter
+    from imrlint.config.layers import load_config
+    from imrlint.lint.linter import Linter
     from imrlint.report.json import JsonReporter
-    from imrlint.run import check_run
+    from imrlint.lint.parallel import check_run
 
     class Crashing(JsonReporter):
         def file(self, report):

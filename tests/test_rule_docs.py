@@ -8,9 +8,9 @@ import re
 import pytest
 
 from conftest import REPO, run
-from imrlint.cli import main
-from imrlint.plugins import load_rule_set, plugin_manager
-from imrlint.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_table, parse_doc, replace_table
+from imrlint.cli.main import main
+from imrlint.plugins.manager import load_rule_set, plugin_manager
+from imrlint.cli.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_table, parse_doc, replace_table
 
 BUILTIN = load_rule_set(plugin_manager(entry_points=False))
 # A statute, regulation or guideline: what a rule about a letter's content rests on.
@@ -22,7 +22,7 @@ def test_every_rule_documents_what_why_examples_and_fix(code):
     rule = BUILTIN.rules[code]
     doc = parse_doc(rule.doc)
     missing = [part for part in ("what", "why", "fails", "passes", "fix") if not getattr(doc, part)]
-    assert not missing, f"{code} {rule.name}: the docstring lacks {', '.join(missing)} (see imrlint/ruledoc.py for the layout)"
+    assert not missing, f"{code} {rule.name}: the docstring lacks {', '.join(missing)} (see imrlint/cli/ruledoc.py for the layout)"
     assert BUILTIN.defaults[code].group, f"{code} has no group"
 
 
@@ -68,7 +68,7 @@ def test_readme_rule_table_is_generated_from_the_rules():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert TABLE_START in readme and TABLE_END in readme
     expected = replace_table(readme, builtin_table())
-    assert readme == expected, "the README's rule table is out of date: run `python -m imrlint.ruledoc README.md`"
+    assert readme == expected, "the README's rule table is out of date: run `python -m imrlint.cli.ruledoc README.md`"
 
 
 def test_rules_markdown_is_the_table(capsys):
@@ -80,14 +80,14 @@ def test_rules_markdown_is_the_table(capsys):
 
 
 def test_table_cells_escape_pipes():
-    from imrlint.rule import RuleSettings
+    from imrlint.rules.base import RuleSettings
 
     table = markdown_table({"HS101": RuleSettings("HS101", "a-b", "info", False, "m", "x | y")})
     assert table.splitlines()[2] == "| HS101 | `a-b` | - | info (off by default) | x \\| y |"
 
 
 def test_ruledoc_main_rewrites_the_table(tmp_path, capsys):
-    from imrlint.ruledoc import main as ruledoc_main
+    from imrlint.cli.ruledoc import main as ruledoc_main
 
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\n{TABLE_START}\nstale\n{TABLE_END}\n\nafter\n", encoding="utf-8")

@@ -1,5 +1,5 @@
 """Dates and patient facts (IMR501-IMR506), on real letters and on copies with one defect each;
-and the date reading they rest on (imrlint.dates, imrlint.facts)."""
+and the date reading they rest on (imrlint.model.dates, imrlint.model.facts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from conftest import CORPUS, SEEDS, edited, findings_of, located
-from imrlint.dates import find_dates, parse_date
+from imrlint.model.dates import find_dates, parse_date
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
 MRI = CORPUS / "CM16-0213037.txt"

@@ -1,14 +1,14 @@
 """Item consistency (IMR208-IMR212), on real letters and on copies with one defect each; and the
-quantity reading they rest on (imrlint.quantities)."""
+quantity reading they rest on (imrlint.model.quantities)."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
-from imrlint.document import Document
-from imrlint.model import Passage, lowered
-from imrlint.quantities import find_quantities
+from imrlint.input.document import Document
+from imrlint.model.letter import Passage, lowered
+from imrlint.model.quantities import find_quantities
 from imrlint.rules.consistency import _NUMBER, _similar_in, _similar_words
 from rule_config import linter_with  # noqa: F401 (a fixture)
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_config import linter_with  # noqa: F401 (a fixture)
 
-from imrlint.model import lowered
+from imrlint.model.letter import lowered
 from imrlint.rules.guidelines import _PAGE_REFERENCE, _page_reference_intros
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"

@@ -1,4 +1,4 @@
-"""The runner (imrlint.run): --jobs, streaming in input order, internal errors under workers,
+"""The runner (imrlint.lint.parallel): --jobs, streaming in input order, internal errors under workers,
 the progress bar, and the command line's use of them."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import sys
 import pytest
 
 from conftest import CORPUS, EXAMPLES, REPO, SEEDS, edited, real_letters
-from imrlint.cli import main
-from imrlint.hookspecs import hookimpl
-from imrlint.rule import rule
+from imrlint.cli.main import main
+from imrlint.plugins.hookspecs import hookimpl
+from imrlint.rules.base import rule
 
 MRI = EXAMPLES / "CM16-0213037.txt"
 
@@ -51,7 +51,7 @@ def test_jobs_must_be_positive(capsys):
 
 
 def test_default_jobs_is_the_number_of_cores():
-    from imrlint.run import default_jobs
+    from imrlint.lint.parallel import default_jobs
 
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert default_jobs() == expected
@@ -82,9 +82,9 @@ class CrashingPlugin:
 
 @pytest.fixture()
 def crashing_linter():
-    from imrlint.config import load_config
-    from imrlint.engine import Linter
-    from imrlint.plugins import load_rule_set, plugin_manager
+    from imrlint.config.layers import load_config
+    from imrlint.lint.linter import Linter
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
 
     rule_set = load_rule_set(plugin_manager([CrashingPlugin()]))
     return Linter(rule_set, load_config(rule_set.defaults, None))
@@ -101,7 +101,7 @@ def with_crashing_letter(tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_crashing_rule_is_an_internal_error_for_that_letter_only(crashing_linter, with_crashing_letter, jobs):
-    from imrlint.run import lint_paths
+    from imrlint.lint.parallel import lint_paths
 
     reports = list(lint_paths(with_crashing_letter, crashing_linter, jobs))
     assert [report.path for report in reports] == with_crashing_letter
@@ -114,10 +114,10 @@ def test_a_crashing_rule_is_an_internal_error_for_that_letter_only(crashing_lint
 
 
 def test_the_command_line_exits_2_after_reporting_everything(capsys, monkeypatch, with_crashing_letter, tmp_path):
-    import imrlint.cli
-    from imrlint.plugins import plugin_manager
+    import imrlint.cli.main
+    from imrlint.plugins.manager import plugin_manager
 
-    monkeypatch.setattr(imrlint.cli, "plugin_manager", lambda: plugin_manager([CrashingPlugin()]))
+    monkeypatch.setattr(imrlint.cli.main, "plugin_manager", lambda: plugin_manager([CrashingPlugin()]))
     status = main(["check", "--format", "jsonl", "--jobs", "2", *with_crashing_letter])
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert status == 2
@@ -126,8 +126,8 @@ def test_the_command_line_exits_2_after_reporting_everything(capsys, monkeypatch
 
 
 def test_a_failure_outside_the_rules_is_an_internal_error(monkeypatch, crashing_linter):
-    from imrlint import engine
-    from imrlint.run import lint_paths
+    from imrlint.lint import linter as engine
+    from imrlint.lint.parallel import lint_paths
 
     letters = corpus()[:20]
     real = engine.build_letter
@@ -148,8 +148,8 @@ def test_a_failure_outside_the_rules_is_an_internal_error(monkeypatch, crashing_
 def test_an_internal_error_where_no_linter_can_be_built_uses_the_declared_rule():
     """When even the letter's linter cannot be built, IMR900 is reported as rules/input.yaml
     declares it."""
-    from imrlint.plugins import load_rule_set, plugin_manager
-    from imrlint.run import internal_error_report
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
+    from imrlint.lint.parallel import internal_error_report
 
     class BrokenSession:
         rule_set = load_rule_set(plugin_manager())
@@ -171,7 +171,7 @@ def test_an_internal_error_where_no_linter_can_be_built_uses_the_declared_rule()
 def test_reports_stream_and_the_input_is_read_only_a_bounded_way_ahead(linter):
     """The first report arrives while most paths have not even been read: the pipeline holds a
     bounded number of chunks (memory stays flat however many letters)."""
-    from imrlint.run import CHUNK_SIZE, IN_FLIGHT_PER_JOB, lint_paths
+    from imrlint.lint.parallel import CHUNK_SIZE, IN_FLIGHT_PER_JOB, lint_paths
 
     consumed = 0
     letters = corpus()
@@ -192,26 +192,26 @@ def test_reports_stream_and_the_input_is_read_only_a_bounded_way_ahead(linter):
 
 
 def test_a_short_run_is_linted_in_this_process(linter, monkeypatch):
-    import imrlint.run
+    import imrlint.lint.parallel
 
-    monkeypatch.setattr(imrlint.run, "_lint_parallel", lambda *args: pytest.fail("no workers for two letters"))
-    reports = list(imrlint.run.lint_paths([str(MRI), str(MRI)], linter, 8))
+    monkeypatch.setattr(imrlint.lint.parallel, "_lint_parallel", lambda *args: pytest.fail("no workers for two letters"))
+    reports = list(imrlint.lint.parallel.lint_paths([str(MRI), str(MRI)], linter, 8))
     assert len(reports) == 2
 
 
 def test_spawned_workers_build_their_own_linter(linter, monkeypatch):
     """Where fork is not used (macOS, Windows), workers get the configuration and build the
     linter themselves; the reports are the same."""
-    import imrlint.run
+    import imrlint.lint.parallel
 
     letters = corpus()[:24]
-    expected = [report.findings for report in imrlint.run.lint_paths(letters, linter, 1)]
-    monkeypatch.setattr(imrlint.run, "_context", lambda: multiprocessing.get_context("spawn"))
-    assert [report.findings for report in imrlint.run.lint_paths(letters, linter, 2)] == expected
+    expected = [report.findings for report in imrlint.lint.parallel.lint_paths(letters, linter, 1)]
+    monkeypatch.setattr(imrlint.lint.parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    assert [report.findings for report in imrlint.lint.parallel.lint_paths(letters, linter, 2)] == expected
 
 
 def test_redaction_happens_in_the_workers(linter):
-    from imrlint.run import LintOptions, lint_paths
+    from imrlint.lint.parallel import LintOptions, lint_paths
 
     letters = corpus()
     for report in lint_paths(letters, linter, 2, options=LintOptions(redact=True)):
@@ -220,7 +220,7 @@ def test_redaction_happens_in_the_workers(linter):
 
 
 def test_excerpts_are_collected_only_when_asked(linter):
-    from imrlint.run import LintOptions, lint_paths
+    from imrlint.lint.parallel import LintOptions, lint_paths
 
     letters = corpus()
     with_findings = [report for report in lint_paths(letters, linter, 2, options=LintOptions(excerpts=True)) if report.findings]
@@ -248,7 +248,7 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
 
 
 def test_progress_only_for_a_person_at_a_terminal(monkeypatch):
-    from imrlint.run import show_progress
+    from imrlint.lint.parallel import show_progress
 
     class Terminal:
         def isatty(self):
@@ -272,12 +272,12 @@ def test_progress_only_for_a_person_at_a_terminal(monkeypatch):
 
 def test_the_progress_bar_counts_letters(monkeypatch, capsys, linter):
     """With a terminal for stderr the bar is drawn (tqdm, after a delay), the report unchanged."""
-    import imrlint.run
+    import imrlint.lint.parallel
     from imrlint.report.json import JsonReporter
 
-    monkeypatch.setattr(imrlint.run, "show_progress", lambda report_on_terminal: True)
+    monkeypatch.setattr(imrlint.lint.parallel, "show_progress", lambda report_on_terminal: True)
     letters = corpus()[:5]
-    summary, internal = imrlint.run.check_run(linter, letters, JsonReporter, named_paths=letters, jobs=1)
+    summary, internal = imrlint.lint.parallel.check_run(linter, letters, JsonReporter, named_paths=letters, jobs=1)
     assert summary.files == 5 and not internal
     json.loads(capsys.readouterr().out)
 
@@ -307,10 +307,10 @@ class KillingPlugin:
 
 def test_a_dead_worker_does_not_lose_letters(with_crashing_letter, capsys):
     """The letters of a worker that died, and those after, are linted in the main process."""
-    from imrlint.config import load_config
-    from imrlint.engine import Linter
-    from imrlint.plugins import load_rule_set, plugin_manager
-    from imrlint.run import lint_paths
+    from imrlint.config.layers import load_config
+    from imrlint.lint.linter import Linter
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
+    from imrlint.lint.parallel import lint_paths
 
     rule_set = load_rule_set(plugin_manager([KillingPlugin()]))
     linter = Linter(rule_set, load_config(rule_set.defaults, None))

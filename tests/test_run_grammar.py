@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SHAPES, real_letters
-from imrlint.normalise import normalise
-from imrlint.parse import letter_parser
-from imrlint.read import read_path
+from imrlint.parsing.normalise import normalise
+from imrlint.parsing.letter import letter_parser
+from imrlint.input.read import read_path
 
 KEYS = ("claims administrator guideline:", "maximus guideline:", "decision rationale:", "state(s) of licensure:",
         "certification(s)/specialty:", "the expert reviewer has the following credentials:")

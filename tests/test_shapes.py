@@ -27,10 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, EXPECTED_ITEMS, SHAPES
-from imrlint.document import Document
-from imrlint.model import build_letter
-from imrlint.parse import parse_letter
-from imrlint.read import read_bytes, read_path
+from imrlint.input.document import Document
+from imrlint.model.letter import build_letter
+from imrlint.parsing.letter import parse_letter
+from imrlint.input.read import read_bytes, read_path
 
 SHAPE_NAMES = ("docx", "draft", "poppler", "layout", "pdfminer")
 STEMS = sorted(path.stem for path in CORPUS.glob("*.txt"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS, SEEDS
-from imrlint.document import Document
-from imrlint.model import build_letter
+from imrlint.input.document import Document
+from imrlint.model.letter import build_letter
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"

@@ -5,15 +5,15 @@ stays flat however many letters are linted.  Plugins add formats through the
 
 from __future__ import annotations
 
-from .base import ReportContext, Reporter, RuleInfo, RunSummary
-from .csv import CsvReporter
-from .github import GithubReporter
-from .html import HtmlReporter
-from .json import JsonReporter
-from .jsonl import JsonLinesReporter
-from .junit import JunitReporter
-from .sarif import SarifReporter
-from .text import TextReporter
+from imrlint.report.base import ReportContext, Reporter, RuleInfo, RunSummary
+from imrlint.report.csv import CsvReporter
+from imrlint.report.github import GithubReporter
+from imrlint.report.html import HtmlReporter
+from imrlint.report.json import JsonReporter
+from imrlint.report.jsonl import JsonLinesReporter
+from imrlint.report.junit import JunitReporter
+from imrlint.report.sarif import SarifReporter
+from imrlint.report.text import TextReporter
 
 BUILTIN_FORMATS = {
     "text": TextReporter,

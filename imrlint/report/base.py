@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ..findings import SEVERITIES, Finding
+from imrlint.rules.findings import SEVERITIES, Finding
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def printable_report(report):
 
 def report_context(rule_set, config, *, redact: bool = False, settings: dict[str, Any] | None = None) -> ReportContext:
     """The ReportContext of a run with ``rule_set`` under ``config``."""
-    from .. import __version__
+    from imrlint import __version__
 
     rules = []
     for code, settings_ in config.rules.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 
-from .base import Reporter
+from imrlint.report.base import Reporter
 
 COLUMNS = ("path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "item", "item_heading", "item_label", "page", "paragraph")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..document import Document
-from ..findings import Finding
+from imrlint.input.document import Document
+from imrlint.rules.findings import Finding
 
 MAX_SPAN_LINES = 12
 MAX_LINE_CHARS = 1000

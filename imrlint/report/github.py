@@ -7,7 +7,7 @@ the Actions toolkit does (``%``, CR and LF in messages; also ``:`` and ``,`` in 
 
 from __future__ import annotations
 
-from .base import Reporter, RunSummary
+from imrlint.report.base import Reporter, RunSummary
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

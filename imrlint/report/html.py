@@ -23,8 +23,8 @@ import re
 import shutil
 import tempfile
 
-from ..findings import SEVERITIES
-from .base import Reporter, RunSummary
+from imrlint.rules.findings import SEVERITIES
+from imrlint.report.base import Reporter, RunSummary
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}

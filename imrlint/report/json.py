@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from ..findings import Finding
-from .base import Reporter, RunSummary
+from imrlint.rules.findings import Finding
+from imrlint.report.base import Reporter, RunSummary
 
 
 def finding_record(finding: Finding) -> dict:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from .base import Reporter
-from .json import finding_record
+from imrlint.report.base import Reporter
+from imrlint.report.json import finding_record
 
 
 class JsonLinesReporter(Reporter):

@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 
-from .base import Reporter, RunSummary
+from imrlint.report.base import Reporter, RunSummary
 
 INTERNAL_ERROR = "IMR900"
 # Characters XML 1.0 does not allow (a letter may hold stray control characters).

@@ -27,7 +27,7 @@ import dataclasses
 import re
 import string
 
-from ..findings import Finding
+from imrlint.rules.findings import Finding
 
 REDACTED = "[redacted]"
 
@@ -84,7 +84,7 @@ AGE_FIELDS: dict[str, frozenset[str]] = {"IMR505": frozenset({"found", "other"})
 OLDEST_AGE_SHOWN = 89
 
 # An unreadable document's detail ends with what the PDF or Word library said, in brackets
-# ("not a readable PDF (PdfStreamError: ...)": imrlint.readers.extracted.exception_summary),
+# ("not a readable PDF (PdfStreamError: ...)": imrlint.input.extracted.exception_summary),
 # which may quote the file: the rest is imrlint's own words.
 _LIBRARY_DETAIL = re.compile(r" \([A-Z]\w*(?::.*)?\)$", re.DOTALL)
 

@@ -10,7 +10,7 @@ the finding points at (whitespace collapsed), plus an occurrence number among id
 it does not change when lines are added or removed elsewhere in the letter.  Under --redact the
 letter's text is not used: the item's index and the redacted message (numbers masked) are.
 Without --redact, ``partialFingerprints["imrlintBaseline/v1"]`` also gives the fingerprint a
-baseline file records for the finding (:mod:`imrlint.baseline`).
+baseline file records for the finding (:mod:`imrlint.filter.baseline`).
 Results are streamed as files finish.
 """
 
@@ -23,8 +23,8 @@ import pathlib
 import re
 import urllib.parse
 
-from .base import Reporter, RunSummary
-from .excerpt import passage_text
+from imrlint.report.base import Reporter, RunSummary
+from imrlint.report.excerpt import passage_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Reporter, RunSummary, location, paragraph_note
+from imrlint.report.base import Reporter, RunSummary, location, paragraph_note
 
 
 class TextReporter(Reporter):

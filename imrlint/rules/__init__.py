@@ -1,9 +1,4 @@
-"""imrlint's built-in rules, one module per rule family.
-
-The modules are registered through the same plugin hooks a third-party package uses (see
-:mod:`imrlint.builtin`); their defaults are declared in ``rules/*.yaml``.
-"""
-
-from . import anonymity, artefacts, chronology, citations, consistency, decisions, guidelines, header, input, reviewer, structure
-
-BUILTIN_RULE_MODULES = (input, structure, header, decisions, consistency, citations, guidelines, reviewer, anonymity, chronology, artefacts)
+"""The rules: how a rule is declared and what it receives (:mod:`imrlint.rules.base`), the
+findings it yields (:mod:`imrlint.rules.findings`), rules defined in configuration
+(:mod:`imrlint.rules.custom`), and imrlint's own rules, one module per rule family, registered
+through the same plugin hooks a third-party package uses (:mod:`imrlint.plugins.builtin`)."""

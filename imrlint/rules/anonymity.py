@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..rule import rule
+from imrlint.rules.base import rule
 
 # "Dr. Smith", "Dr Jane Smith", "John A. Smith, M.D.", "Jane Smith, DO", "J. Smith MD".  Each
 # opens with a capital that starts a word: the pattern takes that capital first, then checks with a

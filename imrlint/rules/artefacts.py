@@ -9,7 +9,7 @@ import bisect
 import functools
 import re
 
-from ..rule import rule
+from imrlint.rules.base import rule
 
 
 @functools.lru_cache(maxsize=64)
@@ -305,7 +305,7 @@ def repeated_sentence(letter, context):
 
     Fix: delete the repetition, or write the sentence that was meant.
     """
-    from ..facts import sentences
+    from imrlint.model.facts import sentences
 
     least = int(context.options["min_words"])
     for passage, item in _prose(letter):

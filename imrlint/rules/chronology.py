@@ -2,17 +2,16 @@
 the IMR process puts them, and the header, summary and rationales agree on the date of injury and
 on the patient's age and sex.
 
-The facts are read by :mod:`imrlint.facts`; the date formats by :mod:`imrlint.dates`.
+The facts are read by :mod:`imrlint.model.facts`; the date formats by :mod:`imrlint.model.dates`.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..dates import find_dates, find_invalid_dates
-from ..facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes, sentence_around
-from ..rule import rule
-from .decisions import item_title
+from imrlint.model.dates import find_dates, find_invalid_dates
+from imrlint.model.facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes, sentence_around
+from imrlint.rules.base import rule
 
 _CHAIN = (
     ("date-of-injury", "injury", "the date of injury"),
@@ -115,7 +114,7 @@ def _stated(letter, read, summary_fact):
         statements.extend((fact, "the summary", None) for fact in read(letter.summary) if fact is not summary_fact)
     for item in letter.items:
         if item.rationale is not None and item.rationale.text:
-            statements.extend((fact, f"the rationale for '{item_title(item)}'", item) for fact in read(item.rationale))
+            statements.extend((fact, f"the rationale for '{item.title}'", item) for fact in read(item.rationale))
     return statements
 
 

@@ -11,12 +11,11 @@ import functools
 import re
 from typing import NamedTuple
 
-from ..catalogue import Chapter, Edition
-from ..citations import ChapterCitation
-from ..findings import SEVERITY_RANK, Finding
-from ..model import Guideline, Item
-from ..rule import rule
-from .decisions import item_title
+from imrlint.knowledge.catalogue import Chapter, Edition
+from imrlint.parsing.citations import ChapterCitation
+from imrlint.rules.findings import SEVERITY_RANK, Finding
+from imrlint.model.letter import Guideline, Item
+from imrlint.rules.base import rule
 
 
 def guidelines(letter):
@@ -281,7 +280,7 @@ def no_standard_cited(letter, context):
             continue
         explained = (guideline.content.text, item.rationale.text if item.rationale else "")
         if not any(reason.search(text) for reason in reasons for text in explained):
-            yield context.finding(guideline.content, item=item, title=item_title(item))
+            yield context.finding(guideline.content, item=item, title=item.title)
 
 
 # --- regulation and statute citations in the text ----------------------------------------------
@@ -424,7 +423,7 @@ def chapter_region_differs(letter, context):
             yield context.finding(
                 guideline.located(citation.name.start, citation.name.end),
                 item=item,
-                title=item_title(item),
+                title=item.title,
                 region=" and ".join(chapter.name for chapter in regions),
                 chapters=" and ".join(dict.fromkeys(chapter.name for _, chapter in by_region)),
             )

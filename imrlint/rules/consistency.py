@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import re
 
-from ..facts import letter_facts, lowered, sentence_around
-from ..model import cached_property
-from ..quantities import NUMBER_WORDS_PATTERN, find_quantities, quantities_by_kind
-from ..rule import rule
-from .decisions import item_title
+from imrlint.model.facts import letter_facts, lowered, sentence_around
+from imrlint.model.letter import cached_property
+from imrlint.model.quantities import NUMBER_WORDS_PATTERN, find_quantities, quantities_by_kind
+from imrlint.rules.base import rule
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
 _NUMBER_WORDS = frozenset(
@@ -294,7 +293,7 @@ def _additional_quantities(item, wanted, context):
             found=text[match.start() : match.end() + quantity.end],
             source="the rationale",
             heading=item.partial.remaining.text[remaining.start : remaining.end],
-            title=item_title(item),
+            title=item.title,
             line=item.heading.span.line,
         )
         return
@@ -370,7 +369,7 @@ def quantity_mismatch(letter, context):
                 found=passage.text[start:end],
                 source=source,
                 heading=decided.text[heading.start : heading.end],
-                title=item_title(item),
+                title=item.title,
                 line=item.heading.span.line,
             )
 
@@ -629,7 +628,7 @@ def item_not_in_rationale(letter, context):
             continue
         if any(reason.search(rationale.text) for reason in reasons):
             continue
-        yield context.finding(item.name, item=item, title=item_title(item))
+        yield context.finding(item.name, item=item, title=item.title)
 
 
 # --- IMR212 item-not-in-ur-decision -----------------------------------------------------------
@@ -679,4 +678,4 @@ def item_not_in_ur_decision(letter, context):
     key_named = {key for name, key in zip(names, keys) if key is not None and names_item(text, name.key_variants, lower)}
     if len(others) >= 2 and len(key_named) >= 2:
         for item in unnamed:
-            yield context.finding(item.name, item=item, title=item_title(item), line=facts.ur_statements[0].span.line)
+            yield context.finding(item.name, item=item, title=item.title, line=facts.ur_statements[0].span.line)

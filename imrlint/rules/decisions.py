@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from ..conclusions import NECESSARY, NOT_NECESSARY
-from ..rule import rule
+from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY
+from imrlint.rules.base import rule
 
 LABEL_MEANING = {"Upheld": NOT_NECESSARY, "Overturned": NECESSARY}
-_NAME_LIMIT = 70
-
-
-def item_title(item) -> str:
-    """A short name for an item in messages: the remaining portion for a partial authorization."""
-    text = (item.partial.remaining if item.partial else item.name).text or item.heading.text
-    return text if len(text) <= _NAME_LIMIT else text[: _NAME_LIMIT - 1].rstrip() + "…"
 
 
 def rationale_conclusion(item, reader):
@@ -45,7 +38,7 @@ def missing_label(letter, context):
     words = context.knowledge.decision_words
     for item in letter.items:
         if item.label is None and not (item.label_candidate and _is_decision_word(item.label_candidate.text, words)):
-            yield context.finding(item.heading, item=item, title=item_title(item))
+            yield context.finding(item.heading, item=item, title=item.title)
 
 
 @rule("IMR202", "invalid-label")
@@ -88,9 +81,9 @@ def missing_guideline(letter, context):
     for item in letter.items:
         for guideline, field in ((item.claims, "Claims Administrator guideline:"), (item.maximus, "MAXIMUS guideline:")):
             if guideline is None:
-                yield context.finding(item.heading, item=item, problem="has no", field=field, title=item_title(item))
+                yield context.finding(item.heading, item=item, problem="has no", field=field, title=item.title)
             elif not guideline.content.text:
-                yield context.finding(guideline.keyword, item=item, problem="has an empty", field=field, title=item_title(item))
+                yield context.finding(guideline.keyword, item=item, problem="has an empty", field=field, title=item.title)
 
 
 @rule("IMR204", "missing-rationale")
@@ -107,10 +100,10 @@ def missing_rationale(letter, context):
     """
     for item in letter.items:
         if item.rationale is None:
-            yield context.finding(item.heading, item=item, problem="has no", title=item_title(item))
+            yield context.finding(item.heading, item=item, problem="has no", title=item.title)
         elif not item.rationale.text:
             keyword_end = item.rationale.start
-            yield context.finding(letter.document.span(keyword_end - len("Decision rationale:"), keyword_end), item=item, problem="has an empty", title=item_title(item))
+            yield context.finding(letter.document.span(keyword_end - len("Decision rationale:"), keyword_end), item=item, problem="has an empty", title=item.title)
 
 
 @rule("IMR205", "missing-conclusion")
@@ -134,7 +127,7 @@ def missing_conclusion(letter, context):
     reader = context.knowledge.conclusions
     for item in letter.items:
         if item.rationale is not None and item.rationale.text and rationale_conclusion(item, reader) is None:
-            yield context.finding(item.rationale, item=item, title=item_title(item))
+            yield context.finding(item.rationale, item=item, title=item.title)
 
 
 @rule("IMR206", "conclusion-contradicts-label")
@@ -200,7 +193,7 @@ def duplicate_item(letter, context):
         if not key:
             continue
         if key in first:
-            yield context.finding(item.heading, item=item, first_line=first[key].heading.span.line, title=item_title(item))
+            yield context.finding(item.heading, item=item, first_line=first[key].heading.span.line, title=item.title)
         else:
             first[key] = item
 
@@ -231,7 +224,7 @@ def nonstandard_conclusion(letter, context):
         yield context.finding(
             item.rationale.sub_span(conclusion.start, conclusion.end),
             item=item,
-            title=item_title(item),
+            title=item.title,
             conclusion=item.rationale.text[conclusion.start : conclusion.end],
             meaning=conclusion.meaning,
         )

@@ -12,11 +12,10 @@ import functools
 import re
 from typing import NamedTuple
 
-from ..catalogue import section_number
-from ..facts import letter_facts, sentence_around
-from ..rule import rule
-from .citations import accepted_pages, at_most, cited_chapters, compiled, document_name, guidelines, resolved
-from .decisions import item_title
+from imrlint.knowledge.catalogue import section_number
+from imrlint.model.facts import letter_facts, sentence_around
+from imrlint.rules.base import rule
+from imrlint.rules.citations import accepted_pages, at_most, cited_chapters, compiled, document_name, guidelines, resolved
 
 
 _BARE_NUMBER = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:\s*[,;]\s*\d+(?:\s*[-–]\s*\d+)?)*\.?")
@@ -194,7 +193,7 @@ def non_mtus_only(letter, context):
         if any(reason.search(text) for reason in reasons for text in texts):
             continue
         cited = ", ".join(dict.fromkeys(" ".join(part.text for part in (citation.name, citation.edition) if part is not None) for citation in chapters))
-        yield context.finding(maximus.content, item=item, title=item_title(item), chapters=cited)
+        yield context.finding(maximus.content, item=item, title=item.title, chapters=cited)
 
 
 def _pages(page_range) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..facts import letter_facts
-from ..header import LABEL_PATTERN
-from ..rule import rule
+from imrlint.model.facts import letter_facts
+from imrlint.model.header import LABEL_PATTERN
+from imrlint.rules.base import rule
 
 _TOKEN = re.compile(r"\S+")
 

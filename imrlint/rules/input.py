@@ -5,7 +5,7 @@ Except for parse-error, the engine reports these itself, before there is a lette
 
 from __future__ import annotations
 
-from ..rule import input_rule, rule
+from imrlint.rules.base import input_rule, rule
 
 
 @rule("IMR001", "parse-error")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rule import rule
+from imrlint.rules.base import rule
 
 
 def _where(letter):

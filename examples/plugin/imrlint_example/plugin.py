@@ -2,7 +2,7 @@
 
 imrlint finds this module through the entry point in pyproject.toml
 (``[project.entry-points.imrlint] example = "imrlint_example.plugin"``) and calls the hooks it
-implements (``imrlint.hookspecs``): ``imrlint_rules`` and ``imrlint_rule_declarations`` add the
+implements (``imrlint.plugins.hookspecs``): ``imrlint_rules`` and ``imrlint_rule_declarations`` add the
 rule, ``imrlint_formats`` the output format.
 """
 
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-from imrlint.hookspecs import hookimpl
-from imrlint.report.base import Reporter
-from imrlint.rule import rule
+from imrlint.api import Reporter, hookimpl, rule
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 

@@ -1,0 +1,244 @@
+"""The command line: imrlint check | parse | rules | rule | config.
+
+Exit status: 0 when no finding is at or above --fail-on (default: error), 1 when one is, 2 for a
+usage or configuration error or an internal failure (findings are still printed); --exit-zero and
+--write-baseline turn 1 into 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+
+from imrlint import __version__
+from imrlint.errors import UsageError
+from imrlint.errors import ConfigError
+from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
+from imrlint.input.read import STDIN, STDIN_NAME
+from imrlint.lint.parallel import add_report_arguments
+from imrlint.lint.session import add_check_arguments, add_configuration_arguments
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SHOW_TRACEBACK = "--show-traceback"
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: the run stops as after Ctrl-C, cleaning up on the way out (no
+    temporary report left behind, the worker processes ended)."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+def _terminate(signal_number, frame) -> None:
+    raise Terminated(signal_number)
+
+
+@contextlib.contextmanager
+def _termination_handled() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` while the block runs (in the main thread)."""
+    import signal
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {}
+    try:
+        for name in names:
+            number = getattr(signal, name)
+            previous[number] = signal.signal(number, _terminate)
+    except ValueError:  # not the main thread: the embedding program handles signals
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="imrlint", description="Lint California IMR Final Determination letters.")
+    parser.add_argument("--version", action="version", version=f"imrlint {__version__}")
+    parser.add_argument(SHOW_TRACEBACK, action="store_true", help="print the full traceback of a rule or plugin that fails (for rule and plugin authors)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint letters (files or directories)", description="Lint letters: files, or directories searched recursively for *.txt, *.pdf and *.docx.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="letter files or directories; '-' reads a letter from stdin")
+    check.add_argument("--format", choices=sorted(formats), default="text", help="output format (default: text)")
+    check.add_argument("--config", metavar="FILE", help="configuration file (.yaml, or pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or pyproject.toml from each letter up to the repository root")
+    check.add_argument("--max-bytes", type=int, metavar="N", help="skip (and report) files larger than N bytes, and PDF or Word files whose text is longer (default 10 MB)")
+    check.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop checking a letter after SECONDS and report it (default 10)")
+    check.add_argument("--exclude", action="append", metavar="PATTERNS", help="pass by the paths matching these gitignore-style patterns (relative to the current directory) when searching directories; comma-separated or repeated; added to the configuration's exclude")
+    check.add_argument("--force-exclude", action="store_true", help="exclude files named on the command line too (for pre-commit hooks, which name every file)")
+    check.add_argument("--no-respect-gitignore", action="store_true", help="search the paths .gitignore files ignore too")
+    check.add_argument("--stdin-filename", metavar="NAME", help="with PATH '-': the name of the letter piped on stdin; its suffix (.txt, .pdf, .docx) chooses the reader and findings name it")
+    add_check_arguments(check)
+    add_report_arguments(check)
+
+    parse = commands.add_parser("parse", help="print a letter's syntax tree and model (for rule authors)")
+    parse.add_argument("path", metavar="FILE")
+
+    rules = commands.add_parser("rules", help="list every rule: code, name, default severity, summary")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text", help="markdown: the README's rule table")
+    rules.add_argument("--config", metavar="FILE", help="configuration file whose custom rules to list (default: found from the current directory)")
+
+    rule = commands.add_parser("rule", help="print a rule's documentation")
+    rule.add_argument("rule", metavar="CODE|NAME")
+    rule.add_argument("--config", metavar="FILE", help="configuration file whose custom rules to look in (default: found from the current directory)")
+
+    config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
+    config.add_argument("path", nargs="?", metavar="PATH", help="the letter (or directory) whose configuration to show (default: the current directory)")
+    add_configuration_arguments(config)
+    return parser
+
+
+def check_stdin_arguments(args: argparse.Namespace) -> None:
+    """'-' (stdin) at most once, and --stdin-filename only with it."""
+    if args.paths.count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given only once")
+    if args.stdin_filename is not None and STDIN not in args.paths:
+        raise UsageError("--stdin-filename names the letter piped on stdin; give '-' as a PATH")
+
+
+def lint_stdin(linter, stdin_filename: str | None):
+    """Lint the letter piped on stdin as ``stdin_filename`` (its suffix chooses the reader)."""
+    from imrlint.input.read import read_stdin
+
+    try:
+        data = read_stdin(linter.max_bytes)
+    except OSError as error:
+        raise UsageError(f"cannot read standard input: {error.strerror or error}") from error
+    return linter.lint_bytes(data, stdin_filename or STDIN_NAME)
+
+
+def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
+    from imrlint.lint.discovery import Exclusions, PathProblem, letter_paths
+    from imrlint.report.base import printable
+    from imrlint.report.output import guard_outputs
+    from imrlint.lint.parallel import check_run, problem_report
+    from imrlint.lint.session import Session, command_line
+
+    check_stdin_arguments(args)
+    if args.redact and args.show_traceback:
+        raise UsageError("--show-traceback prints what failing code raised, which may quote a letter; it cannot be used with --redact")
+    if args.max_bytes is not None and args.max_bytes < 1:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    if args.time_budget is not None and not args.time_budget > 0:
+        raise UsageError("--time-budget must be a positive number of seconds")
+    # The session finds each letter's configuration and lints it as a Linter would.
+    linter = Session(rule_set, args.config, command_line(args), args.baseline, args.write_baseline, args.exit_zero)
+    linter.prepare(args.paths)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    missing: list[str] = []
+    written = {path: option for path, option in ((args.output_file, "--output-file"), (args.write_baseline, "--write-baseline")) if path not in (None, "-")}
+    # Letters are linted by --jobs processes (imrlint.lint.parallel) and reported in input order; stdin is
+    # read here.  The report goes to stdout or, atomically, to --output-file.
+    _, internal_error = check_run(
+        linter,
+        guard_outputs(letter_paths(args.paths, missing, Exclusions(linter.file_config), args.force_exclude), written),
+        rule_set.formats[args.format],
+        named_paths=args.paths,
+        output_file=args.output_file,
+        jobs=args.jobs,
+        redact=args.redact,
+        statistics=args.statistics,
+        show_traceback=args.show_traceback,
+        local=lambda path: lint_stdin(linter, args.stdin_filename) if path == STDIN else (problem_report(linter, path) if isinstance(path, PathProblem) else None),
+        finish_report=linter.finish_report,  # baseline, fail-on
+        settings={"format": args.format},
+    )
+    for line in linter.finish(redact=args.redact):  # stale baseline entries; the baseline written
+        print(printable(line), file=sys.stderr)
+    for path in missing:
+        print(f"imrlint: error: {printable(path)}: no such file or directory", file=sys.stderr)
+    return linter.exit_status(bool(missing), internal_error)
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    from imrlint.model.letter import build_letter
+    from imrlint.cli.parse_view import describe_letter
+    from imrlint.input.read import read_path
+
+    if not os.path.lexists(args.path):
+        raise UsageError(f"{args.path}: no such file or directory")
+    result = read_path(args.path)
+    for problem in result.problems:
+        print(f"{args.path}: {problem.rule}: {problem.message}", file=sys.stderr)
+    if result.document is None:
+        return EXIT_FINDINGS
+    letter = build_letter(result.document)
+    sys.stdout.write(describe_letter(letter))
+    return EXIT_FINDINGS if letter.parse_errors else EXIT_CLEAN
+
+
+def run_rules(rule_set: RuleSet, format: str = "text") -> int:
+    if format == "markdown":
+        from imrlint.cli.ruledoc import markdown_table
+
+        sys.stdout.write(markdown_table(rule_set.defaults))
+        return EXIT_CLEAN
+    rows = [(code, settings.name, settings.severity if settings.enabled else f"{settings.severity} (off)", settings.summary) for code, settings in rule_set.defaults.items()]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+    return EXIT_CLEAN
+
+
+def run_rule(args: argparse.Namespace, rule_set: RuleSet) -> int:
+    from imrlint.cli.ruledoc import rule_documentation
+
+    code = rule_set.resolve(args.rule)
+    if code is None:
+        raise UsageError(f"unknown rule '{args.rule}'; 'imrlint rules' lists them")
+    sys.stdout.write(rule_documentation(rule_set.rules[code], rule_set.defaults[code]))
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    with _termination_handled():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from imrlint.report.base import printable
+    from imrlint.report.output import OutputError
+
+    try:
+        rule_set = load_rule_set(plugin_manager())
+        parser = build_parser(list(rule_set.formats))
+        args = parser.parse_args(argv)
+        if args.command == "check":
+            return run_check(args, rule_set)
+        if args.command == "parse":
+            return run_parse(args)
+        if args.command == "config":
+            from imrlint.cli.config_view import run_config
+
+            return run_config(args, rule_set)
+        if args.command in ("rules", "rule"):
+            from imrlint.cli.config_view import rule_set_for_command
+
+            rule_set = rule_set_for_command(args, rule_set)  # with the configuration's custom rules
+        if args.command == "rules":
+            return run_rules(rule_set, args.format)
+        return run_rule(args, rule_set)
+    except (ConfigError, UsageError, OutputError) as error:
+        # read before the command line is parsed: a plugin that fails to load stops the parser
+        if SHOW_TRACEBACK in (sys.argv[1:] if argv is None else argv) and error.__cause__ is not None:
+            from imrlint.lint.linter import show_traceback
+
+            show_traceback(error.__cause__)
+        print(f"imrlint: error: {printable(str(error))}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        print("imrlint: interrupted", file=sys.stderr)
+        return 130
+    except Terminated as stop:
+        print("imrlint: terminated", file=sys.stderr)
+        return 128 + stop.signal_number

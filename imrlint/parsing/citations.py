@@ -1,0 +1,249 @@
+"""Structured citations of one guideline field ("Claims Administrator guideline:" / "MAXIMUS
+guideline:"): the MTUS chapters, editions, sections, topics and pages it cites, its non-MTUS
+references, or its statement that no evidence was cited.
+
+The grammar (grammars/citation.lark) decides the structure; the knowledge base only helps split
+section lists whose names contain commas.  Nothing here judges whether a citation is valid: that
+is for the rules, which need every piece with its exact offsets to point at it.  Text that fits no
+known form gives a result with ``error`` set, never an exception, so one odd letter cannot stop a
+run over thousands.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+import lark
+
+from imrlint.knowledge.catalogue import Catalogue
+from imrlint.parsing.lalr import LeanParser, Terminal
+from imrlint.resources import data_path
+
+
+# The pieces are named tuples: a letter's guideline lines make dozens of them, and a tuple is built
+# several times faster than a frozen dataclass.
+class Located(NamedTuple):
+    """A piece of the guideline text: ``text`` is ``guideline[start:end]``, except for an error,
+    whose ``text`` is the message."""
+
+    text: str
+    start: int
+    end: int
+
+
+class PageRange(NamedTuple):
+    """A cited page ("63") or page range ("76-78"), as written (a reversed range stays reversed)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+class ChapterCitation(NamedTuple):
+    """One cited MTUS chapter: "Low Back Complaints 2004, Section(s): Summary" or, in the older
+    style, "Chronic Pain Treatment Guidelines Muscle Relaxants Page(s): 63"."""
+
+    name: Located
+    edition: Located | None
+    topic: Located | None
+    sections: tuple[Located, ...]
+    section_text: Located | None
+    pages: tuple[PageRange, ...]
+    start: int
+    end: int
+
+
+class GuidelineCitations(NamedTuple):
+    """Everything one guideline field cites.  ``source`` is "mtus" when it cites a chapter (with
+    or without non-MTUS references), "non-mtus" when it cites only references outside the MTUS,
+    "none" when it says no evidence was cited, "unknown" when nothing was recognised."""
+
+    source: str
+    chapters: tuple[ChapterCitation, ...]
+    non_mtus: tuple[Located, ...]
+    no_evidence: Located | None
+    outside_mtus: Located | None
+    error: Located | None
+
+
+_NAMES = frozenset({"NEW_NAME", "OLD_NAME", "BARE_NAME"})
+# Tokens that belong to the chapter begun by the last name token.
+_CHAPTER_PARTS = frozenset({"YEAR", "TOPIC", "SECTIONS_INTRO", "SECTION_TEXT", "PAGES_INTRO", "PAGE"})
+_NUMBER = re.compile(r"\d+")
+
+# What an error message calls each terminal, in the order it lists them.
+_EXPECTED = {
+    "MTUS_INTRO": '"Decision based on MTUS"',
+    "NON_MTUS_INTRO": '"Decision based on Non-MTUS Citation"',
+    "NO_EVIDENCE": '"... did not cite any medical evidence for its decision."',
+    "OUTSIDE_MTUS": '"... based their decision on recommendation(s) outside of the MTUS Guidelines."',
+    "NEW_NAME": "a chapter name",
+    "OLD_NAME": "a chapter name",
+    "BARE_NAME": "a chapter name",
+    "YEAR": "an edition year",
+    "SECTIONS_INTRO": '"Section(s):"',
+    "SECTION_TEXT": "section names",
+    "TOPIC": "a topic",
+    "PAGES_INTRO": '"Page(s):"',
+    "PAGE": "a page number",
+    "PAGE_SEP": "a comma and another page",
+    "CHAPTER_SEP": '", and" and another chapter',
+    "NON_MTUS_TEXT": "the non-MTUS reference",
+    "_PERIOD": '"."',
+    "$END": "the end of the text",
+}
+_RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    grammar = data_path("grammars", "citation.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer="contextual")
+
+
+@functools.cache
+def _lean_parser() -> LeanParser:
+    return LeanParser.of(_parser())
+
+
+@functools.cache
+def _default_catalogue() -> Catalogue:
+    return Catalogue.load()
+
+
+def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> GuidelineCitations:
+    """The citations in one guideline field's ``text`` (whitespace collapsed, trimmed); all
+    offsets index ``text``.  ``catalogue`` (default: the shipped knowledge base) supplies the
+    section names that contain commas.  On text the grammar does not accept, ``error`` says
+    where and what was expected, and the rest holds what was read before that point."""
+    tokens = _lean_parser().terminals(text)
+    if tokens is None:
+        return _parse_partly(text, catalogue)
+    return _citations(text, tokens, None, catalogue or _default_catalogue())
+
+
+def _parse_partly(text: str, catalogue: Catalogue | None) -> GuidelineCitations:
+    """The citations of a field the grammar does not accept: parsed token by token, to keep what
+    was read before the error and to know what was expected there."""
+    interactive = _parser().parse_interactive(text)
+    tokens: list[lark.Token] = []
+    error = None
+    try:
+        for token in interactive.iter_parse():
+            tokens.append(token)
+        interactive.feed_eof(tokens[-1] if tokens else None)
+    except lark.exceptions.UnexpectedInput as exception:
+        # iter_parse hands out a token before feeding it, so a rejected token may already be listed.
+        if tokens and tokens[-1] is getattr(exception, "token", None):
+            tokens.pop()
+        error = _error(text, exception, interactive.accepts())
+    accepted = [(token.type, token.start_pos, token.end_pos) for token in tokens]
+    return _citations(text, accepted, error, catalogue or _default_catalogue())
+
+
+def _citations(text: str, tokens: list[Terminal], error: Located | None, catalogue: Catalogue) -> GuidelineCitations:
+    """The result read from the accepted ``tokens``: all of them, or those before the ``error``."""
+    chapters: list[list[Terminal]] = []
+    non_mtus: list[Located] = []
+    no_evidence = outside_mtus = None
+    non_mtus_cited = False
+    for token in tokens:
+        kind, start, end = token
+        if kind in _NAMES:
+            chapters.append([token])
+        elif kind in _CHAPTER_PARTS:
+            chapters[-1].append(token)
+        elif kind == "NON_MTUS_INTRO":
+            non_mtus_cited = True
+        elif kind == "NON_MTUS_TEXT":
+            non_mtus.append(_located(text, start, end))
+        elif kind == "NO_EVIDENCE" and no_evidence is None:
+            no_evidence = _located(text, start, end)
+        elif kind == "OUTSIDE_MTUS" and outside_mtus is None:
+            outside_mtus = _located(text, start, end)
+    if chapters:
+        source = "mtus"
+    elif non_mtus_cited or outside_mtus is not None:
+        source = "non-mtus"
+    elif no_evidence is not None:
+        source = "none"
+    else:
+        source = "unknown"
+    return GuidelineCitations(
+        source=source,
+        chapters=tuple(_chapter(text, group, catalogue) for group in chapters),
+        non_mtus=tuple(non_mtus),
+        no_evidence=no_evidence,
+        outside_mtus=outside_mtus,
+        error=error,
+    )
+
+
+def _chapter(text: str, tokens: list[Terminal], catalogue: Catalogue) -> ChapterCitation:
+    """The chapter citation made of ``tokens``: its name token, then the tokens that follow it."""
+    _, start, end = tokens[0]
+    name = Located(text[start:end], start, end)
+    edition = topic = section_text = None
+    pages: list[PageRange] = []
+    for kind, start, end in tokens[1:]:
+        if kind == "PAGE":
+            pages.append(_page_range(text, start, end))
+        elif kind == "YEAR":
+            edition = Located(text[start:end], start, end)
+        elif kind == "SECTION_TEXT":
+            section_text = Located(text[start:end], start, end)
+        elif kind == "TOPIC":
+            topic = Located(text[start:end], start, end)
+    sections: tuple[Located, ...] = ()
+    if section_text is not None:
+        chapter = catalogue.find_chapter(name.text)
+        known = catalogue.edition(chapter, int(edition.text)) if chapter is not None and edition is not None else None
+        base = section_text.start
+        sections = tuple(_located(text, base + start, base + end) for start, end in catalogue.split_sections(known, section_text.text))
+    return ChapterCitation(
+        name=name,
+        edition=edition,
+        topic=topic,
+        sections=sections,
+        section_text=section_text,
+        pages=tuple(pages),
+        start=name.start,
+        end=tokens[-1][2],
+    )
+
+
+def _located(text: str, start: int, end: int) -> Located:
+    return Located(text[start:end], start, end)
+
+
+def _page_range(text: str, start: int, end: int) -> PageRange:
+    numbers = _NUMBER.findall(text, start, end)
+    return PageRange(int(numbers[0]), int(numbers[-1]), start, end)
+
+
+def _error(text: str, exception: lark.exceptions.UnexpectedInput, expected: set[str]) -> Located:
+    """Where parsing stopped, with a one-line message: what was ``expected`` there, what was found."""
+    if isinstance(exception, lark.exceptions.UnexpectedCharacters):
+        start = exception.pos_in_stream
+        end = start + len(_word_at(text, start))
+    elif isinstance(exception, lark.exceptions.UnexpectedToken) and exception.token.type != "$END":
+        start, end = exception.token.start_pos, exception.token.end_pos
+    else:  # the text ended too soon
+        start = end = len(text)
+    descriptions = dict.fromkeys(_EXPECTED[name] for name in sorted(expected & _EXPECTED.keys(), key=_RANK.__getitem__))
+    found = f'"{_word_at(text, start)}"' if start < len(text) else "the end of the text"
+    return Located(f"expected {_alternatives(list(descriptions))}; found {found}", start, end)
+
+
+def _word_at(text: str, start: int) -> str:
+    """The text at ``start`` up to the next space, at most 30 characters, for an error message."""
+    return text[start:].split(maxsplit=1)[0][:30] if text[start:].strip() else text[start : start + 1]
+
+
+def _alternatives(descriptions: list[str]) -> str:
+    if len(descriptions) <= 1:
+        return descriptions[0] if descriptions else "nothing more"
+    return ", ".join(descriptions[:-1]) + " or " + descriptions[-1]

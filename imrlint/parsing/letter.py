@@ -1,0 +1,129 @@
+"""Parsing: normalised letter text to a Lark syntax tree, with located parse errors.
+
+The grammar (grammars/letter.lark) is LALR(1) with Lark's contextual lexer, compiled once per
+process.  A letter that does not fit it is not rejected: each unexpected line is recorded as a
+ParseError and, where plain text is allowed at that point, parsed as text, so the rest of the
+letter still yields a tree and the structural rules can still run.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from imrlint.parsing.lalr import LeanParser
+from imrlint.parsing.normalise import normalise
+from imrlint.resources import data_path
+
+# What each terminal looks like to a person reading a parse error.
+TERMINAL_DESCRIPTIONS = {
+    "HOW_TITLE": "the section title 'HOW THE IMR FINAL DETERMINATION WAS MADE'",
+    "SUMMARY_TITLE": "the section title 'CLINICAL CASE SUMMARY'",
+    "ISSUES_TITLE": "the section title 'IMR ISSUES, DECISIONS AND RATIONALES'",
+    "CREDENTIALS_INTRO": "'The Expert Reviewer has the following credentials:'",
+    "LICENSURE": "'State(s) of Licensure:'",
+    "SPECIALTY": "'Certification(s)/Specialty:'",
+    "ITEM_HEADING": "an item heading ending in ': Upheld' or ': Overturned'",
+    "CLAIMS_GUIDELINE": "'Claims Administrator guideline:'",
+    "MAXIMUS_GUIDELINE": "'MAXIMUS guideline:'",
+    "RATIONALE": "'Decision rationale:'",
+    "TEXT": "text",
+    "_TRAILER": "the end of the letter",
+    "$END": "the end of the letter",
+}
+
+
+_SECTION_TITLES = {"HOW_TITLE", "SUMMARY_TITLE", "ISSUES_TITLE"}
+_ENDINGS = {"$END", "_TRAILER"}
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A line that does not fit the grammar: where (offsets in the letter) and what was expected."""
+
+    start: int
+    end: int
+    found: str
+    expected: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        names = set(self.expected)
+        wanted = []
+        if names & _SECTION_TITLES:
+            wanted.append("a section title")
+        wanted += sorted({TERMINAL_DESCRIPTIONS.get(name, name) for name in names - _SECTION_TITLES - _ENDINGS - {"TEXT"}})
+        if "TEXT" in names:
+            wanted.append("text")
+        if not wanted and names & _ENDINGS:
+            wanted.append("the end of the letter")
+        return f"{TERMINAL_DESCRIPTIONS.get(self.found, self.found)} is out of place here; expected {' or '.join(wanted) or 'nothing more'}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    tree: lark.Tree
+    errors: tuple[ParseError, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def letter_parser() -> lark.Lark:
+    """The compiled letter grammar (built once per process)."""
+    grammar = data_path("grammars", "letter.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
+
+
+@functools.lru_cache(maxsize=1)
+def lean_letter_parser() -> LeanParser:
+    """The letter grammar's tables run without Lark's per-token bookkeeping (imrlint.parsing.lalr)."""
+    return LeanParser.of(letter_parser())
+
+
+def line_bounds(token: lark.Token) -> tuple[int, int]:
+    """Offsets in the letter of a line token's visible content (its leading blank lines skipped).
+
+    Tokens carry the line break and blank lines before the line; the parser input is the letter
+    with one "\\n" prepended, hence the shift by one.  Trailing spaces (and the carriage return
+    of a CRLF line end, a space once normalised) are not part of the content.
+    """
+    offset = token.start_pos - 1
+    return offset + token.rfind("\n") + 1, offset + len(token.rstrip())
+
+
+def parse_letter(text: str) -> ParseResult:
+    """Parse a letter's text; never raises for any input string.
+
+    A letter that fits the grammar is parsed by the lean loop; one that does not is parsed again
+    by Lark's parser, whose error recovery locates each line out of place."""
+    source = "\n" + normalise(text)
+    tree = lean_letter_parser().tree(source)
+    if tree is not None:
+        return ParseResult(tree, ())
+    errors: list[ParseError] = []
+
+    def recover(error: UnexpectedInput) -> bool:
+        if isinstance(error, UnexpectedToken):
+            token = error.token
+            if token.type == "$END":
+                return False
+            start, end = line_bounds(token)
+            errors.append(ParseError(start, end, token.type, tuple(sorted(error.accepts or error.expected))))
+            if "TEXT" in (error.accepts or error.expected):
+                error.interactive_parser.feed_token(lark.Token.new_borrow_pos("TEXT", str(token), token))
+            return True
+        if isinstance(error, UnexpectedCharacters):
+            position = max(0, error.pos_in_stream - 1)
+            errors.append(ParseError(position, position + 1, "character", tuple(sorted(error.allowed))))
+            return True
+        return False
+
+    try:
+        tree = letter_parser().parse(source, on_error=recover)
+    except UnexpectedInput as error:
+        position = max(0, min(len(text), getattr(error, "pos_in_stream", 0) or 0) - 1)
+        errors.append(ParseError(position, position, "$END", tuple(sorted(getattr(error, "expected", ()) or ()))))
+        tree = lark.Tree("start", [])
+    return ParseResult(tree, tuple(errors))

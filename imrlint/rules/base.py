@@ -1,0 +1,146 @@
+"""Rules: a stable code, a kebab-case name and a check function that yields findings.
+
+A rule's defaults (severity, enabled flag, message template, options) are declared in YAML
+(``rules/*.yaml`` for the built-in rules); its Python side is a check decorated with :func:`rule`::
+
+    @rule("IMR201", "missing-label")
+    def missing_label(letter, context):
+        \"\"\"What it checks, why (the law or guideline), and how to fix it.\"\"\"
+        for item in letter.items:
+            if item.label is None:
+                yield context.finding(item.heading, item=item, name=item.name.text)
+
+The message template's ``{placeholders}`` are filled from the keyword arguments given to
+:meth:`RuleContext.finding`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from imrlint.input.document import Span
+from imrlint.rules.findings import Finding
+
+if TYPE_CHECKING:
+    from imrlint.knowledge.catalogue import Catalogue
+    from imrlint.model.conclusions import ConclusionReader
+    from imrlint.model.letter import Item, Letter, Passage
+
+CODE_PATTERN = re.compile(r"^[A-Z]{1,4}\d{3,4}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+Check = Callable[["Letter", "RuleContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's implementation: its identity and check.  ``check`` is None for the input rules,
+    whose findings the engine makes when a file cannot be read or parsed."""
+
+    code: str
+    name: str
+    check: Check | None
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+
+def rule(code: str, name: str) -> Callable[[Check], Rule]:
+    """Declare a check function as the rule ``code`` / ``name``."""
+    if not CODE_PATTERN.match(code):
+        raise ValueError(f"rule code {code!r} must be 1-4 capitals and 3-4 digits")
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"rule name {name!r} must be kebab-case")
+
+    def wrap(check: Check) -> Rule:
+        return Rule(code, name, check, inspect.getdoc(check) or "")
+
+    return wrap
+
+
+def input_rule(code: str, name: str, doc: str) -> Rule:
+    """A rule whose findings the engine itself reports (unreadable, binary, unparsable files...)."""
+    return Rule(code, name, None, inspect.cleandoc(doc))
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """A rule's effective configuration: declaration defaults with the user's changes applied."""
+
+    code: str
+    name: str
+    severity: str
+    enabled: bool
+    message: str
+    summary: str
+    options: dict[str, Any] = field(default_factory=dict)
+    group: str = ""  # the rule's group ("decisions", "citations", ...), for --select/--ignore
+    patterns: tuple[str, ...] = ()  # options whose values are regular expressions (checked at load)
+
+
+def message_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the rules know beyond the letter, loaded once per run: the MTUS catalogue and the
+    phrase lists of rules/phrases.yaml (decision words, conclusion phrasing, the names of things
+    requested)."""
+
+    catalogue: Catalogue
+    conclusions: ConclusionReader
+    decision_words: frozenset[str]
+    item_names: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class RuleContext:
+    """What a check receives besides the letter: its settings and shared knowledge."""
+
+    settings: RuleSettings
+    knowledge: Knowledge
+    path: str
+    letter: Letter | None = None
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return self.settings.options
+
+    def finding(self, where: Passage | Span, item: Item | None = None, **fields: Any) -> Finding:
+        """A finding of this rule at ``where``, its message formatted from ``fields``."""
+        span = where if isinstance(where, Span) else where.span
+        document = self.letter.document if self.letter else None
+        unit = unit_offset = None
+        if document is not None and document.units:
+            offset = document.line_starts[span.line - 1] + span.column - 1
+            unit, unit_offset = document.unit_at(offset), document.unit_offset(offset)
+        return Finding(
+            path=self.path,
+            span=span,
+            code=self.settings.code,
+            name=self.settings.name,
+            severity=self.settings.severity,
+            message=self.settings.message.format(**fields),
+            unit=unit,
+            unit_kind=document.unit_kind if document else "",
+            item=item.index if item is not None else None,
+            unit_offset=unit_offset,
+            template=self.settings.message,
+            fields=tuple((name, value if isinstance(value, int) else str(value)) for name, value in fields.items()),
+        )
+
+
+def iter_rules(*modules: Any) -> Iterator[Rule]:
+    """Every Rule defined at module level in ``modules``, in definition order."""
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Rule):
+                yield value
