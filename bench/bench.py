@@ -13,7 +13,8 @@ time: on a machine shared with other work, letters per CPU second is the steadie
     python bench/bench.py --letters 20000 --jobs-list 1,2 --format json
 
 The letters are the 68 real letters bundled for the tests (tests/data/letters), else, in a
-source tree without them, the repository's examples/ (11).  Copies of the same letters make a realistic load: imrlint keeps no cache
+source tree without them, the repository's examples/ (11).  Copies of the same letters make a
+realistic load: imrlint keeps no cache
 across letters.
 """
 
@@ -31,7 +32,11 @@ import threading
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-SOURCES = (REPO / "tests" / "data" / "letters" / "corpus" / "text", REPO / "tests" / "data" / "letters" / "seeds", REPO / "examples")
+SOURCES = (
+    REPO / "tests" / "data" / "letters" / "corpus" / "text",
+    REPO / "tests" / "data" / "letters" / "seeds",
+    REPO / "examples",
+)
 
 
 def source_letters() -> list[pathlib.Path]:
@@ -117,8 +122,16 @@ def run_once(corpus: pathlib.Path, jobs: int, format: str) -> dict:
     sampler.join()
     if process.returncode not in (0, 1):
         # 2 is an internal error (a rule crashed on a letter: reported, the run went on) or a usage error.
-        print(f"  note: imrlint exited {process.returncode}: {stderr.decode(errors='replace').strip()[-500:]}", file=sys.stderr)
-    return {"seconds": elapsed, "cpu": cpu, "peak_main_mb": sampler.peak_main / 1024, "peak_tree_mb": sampler.peak_tree / 1024}
+        print(
+            f"  note: imrlint exited {process.returncode}: {stderr.decode(errors='replace').strip()[-500:]}",
+            file=sys.stderr,
+        )
+    return {
+        "seconds": elapsed,
+        "cpu": cpu,
+        "peak_main_mb": sampler.peak_main / 1024,
+        "peak_tree_mb": sampler.peak_tree / 1024,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--letters", type=int, default=5000, help="letters in the corpus (default 5000)")
     parser.add_argument("--jobs-list", default="1,2", help="comma-separated --jobs values to time (default 1,2)")
     parser.add_argument("--format", default="text", help="output format (default text; the report goes to /dev/null)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per --jobs value; the fastest is reported (default 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per --jobs value; the fastest is reported (default 1)"
+    )
     parser.add_argument("--corpus", help="use (and keep) this directory for the corpus instead of a temporary one")
     args = parser.parse_args(argv)
     jobs_list = [int(value) for value in args.jobs_list.split(",") if value.strip()]
@@ -139,16 +154,29 @@ def main(argv: list[str] | None = None) -> int:
         corpus.mkdir(parents=True)
         size = build_corpus(corpus, args.letters, letters)
         megabytes = size / 1e6
-        print(f"corpus: {args.letters:,} letters ({megabytes:.1f} MB) copied from {len(letters)} real letters; "
-              f"{os.cpu_count()} cores; Python {sys.version.split()[0]}; format {args.format}")
-        print(f"{'jobs':>4}  {'seconds':>8}  {'letters/s':>9}  {'MB/s':>6}  {'speed-up':>8}  {'CPU s':>7}  {'letters/CPU s':>13}  {'peak MB (main)':>14}  {'peak MB (all)':>13}")
+        print(
+            f"corpus: {args.letters:,} letters ({megabytes:.1f} MB) copied from {len(letters)} real letters; "
+            f"{os.cpu_count()} cores; Python {sys.version.split()[0]}; format {args.format}"
+        )
+        print(
+            f"{'jobs':>4}  {'seconds':>8}  {'letters/s':>9}  {'MB/s':>6}  {'speed-up':>8}  {'CPU s':>7}  "
+            f"{'letters/CPU s':>13}  {'peak MB (main)':>14}  {'peak MB (all)':>13}"
+        )
         baseline = None
         for jobs in jobs_list:
-            best = min((run_once(corpus, jobs, args.format) for _ in range(max(1, args.repeat))), key=lambda result: result["seconds"])
+            best = min(
+                (run_once(corpus, jobs, args.format) for _ in range(max(1, args.repeat))),
+                key=lambda result: result["seconds"],
+            )
             seconds = best["seconds"]
             baseline = baseline or seconds
-            print(f"{jobs:>4}  {seconds:>8.2f}  {args.letters / seconds:>9.0f}  {megabytes / seconds:>6.2f}  {baseline / seconds:>7.2f}x  "
-                  f"{best['cpu']:>7.1f}  {args.letters / best['cpu']:>13.0f}  {best['peak_main_mb']:>14.0f}  {best['peak_tree_mb']:>13.0f}", flush=True)
+            print(
+                f"{jobs:>4}  {seconds:>8.2f}  {args.letters / seconds:>9.0f}  {megabytes / seconds:>6.2f}  "
+                f"{baseline / seconds:>7.2f}x  "
+                f"{best['cpu']:>7.1f}  {args.letters / best['cpu']:>13.0f}  {best['peak_main_mb']:>14.0f}  "
+                f"{best['peak_tree_mb']:>13.0f}",
+                flush=True,
+            )
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"largest single process (getrusage): {children:.0f} MB")
     return 0

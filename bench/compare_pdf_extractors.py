@@ -80,9 +80,7 @@ def normalised_lines(text: str) -> list[str]:
 
 def marker_lines(lines: list[str]) -> Counter[tuple[str, str]]:
     """The lines that start an item or one of its parts, keyed by marker name and line text."""
-    return Counter(
-        (name, line) for line in lines for name, pattern in MARKERS.items() if pattern.search(line)
-    )
+    return Counter((name, line) for line in lines for name, pattern in MARKERS.items() if pattern.search(line))
 
 
 def ratio(a: list[str], b: list[str]) -> float:
@@ -108,7 +106,7 @@ def measure(extract: Callable[[bytes], list[str]], letters: list[tuple[str, byte
 
     word_ratios, line_ratios = [], []
     markers_kept, markers_total = Counter(), Counter()
-    for (_, _, reference), text in zip(letters, texts):
+    for (_, _, reference), text in zip(letters, texts, strict=False):
         word_ratios.append(ratio(reference.split(), text.split()))
         ref_lines, lines = normalised_lines(reference), normalised_lines(text)
         line_ratios.append(ratio(ref_lines, lines))
@@ -118,7 +116,7 @@ def measure(extract: Callable[[bytes], list[str]], letters: list[tuple[str, byte
         for (name, _), count in expected.items():
             markers_total[name] += count
     return {
-        "identical": sum(text == reference for (_, _, reference), text in zip(letters, texts)),
+        "identical": sum(text == reference for (_, _, reference), text in zip(letters, texts, strict=False)),
         "word_mean": sum(word_ratios) / len(letters),
         "word_min": min(word_ratios),
         "line_mean": sum(line_ratios) / len(letters),
@@ -131,7 +129,7 @@ def measure(extract: Callable[[bytes], list[str]], letters: list[tuple[str, byte
 
 def first_difference(reference: str, text: str) -> str:
     """The first line where ``text`` departs from ``reference``, as a short description."""
-    for number, (want, got) in enumerate(zip(reference.split("\n"), text.split("\n")), 1):
+    for number, (want, got) in enumerate(zip(reference.split("\n"), text.split("\n"), strict=False), 1):
         if want != got:
             return f"line {number}: expected {want!r}, got {got!r}"
     return f"lengths differ: expected {len(reference)} characters, got {len(text)}"
@@ -152,8 +150,10 @@ def main(argv: list[str]) -> int:
         logging.getLogger(noisy).setLevel(logging.CRITICAL + 1)
 
     print(f"{len(letters)} letters from {pdf_dir}\n")
-    print("| library | identical | word ratio mean / min | line ratio mean / min "
-          "| marker lines kept | seconds (ms/letter) |")
+    print(
+        "| library | identical | word ratio mean / min | line ratio mean / min "
+        "| marker lines kept | seconds (ms/letter) |"
+    )
     print("|---|---|---|---|---|---|")
     results = {}
     for name, extract in EXTRACTORS.items():
@@ -171,10 +171,7 @@ def main(argv: list[str]) -> int:
     print("\n| marker line | " + " | ".join(results) + " |")
     print("|---|" + "---|" * len(results))
     for marker in MARKERS:
-        cells = [
-            f"{result['markers_kept'][marker]}/{result['markers_total'][marker]}"
-            for result in results.values()
-        ]
+        cells = [f"{result['markers_kept'][marker]}/{result['markers_total'][marker]}" for result in results.values()]
         print(f"| {marker} | " + " | ".join(cells) + " |")
 
     differences = []

@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO))
 
 import lark  # noqa: E402
 
+from imrlint.input.read import read_path  # noqa: E402
 from imrlint.parsing.lalr import LeanParser  # noqa: E402
 from imrlint.parsing.normalise import normalise  # noqa: E402
-from imrlint.input.read import read_path  # noqa: E402
 
 LETTERS = REPO / "tests" / "data" / "letters" / "corpus"
 SHAPES = {
@@ -43,7 +43,9 @@ SHAPES = {
 
 
 def parser_of(grammar: pathlib.Path) -> LeanParser:
-    return LeanParser.of(lark.Lark(grammar.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", maybe_placeholders=False))
+    return LeanParser.of(
+        lark.Lark(grammar.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", maybe_placeholders=False)
+    )
 
 
 def sources(folder: pathlib.Path) -> list[str]:
@@ -52,7 +54,9 @@ def sources(folder: pathlib.Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    arguments.add_argument("--grammar", type=pathlib.Path, help="another letter grammar to time beside grammars/letter.lark")
+    arguments.add_argument(
+        "--grammar", type=pathlib.Path, help="another letter grammar to time beside grammars/letter.lark"
+    )
     arguments.add_argument("--repeat", type=int, default=7, help="rounds; the fastest is reported (default 7)")
     args = arguments.parse_args(argv)
 
@@ -71,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
                 best[name, shape] = min(best.get((name, shape), elapsed), elapsed)
     print(f"{'shape':<9} {'letters':>7}  " + "  ".join(f"{name[-28:]:>36}" for name in parsers))
     for shape, texts in letters.items():
-        cells = [f"{best[name, shape] / len(texts) * 1000:>7.3f} ms/letter {len(texts) / best[name, shape]:>6.0f}/s {accepted[name, shape]:>3} ok" for name in parsers]
+        cells = [
+            f"{best[name, shape] / len(texts) * 1000:>7.3f} ms/letter {len(texts) / best[name, shape]:>6.0f}/s "
+            f"{accepted[name, shape]:>3} ok"
+            for name in parsers
+        ]
         print(f"{shape:<9} {len(texts):>7}  " + "  ".join(f"{cell:>36}" for cell in cells))
     return 0
 

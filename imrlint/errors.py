@@ -17,7 +17,6 @@ class ConfigError(Exception):
         self.reason = reason
 
 
-
 class UsageError(Exception):
     """A command-line mistake: reported on one line, exit status 2."""
 

@@ -14,7 +14,8 @@ _PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 
 
 def data_path(*parts: str) -> pathlib.Path:
-    """Path of a shipped data file: inside the installed package (imrlint/_data/...) or, in a source checkout, the repository's top-level grammars/ and rules/ folders."""
+    """Path of a shipped data file: inside the installed package (imrlint/_data/...) or, in a
+    source checkout, the repository's top-level grammars/ and rules/ folders."""
     installed = _PACKAGE_DIR / "_data"
     base = installed if installed.is_dir() else _PACKAGE_DIR.parent
     return base.joinpath(*parts)
@@ -51,12 +52,19 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
             ancestors.discard(key)
             sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
             if sizes[key] > MAX_CONFIG_VALUES:
-                raise ConfigError(source, "", f"its YAML aliases expand it to more than {MAX_CONFIG_VALUES:,} values; write the values out, or use fewer aliases")
+                raise ConfigError(
+                    source,
+                    "",
+                    f"its YAML aliases expand it to more than {MAX_CONFIG_VALUES:,} values; write the values out, or "
+                    "use fewer aliases",
+                )
             continue
         if key in sizes:
             continue
         if key in ancestors:
-            raise ConfigError(source, "", f"a YAML alias (line {node.start_mark.line + 1}) names a value that contains it")
+            raise ConfigError(
+                source, "", f"a YAML alias (line {node.start_mark.line + 1}) names a value that contains it"
+            )
         ancestors.add(key)
         pending.append((node, True))
         pending.extend((child, False) for child in _children(node))

@@ -68,7 +68,7 @@ def linter(rule_set):
     return Linter(rule_set, load_config(rule_set.defaults, None))
 
 
-@pytest.fixture()
+@pytest.fixture
 def lint_text(linter):
     """Lint a letter given as text; returns its findings."""
     from imrlint.input.document import Document
@@ -95,3 +95,19 @@ def edited(path: pathlib.Path, *replacements: tuple[str, str]) -> str:
 def located(findings) -> list[tuple]:
     """(code, line, column, end_line, end_column, message) of each finding."""
     return [(f.code, f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message) for f in findings]
+
+
+@pytest.fixture
+def linter_with(rule_set, tmp_path):
+    """``linter_with(config_yaml)`` -> a function linting a letter's text with that configuration."""
+    from imrlint.config.layers import load_config
+    from imrlint.input.document import Document
+    from imrlint.lint.linter import Linter
+
+    def make(config_text: str):
+        path = tmp_path / "imrlint.yaml"
+        path.write_text(config_text, encoding="utf-8")
+        linter = Linter(rule_set, load_config(rule_set.defaults, str(path)))
+        return lambda text, name="letter.txt": linter.lint_document(Document(name, text)).findings
+
+    return make

@@ -13,11 +13,12 @@ import pathlib
 
 import pytest
 import yaml
+from test_citations import guideline_fields
 
-from conftest import real_letters
 from imrlint.knowledge.catalogue import Catalogue, CatalogueError, Chapter, Edition, Topic
 from imrlint.parsing.citations import parse_guideline
-from test_citations import guideline_fields
+
+from conftest import real_letters
 
 CITED_SECTIONS = pathlib.Path(__file__).parent / "data" / "cited_sections.txt"
 
@@ -36,19 +37,38 @@ def chapter_edition(catalogue: Catalogue, name: str, year: int | None) -> Editio
 
 def test_shipped_knowledge_base_loads(catalogue):
     assert [chapter.id for chapter in catalogue.chapters] == [
-        "chronic-pain", "opioids", "acupuncture", "postsurgical", "general-approaches", "neck-upper-back",
-        "shoulder", "elbow", "forearm-wrist-hand", "low-back", "knee", "ankle-foot", "stress-related", "eye",
+        "chronic-pain",
+        "opioids",
+        "acupuncture",
+        "postsurgical",
+        "general-approaches",
+        "neck-upper-back",
+        "shoulder",
+        "elbow",
+        "forearm-wrist-hand",
+        "low-back",
+        "knee",
+        "ankle-foot",
+        "stress-related",
+        "eye",
     ]
     chronic_pain = catalogue.find_chapter("Chronic Pain Medical Treatment")
     first, second = chronic_pain.editions
     assert (first.year, first.effective, first.superseded, first.pages, first.pages_confidence) == (
-        2009, datetime.date(2009, 7, 18), datetime.date(2016, 7, 28), (1, 127), "high",
+        2009,
+        datetime.date(2009, 7, 18),
+        datetime.date(2016, 7, 28),
+        (1, 127),
+        "high",
     )
     assert (second.year, second.superseded, second.pages) == (2016, None, None)
     assert chapter_edition(catalogue, "Knee Complaints", 2004).pages_confidence == "unverified"
     muscle_relaxants = catalogue.find_topic(first, "Muscle relaxants")
     assert muscle_relaxants == Topic(
-        "Muscle relaxants", ("muscle relaxants (for pain)", "muscle relaxants for pain", "Muscle Relaxants"), ((63, 66),), "high"
+        "Muscle relaxants",
+        ("muscle relaxants (for pain)", "muscle relaxants for pain", "Muscle Relaxants"),
+        ((63, 66),),
+        "high",
     )
 
 
@@ -68,7 +88,9 @@ def test_every_chapter_and_edition_cited_in_the_letters_is_known(catalogue):
 def test_every_section_cited_in_the_letters_is_known(catalogue):
     rows = [line.split("\t") for line in CITED_SECTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) == 138
-    unresolved = [row for row in rows if catalogue.find_section(chapter_edition(catalogue, row[0], int(row[1])), row[2]) is None]
+    unresolved = [
+        row for row in rows if catalogue.find_section(chapter_edition(catalogue, row[0], int(row[1])), row[2]) is None
+    ]
     assert unresolved == []
 
 
@@ -158,14 +180,21 @@ def test_split_sections_keeps_known_names_with_commas_whole(catalogue):
 def test_split_sections_splits_unknown_names_on_commas(catalogue):
     edition = chapter_edition(catalogue, "Low Back Complaints", 2004)
     text = " Summary,Red flags , ,Imaging, CT "
-    assert [text[start:end] for start, end in catalogue.split_sections(edition, text)] == ["Summary", "Red flags", "Imaging", "CT"]
+    assert [text[start:end] for start, end in catalogue.split_sections(edition, text)] == [
+        "Summary",
+        "Red flags",
+        "Imaging",
+        "CT",
+    ]
     assert catalogue.split_sections(edition, "") == []
 
 
 def test_split_sections_without_an_edition_knows_every_section(catalogue):
     text = "NSAIDs, GI symptoms & cardiovascular risk, Capsaicin, topical, Foo"
     assert [text[start:end] for start, end in catalogue.split_sections(None, text)] == [
-        "NSAIDs, GI symptoms & cardiovascular risk", "Capsaicin, topical", "Foo",
+        "NSAIDs, GI symptoms & cardiovascular risk",
+        "Capsaicin, topical",
+        "Foo",
     ]
 
 
@@ -183,7 +212,9 @@ def test_extra_adds_a_chapter(catalogue):
     extended = Catalogue.load(extra={"chapters": [HIP]})
     hip = extended.find_chapter("Hip Complaints")
     assert hip == Chapter(
-        "hip", "Hip and Groin Complaints", ("Hip Complaints",),
+        "hip",
+        "Hip and Groin Complaints",
+        ("Hip Complaints",),
         (Edition(2011, datetime.date(2011, 1, 1), None, (1, 40), "high", (), ("Imaging, Red Flags",)),),
     )
     assert extended.chapters[:-1] == catalogue.chapters
@@ -197,7 +228,11 @@ def test_extra_adds_to_a_known_chapter(catalogue):
                 "id": "low-back",
                 "aliases": ["Lumbar Complaints"],
                 "editions": [
-                    {"year": 2004, "sections": ["Red Flags", "summary"], "topics": [{"name": "Imaging", "pages": [[303, 305]], "confidence": "unverified"}]},
+                    {
+                        "year": 2004,
+                        "sections": ["Red Flags", "summary"],
+                        "topics": [{"name": "Imaging", "pages": [[303, 305]], "confidence": "unverified"}],
+                    },
                     {"year": 2017, "effective": datetime.date(2017, 12, 1)},
                 ],
             }
@@ -208,7 +243,7 @@ def test_extra_adds_to_a_known_chapter(catalogue):
     assert low_back.id == "low-back" and low_back.aliases[-1] == "Lumbar Complaints"
     assert [edition.year for edition in low_back.editions] == [2004, 2017]
     edition = extended.edition(low_back, 2004)
-    assert edition.sections == chapter_edition(catalogue, "Low Back Complaints", 2004).sections + ("Red Flags",)
+    assert edition.sections == (*chapter_edition(catalogue, "Low Back Complaints", 2004).sections, "Red Flags")
     assert extended.find_topic(edition, "imaging") == Topic("Imaging", (), ((303, 305),), "unverified")
     assert extended.find_section(edition, "red flags") == "Red Flags"
 
@@ -265,25 +300,71 @@ EDITION = "chapters[0].editions[0]"
         (lambda data: data["chapters"][0].pop("name"), "chapters[0].name: missing"),
         (lambda data: data["chapters"][0].update(name=12), "chapters[0].name: expected a non-empty string"),
         (lambda data: data["chapters"][0].update(aliases="ACOEM Chapter 12"), "chapters[0].aliases: expected a list"),
-        (lambda data: data["chapters"][0].update(aliases=[None]), "chapters[0].aliases[0]: expected a non-empty string"),
-        (lambda data: data["chapters"][0].update(editions=[]), "chapters[0].editions: a chapter needs at least one edition"),
+        (
+            lambda data: data["chapters"][0].update(aliases=[None]),
+            "chapters[0].aliases[0]: expected a non-empty string",
+        ),
+        (
+            lambda data: data["chapters"][0].update(editions=[]),
+            "chapters[0].editions: a chapter needs at least one edition",
+        ),
         (lambda data: data["chapters"][0].pop("editions"), "chapters[0].editions: missing"),
-        (lambda data: data["chapters"].append(copy.deepcopy(data["chapters"][0])), "chapters[1].id: chapter 'low-back' is defined twice"),
+        (
+            lambda data: data["chapters"].append(copy.deepcopy(data["chapters"][0])),
+            "chapters[1].id: chapter 'low-back' is defined twice",
+        ),
         (lambda data: data["chapters"][0]["editions"][0].update(year="2004"), f"{EDITION}.year: expected an integer"),
         (lambda data: data["chapters"][0]["editions"][0].update(year=True), f"{EDITION}.year: expected an integer"),
         (lambda data: data["chapters"][0]["editions"][0].pop("effective"), f"{EDITION}.effective: missing"),
-        (lambda data: data["chapters"][0]["editions"][0].update(effective="July 2009"), f"{EDITION}.effective: expected a date"),
-        (lambda data: data["chapters"][0]["editions"][0].update(superseded=2017), f"{EDITION}.superseded: expected a date"),
-        (lambda data: data["chapters"][0]["editions"][0].update(pages=[326, 286]), f"{EDITION}.pages: expected [first, last]"),
-        (lambda data: data["chapters"][0]["editions"][0].update(pages="286-326"), f"{EDITION}.pages: expected [first, last]"),
-        (lambda data: data["chapters"][0]["editions"][0].update(pages_confidence="low"), f"{EDITION}.pages_confidence: expected one of high, unverified"),
-        (lambda data: data["chapters"][0]["editions"][0].update(section=["Summary"]), f"{EDITION}.section: unknown key"),
-        (lambda data: data["chapters"][0]["editions"][0]["topics"][0].pop("pages"), f"{EDITION}.topics[0].pages: missing"),
-        (lambda data: data["chapters"][0]["editions"][0]["topics"][0].update(pages=[303, 305]), f"{EDITION}.topics[0].pages[0]: expected [first, last]"),
-        (lambda data: data["chapters"][0]["editions"][0]["topics"][0].update(confidence="medium"), f"{EDITION}.topics[0].confidence: expected one of"),
-        (lambda data: data["chapters"][0]["editions"].append({"year": 2004, "effective": datetime.date(2007, 1, 1)}), "chapters[0].editions[1].year: edition 2004 is defined twice"),
         (
-            lambda data: data["chapters"].append({"id": "knee", "name": "Knee", "aliases": ["ACOEM chapter 12"], "editions": [{"year": 2004, "effective": "2007-01-01"}]}),
+            lambda data: data["chapters"][0]["editions"][0].update(effective="July 2009"),
+            f"{EDITION}.effective: expected a date",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(superseded=2017),
+            f"{EDITION}.superseded: expected a date",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(pages=[326, 286]),
+            f"{EDITION}.pages: expected [first, last]",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(pages="286-326"),
+            f"{EDITION}.pages: expected [first, last]",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(pages_confidence="low"),
+            f"{EDITION}.pages_confidence: expected one of high, unverified",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(section=["Summary"]),
+            f"{EDITION}.section: unknown key",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0]["topics"][0].pop("pages"),
+            f"{EDITION}.topics[0].pages: missing",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0]["topics"][0].update(pages=[303, 305]),
+            f"{EDITION}.topics[0].pages[0]: expected [first, last]",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0]["topics"][0].update(confidence="medium"),
+            f"{EDITION}.topics[0].confidence: expected one of",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"].append({"year": 2004, "effective": datetime.date(2007, 1, 1)}),
+            "chapters[0].editions[1].year: edition 2004 is defined twice",
+        ),
+        (
+            lambda data: data["chapters"].append(
+                {
+                    "id": "knee",
+                    "name": "Knee",
+                    "aliases": ["ACOEM chapter 12"],
+                    "editions": [{"year": 2004, "effective": "2007-01-01"}],
+                }
+            ),
             "chapter 'knee': the name 'ACOEM chapter 12' already names chapter 'low-back'",
         ),
     ],
@@ -304,12 +385,20 @@ def test_an_empty_knowledge_base_has_no_chapters(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "key"),
     [
-        ({"chapters": [{"id": "low-back", "name": "Lumbar"}]}, "chapters[0].name: unknown key (chapter 'low-back' exists, so only aliases, regions and editions can be added)"),
+        (
+            {"chapters": [{"id": "low-back", "name": "Lumbar"}]},
+            "chapters[0].name: unknown key (chapter 'low-back' exists, so only aliases, regions and editions can be "
+            "added)",
+        ),
         (
             {"chapters": [{"id": "low-back", "editions": [{"year": 2004, "pages": [1, 2]}]}]},
-            "chapters[0].editions[0].pages: unknown key (edition 2004 of chapter 'low-back' exists, so only topics, sections and sections_complete can be given)",
+            "chapters[0].editions[0].pages: unknown key (edition 2004 of chapter 'low-back' exists, so only topics, "
+            "sections and sections_complete can be given)",
         ),
-        ({"chapters": [{"id": "hip", "name": "Hip", "editions": [{"year": 2011}]}]}, "chapters[0].editions[0].effective: missing"),
+        (
+            {"chapters": [{"id": "hip", "name": "Hip", "editions": [{"year": 2011}]}]},
+            "chapters[0].editions[0].effective: missing",
+        ),
         ({"chapters": [{"name": "Hip"}]}, "chapters[0].id: missing"),
         (["Hip"], "top level: expected a mapping"),
     ],
@@ -336,21 +425,66 @@ def test_every_shipped_edition_says_where_its_sections_come_from(catalogue):
     for chapter in catalogue.chapters:
         for edition in chapter.editions:
             assert len(edition.sections_source) > 40, (chapter.id, edition.year)
-    complete = [(chapter.id, edition.year) for chapter in catalogue.chapters for edition in chapter.editions if edition.sections_complete]
+    complete = [
+        (chapter.id, edition.year)
+        for chapter in catalogue.chapters
+        for edition in chapter.editions
+        if edition.sections_complete
+    ]
     assert complete == [("general-approaches", 2004)]
 
 
 @pytest.mark.parametrize(
     ("chapter", "year", "name", "section"),
     [
-        ("Chronic Pain Medical Treatment", 2009, "Barbiturate-containing analgesic agents", "Barbiturate-containing analgesic agents (BCAs)"),
-        ("Chronic Pain Medical Treatment", 2016, "Naproxen (Naprosyn, EC-Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)", "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)"),
-        ("Chronic Pain Medical Treatment", 2016, "Naproxen", "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)"),
-        ("Chronic Pain Medical Treatment", 2016, "Work conditioning, work hardening", "Work conditioning, work hardening"),
-        ("Opioid Treatment", 2016, "1.3. Opioids for Acute Pain: Severe Acute Injuries (e.g., fractures, crush injuries)", "1.3 Opioids for Acute Pain: Severe Acute Injuries"),
-        ("Opioid Treatment", 2016, "3.3.9 Maintenance of Chronic Opioid Treatment", "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment"),
-        ("Opioid Treatment", 2016, "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment", "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment"),
-        ("Opioid Treatment", 2016, "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Opioid Titration and Dosing Threshold", None),
+        (
+            "Chronic Pain Medical Treatment",
+            2009,
+            "Barbiturate-containing analgesic agents",
+            "Barbiturate-containing analgesic agents (BCAs)",
+        ),
+        (
+            "Chronic Pain Medical Treatment",
+            2016,
+            "Naproxen (Naprosyn, EC-Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)",
+            "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)",
+        ),
+        (
+            "Chronic Pain Medical Treatment",
+            2016,
+            "Naproxen",
+            "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc], Naprelan)",
+        ),
+        (
+            "Chronic Pain Medical Treatment",
+            2016,
+            "Work conditioning, work hardening",
+            "Work conditioning, work hardening",
+        ),
+        (
+            "Opioid Treatment",
+            2016,
+            "1.3. Opioids for Acute Pain: Severe Acute Injuries (e.g., fractures, crush injuries)",
+            "1.3 Opioids for Acute Pain: Severe Acute Injuries",
+        ),
+        (
+            "Opioid Treatment",
+            2016,
+            "3.3.9 Maintenance of Chronic Opioid Treatment",
+            "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment",
+        ),
+        (
+            "Opioid Treatment",
+            2016,
+            "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment",
+            "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment",
+        ),
+        (
+            "Opioid Treatment",
+            2016,
+            "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Opioid Titration and Dosing Threshold",
+            None,
+        ),
         ("Opioid Treatment", 2016, "5.1 Opioids in Special Populations", None),
         ("General Approaches", 2004, "Initial Approaches to Treatment", "Initial Approaches to Treatment"),
     ],
@@ -371,8 +505,14 @@ def test_misspelt_section_needs_the_same_words_with_near_misses(catalogue):
 def test_closest_section_of_a_numbered_name_goes_by_number_then_title(catalogue):
     opioids = chapter_edition(catalogue, "Opioid Treatment", 2016)
     part = "Opioids for Chronic Pain and Chronic Opioid Treatment"
-    assert catalogue.closest_section(opioids, f"3.3.9 {part}: Opioid Titration") == f"3.3.9 {part}: Maintenance of Chronic Opioid Treatment"
-    assert catalogue.closest_section(opioids, f"3.3.10 {part}: Opioid Titration and Dosing Threshold") == f"3.3.8 {part}: Opioid Titration and Dosing Threshold"
+    assert (
+        catalogue.closest_section(opioids, f"3.3.9 {part}: Opioid Titration")
+        == f"3.3.9 {part}: Maintenance of Chronic Opioid Treatment"
+    )
+    assert (
+        catalogue.closest_section(opioids, f"3.3.10 {part}: Opioid Titration and Dosing Threshold")
+        == f"3.3.8 {part}: Opioid Titration and Dosing Threshold"
+    )
     assert catalogue.closest_section(opioids, "5.1 Opioids in Special Populations") is None
 
 
@@ -380,20 +520,33 @@ def test_closest_section_of_a_numbered_name_goes_by_number_then_title(catalogue)
     ("text", "sections"),
     [
         (
-            "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan), NSAIDs (non-steroidal anti-inflammatory drugs)",
-            ["Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan)", "NSAIDs (non-steroidal anti-inflammatory drugs)"],
+            "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan), NSAIDs (non-steroidal "
+            "anti-inflammatory drugs)",
+            [
+                "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan)",
+                "NSAIDs (non-steroidal anti-inflammatory drugs)",
+            ],
         ),
-        ("Work conditioning, work hardening, Topical analgesics, compounded", ["Work conditioning, work hardening", "Topical analgesics, compounded"]),
-        ("Benzodiazepines, Benzodiazepine dependence, maintenance", ["Benzodiazepines", "Benzodiazepine dependence, maintenance"]),
+        (
+            "Work conditioning, work hardening, Topical analgesics, compounded",
+            ["Work conditioning, work hardening", "Topical analgesics, compounded"],
+        ),
+        (
+            "Benzodiazepines, Benzodiazepine dependence, maintenance",
+            ["Benzodiazepines", "Benzodiazepine dependence, maintenance"],
+        ),
         ("Ultrasound, therapeutic, Office visits", ["Ultrasound, therapeutic", "Office visits"]),
         ("Summary, and Special Studies", ["Summary", "Special Studies"]),
         ("Pain (chronic, Office visits", ["Pain (chronic", "Office visits"]),  # a bracket that never closes
         (
-            "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse Events, Prior to "
-            "Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse, 3.3.6 Opioids for Chronic Pain and Chronic Opioid Treatment: "
+            "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse "
+            "Events, Prior to "
+            "Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse, 3.3.6 Opioids for Chronic Pain and Chronic "
+            "Opioid Treatment: "
             "Use of Urine Drug Testing (UDT), 4.1 Tapering Opioids: Indications for Tapering Opioids",
             [
-                "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse Events, Prior to "
+                "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or "
+                "Adverse Events, Prior to "
                 "Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse",
                 "3.3.6 Opioids for Chronic Pain and Chronic Opioid Treatment: Use of Urine Drug Testing (UDT)",
                 "4.1 Tapering Opioids: Indications for Tapering Opioids",
@@ -410,8 +563,14 @@ def test_split_sections_keeps_brackets_continuations_and_numbered_titles_whole(c
 @pytest.mark.parametrize(
     ("change", "key"),
     [
-        (lambda data: data["chapters"][0]["editions"][0].update(sections_complete="yes"), f"{EDITION}.sections_complete: expected true or false"),
-        (lambda data: data["chapters"][0]["editions"][0].update(sections_source=3), f"{EDITION}.sections_source: expected a non-empty string"),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(sections_complete="yes"),
+            f"{EDITION}.sections_complete: expected true or false",
+        ),
+        (
+            lambda data: data["chapters"][0]["editions"][0].update(sections_source=3),
+            f"{EDITION}.sections_source: expected a non-empty string",
+        ),
     ],
 )
 def test_a_malformed_table_of_contents_flag_names_the_key(tmp_path, change, key):
@@ -420,7 +579,16 @@ def test_a_malformed_table_of_contents_flag_names_the_key(tmp_path, change, key)
 
 
 def test_extra_can_declare_an_edition_s_sections_complete(catalogue):
-    extended = Catalogue.load(extra={"chapters": [{"id": "elbow", "editions": [{"year": 2007, "sections": ["Work-Relatedness"], "sections_complete": True}]}]})
+    extended = Catalogue.load(
+        extra={
+            "chapters": [
+                {
+                    "id": "elbow",
+                    "editions": [{"year": 2007, "sections": ["Work-Relatedness"], "sections_complete": True}],
+                }
+            ]
+        }
+    )
     edition = chapter_edition(extended, "Elbow Complaints", 2007)
     assert edition.sections_complete and "Work-Relatedness" in edition.sections
     assert not chapter_edition(catalogue, "Elbow Complaints", 2007).sections_complete

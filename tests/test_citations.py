@@ -15,10 +15,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import real_letters
 from imrlint.knowledge.catalogue import Catalogue
-from imrlint.parsing.citations import ChapterCitation, GuidelineCitations, Located, PageRange, _lean_parser, parse_guideline
+from imrlint.parsing.citations import (
+    ChapterCitation,
+    GuidelineCitations,
+    Located,
+    PageRange,
+    _lean_parser,
+    parse_guideline,
+)
 from imrlint.resources import data_path
+
+from conftest import real_letters
 
 _FIELD_KEY = re.compile(r"^\s*(Claims Administrator guideline|MAXIMUS guideline|Decision rationale):", re.IGNORECASE)
 
@@ -42,18 +50,24 @@ def guideline_fields(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def corpus_fields() -> list[tuple[str, str]]:
     """(letter file name, field text) for every guideline field of the bundled letters."""
-    return [(path.name, field) for path in real_letters() for field in guideline_fields(path.read_text(encoding="utf-8"))]
+    return [
+        (path.name, field) for path in real_letters() for field in guideline_fields(path.read_text(encoding="utf-8"))
+    ]
 
 
 def pieces(citations: GuidelineCitations):
     """Every Located and PageRange in a result, with the chapters themselves."""
     for chapter in citations.chapters:
         yield chapter
-        yield from (piece for piece in (chapter.name, chapter.edition, chapter.topic, chapter.section_text) if piece is not None)
+        yield from (
+            piece for piece in (chapter.name, chapter.edition, chapter.topic, chapter.section_text) if piece is not None
+        )
         yield from chapter.sections
         yield from chapter.pages
     yield from citations.non_mtus
-    yield from (piece for piece in (citations.no_evidence, citations.outside_mtus, citations.error) if piece is not None)
+    yield from (
+        piece for piece in (citations.no_evidence, citations.outside_mtus, citations.error) if piece is not None
+    )
 
 
 # --- the real letters ---------------------------------------------------------------------------------
@@ -91,7 +105,11 @@ def test_every_corpus_section_is_known_but_the_misspelt_one(corpus_fields):
     unknown = []
     for name, field in corpus_fields:
         for chapter in parse_guideline(field).chapters:
-            edition = catalogue.edition(catalogue.find_chapter(chapter.name.text), int(chapter.edition.text)) if chapter.edition else None
+            edition = (
+                catalogue.edition(catalogue.find_chapter(chapter.name.text), int(chapter.edition.text))
+                if chapter.edition
+                else None
+            )
             for section in chapter.sections:
                 if catalogue.find_section(edition, section.text) is None:
                     unknown.append((name, chapter.name.text, section.text))
@@ -123,7 +141,7 @@ class Cursor:
 
 
 def chapter(name, edition=None, topic=None, section_text=None, sections=(), pages=()) -> ChapterCitation:
-    last = max((piece.end for piece in (name, edition, topic, section_text, *sections, *pages) if piece is not None))
+    last = max(piece.end for piece in (name, edition, topic, section_text, *sections, *pages) if piece is not None)
     return ChapterCitation(name, edition, topic, tuple(sections), section_text, tuple(pages), name.start, last)
 
 
@@ -135,21 +153,35 @@ def test_chained_chapters_with_and_and_a_chapter_name_with_commas():
     text = (
         "Decision based on MTUS Shoulder Complaints 2004, Section(s): Initial Care, and Elbow Complaints 2007, "
         "and Forearm, Wrist, and Hand Complaints 2004. Decision based on Non-MTUS Citation Official Disability "
-        "Guidelines (ODG), Shoulder (updated 12/12/16), Physical therapy; ODG Forearm, Wrist and Hand (updated 12/20/16), Physical therapy."
+        "Guidelines (ODG), Shoulder (updated 12/12/16), Physical therapy; ODG Forearm, Wrist and Hand (updated "
+        "12/20/16), Physical therapy."
     )
     c = Cursor(text)
-    shoulder = chapter(c.at("Shoulder Complaints"), c.at("2004"), section_text=(care := c.at("Initial Care")), sections=[care])
+    shoulder = chapter(
+        c.at("Shoulder Complaints"), c.at("2004"), section_text=(care := c.at("Initial Care")), sections=[care]
+    )
     elbow = chapter(c.at("Elbow Complaints"), c.at("2007"))
     hand = chapter(c.at("Forearm, Wrist, and Hand Complaints"), c.at("2004"))
-    reference = c.at("Official Disability Guidelines (ODG), Shoulder (updated 12/12/16), Physical therapy; ODG Forearm, Wrist and Hand (updated 12/20/16), Physical therapy")
+    reference = c.at(
+        "Official Disability Guidelines (ODG), Shoulder (updated 12/12/16), Physical therapy; ODG Forearm, Wrist and "
+        "Hand (updated 12/20/16), Physical therapy"
+    )
     assert parse_guideline(text) == citations("mtus", [shoulder, elbow, hand], non_mtus=[reference])
     assert (hand.name.start, hand.end) == (106, 146)
 
 
 def test_section_lists_end_at_the_next_chapter():
-    text = "Decision based on MTUS Elbow Complaints 2007, Section(s): Diagnostic Criteria, and Forearm, Wrist, and Hand Complaints 2004, Section(s): Special Studies, Summary."
+    text = (
+        "Decision based on MTUS Elbow Complaints 2007, Section(s): Diagnostic Criteria, and Forearm, Wrist, and "
+        "Hand Complaints 2004, Section(s): Special Studies, Summary."
+    )
     c = Cursor(text)
-    elbow = chapter(c.at("Elbow Complaints"), c.at("2007"), section_text=(criteria := c.at("Diagnostic Criteria")), sections=[criteria])
+    elbow = chapter(
+        c.at("Elbow Complaints"),
+        c.at("2007"),
+        section_text=(criteria := c.at("Diagnostic Criteria")),
+        sections=[criteria],
+    )
     name, year = c.at("Forearm, Wrist, and Hand Complaints"), c.at("2004")
     section_text = c.at("Special Studies, Summary")
     c.position = section_text.start
@@ -160,7 +192,8 @@ def test_section_lists_end_at_the_next_chapter():
 def test_old_style_chapters_chained_by_a_comma_after_the_pages():
     text = (
         "Decision based on MTUS ACOEM Chapter 12 Low Back Complaints Page(s): 308,Chronic Pain Treatment Guidelines "
-        "OPIOIDS Page(s): 74-96. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Pain, Opioids for Chronic Pain."
+        "OPIOIDS Page(s): 74-96. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Pain, "
+        "Opioids for Chronic Pain."
     )
     c = Cursor(text)
     low_back = chapter(c.at("ACOEM Chapter 12 Low Back Complaints"), pages=c.pages("308"))
@@ -171,7 +204,11 @@ def test_old_style_chapters_chained_by_a_comma_after_the_pages():
 
 
 def test_page_list_with_a_page_pair_written_without_a_space():
-    text = "Decision based on MTUS Chronic Pain Treatment Guidelines Medications for chronic pain, criteria for use of opioids Page(s): 60, 61, 76-78, 88,89, 80, 81."
+    text = (
+        "Decision based on MTUS Chronic Pain Treatment Guidelines Medications for chronic pain, criteria for "
+        "use of "
+        "opioids Page(s): 60, 61, 76-78, 88,89, 80, 81."
+    )
     c = Cursor(text)
     expected = chapter(
         c.at("Chronic Pain Treatment Guidelines"),
@@ -184,12 +221,30 @@ def test_page_list_with_a_page_pair_written_without_a_space():
 @pytest.mark.parametrize(
     ("text", "topic", "pages"),
     [
-        ("Decision based on MTUS Chronic Pain Treatment Guidelines Muscle Relaxants Page(s): 63.", "Muscle Relaxants", ["63"]),
+        (
+            "Decision based on MTUS Chronic Pain Treatment Guidelines Muscle Relaxants Page(s): 63.",
+            "Muscle Relaxants",
+            ["63"],
+        ),
         ("Decision based on MTUS Chronic Pain Treatment Guidelines Opioids, Page(s): 74-95.", "Opioids", ["74-95"]),
-        ("Decision based on MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 91, 76-78.", "Opioids", ["91", "76-78"]),
+        (
+            "Decision based on MTUS Chronic Pain Treatment Guidelines Opioids Page(s): 91, 76-78.",
+            "Opioids",
+            ["91", "76-78"],
+        ),
         ("Decision based on MTUS Chronic Pain Treatment Guidelines Muscle Relaxants.", "Muscle Relaxants", []),
-        ("Decision based on MTUS Chronic Pain Treatment Guidelines CYCLOBENZAPRINE; MUSCLE RELAXANTS Page(s): 41-42, 63-66.", "CYCLOBENZAPRINE; MUSCLE RELAXANTS", ["41-42", "63-66"]),
-        ("Decision based on MTUS Chronic Pain Treatment Guidelines NSAIDs, GI symptoms & cardiovascular risk Page(s): 102.", "NSAIDs, GI symptoms & cardiovascular risk", ["102"]),
+        (
+            "Decision based on MTUS Chronic Pain Treatment Guidelines CYCLOBENZAPRINE; MUSCLE RELAXANTS Page(s): "
+            "41-42, 63-66.",
+            "CYCLOBENZAPRINE; MUSCLE RELAXANTS",
+            ["41-42", "63-66"],
+        ),
+        (
+            "Decision based on MTUS Chronic Pain Treatment Guidelines NSAIDs, GI symptoms & cardiovascular risk "
+            "Page(s): 102.",
+            "NSAIDs, GI symptoms & cardiovascular risk",
+            ["102"],
+        ),
     ],
 )
 def test_old_style_topic_and_pages(text, topic, pages):
@@ -200,8 +255,10 @@ def test_old_style_topic_and_pages(text, topic, pages):
 
 def test_section_names_with_commas_are_kept_whole():
     text = (
-        "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): NSAIDs (non-steroidal anti-inflammatory drugs), "
-        "NSAIDs, GI symptoms & cardiovascular risk, NSAIDs, hypertension and renal function, NSAIDs, specific drug list & adverse effects."
+        "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): NSAIDs (non-steroidal "
+        "anti-inflammatory drugs), "
+        "NSAIDs, GI symptoms & cardiovascular risk, NSAIDs, hypertension and renal function, NSAIDs, specific drug "
+        "list & adverse effects."
     )
     c = Cursor(text)
     name, year = c.at("Chronic Pain Medical Treatment"), c.at("2016")
@@ -213,15 +270,31 @@ def test_section_names_with_commas_are_kept_whole():
         c.at("NSAIDs, hypertension and renal function"),
         c.at("NSAIDs, specific drug list & adverse effects"),
     ]
-    assert parse_guideline(text) == citations("mtus", [chapter(name, year, section_text=section_text, sections=sections)])
+    assert parse_guideline(text) == citations(
+        "mtus", [chapter(name, year, section_text=section_text, sections=sections)]
+    )
 
 
 def test_numbered_opioid_sections_with_periods_colons_and_commas():
-    section_1 = "3.3.1.1 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse Events, Prior to Chronic Opioid Treatment: Screening for Drug Misuse/Abuse"
-    section_2 = "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or Adverse Events, Prior to Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse"
-    text = f"Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Tramadol (Ultram), and Opioid Treatment 2016, Section(s): {section_1}, {section_2}."
+    section_1 = (
+        "3.3.1.1 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or "
+        "Adverse Events, Prior to Chronic Opioid Treatment: Screening for Drug Misuse/Abuse"
+    )
+    section_2 = (
+        "3.3.1.2 Opioids for Chronic Pain and Chronic Opioid Treatment: Screening for Risk of Addiction or "
+        "Adverse Events, Prior to Chronic Opioid Treatment: Screening for Alcohol Misuse/Abuse"
+    )
+    text = (
+        "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Tramadol (Ultram), and Opioid "
+        f"Treatment 2016, Section(s): {section_1}, {section_2}."
+    )
     c = Cursor(text)
-    chronic_pain = chapter(c.at("Chronic Pain Medical Treatment"), c.at("2016"), section_text=(tramadol := c.at("Tramadol (Ultram)")), sections=[tramadol])
+    chronic_pain = chapter(
+        c.at("Chronic Pain Medical Treatment"),
+        c.at("2016"),
+        section_text=(tramadol := c.at("Tramadol (Ultram)")),
+        sections=[tramadol],
+    )
     name, year = c.at("Opioid Treatment"), c.at("2016")
     section_text = c.at(f"{section_1}, {section_2}")
     c.position = section_text.start
@@ -231,7 +304,11 @@ def test_numbered_opioid_sections_with_periods_colons_and_commas():
 
 def test_opioid_section_with_a_colon_then_a_non_mtus_reference():
     section = "3.3.9 Opioids for Chronic Pain and Chronic Opioid Treatment: Maintenance of Chronic Opioid Treatment"
-    text = f"Decision based on MTUS Opioid Treatment 2016, Section(s): {section}. Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Pain (online version): Opioids, specific drug list."
+    text = (
+        f"Decision based on MTUS Opioid Treatment 2016, Section(s): {section}. Decision based on Non-MTUS "
+        "Citation "
+        "Official Disability Guidelines (ODG), Pain (online version): Opioids, specific drug list."
+    )
     c = Cursor(text)
     opioids = chapter(c.at("Opioid Treatment"), c.at("2016"), section_text=(whole := c.at(section)), sections=[whole])
     reference = c.at("Official Disability Guidelines (ODG), Pain (online version): Opioids, specific drug list")
@@ -261,19 +338,30 @@ def test_outside_the_mtus_alone():
 
 
 def test_non_mtus_reference_alone_keeps_its_inner_periods():
-    text = "Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Shoulder Disorders, pg. 64."
+    text = (
+        "Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Shoulder "
+        "Disorders, pg. 64."
+    )
     c = Cursor(text)
-    assert parse_guideline(text) == citations("non-mtus", non_mtus=[c.at("ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Shoulder Disorders, pg. 64")])
+    assert parse_guideline(text) == citations(
+        "non-mtus",
+        non_mtus=[c.at("ACOEM Occupational Medicine Practice Guidelines, 3rd ed., Shoulder Disorders, pg. 64")],
+    )
 
 
 def test_an_edition_that_does_not_exist_still_parses():
-    text = "Decision based on MTUS Chronic Pain Medical Treatment 2012, Section(s): NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs)."
+    text = (
+        "Decision based on MTUS Chronic Pain Medical Treatment 2012, Section(s): NSAIDs, GI symptoms & "
+        "cardiovascular risk, Proton Pump Inhibitors (PPIs)."
+    )
     c = Cursor(text)
     name, year = c.at("Chronic Pain Medical Treatment"), c.at("2012")
     section_text = c.at("NSAIDs, GI symptoms & cardiovascular risk, Proton Pump Inhibitors (PPIs)")
     c.position = section_text.start
     sections = [c.at("NSAIDs, GI symptoms & cardiovascular risk"), c.at("Proton Pump Inhibitors (PPIs)")]
-    assert parse_guideline(text) == citations("mtus", [chapter(name, year, section_text=section_text, sections=sections)])
+    assert parse_guideline(text) == citations(
+        "mtus", [chapter(name, year, section_text=section_text, sections=sections)]
+    )
     assert year == Located("2012", 54, 58)
 
 
@@ -284,16 +372,28 @@ def test_an_unknown_chapter_is_anchored_on_its_year_and_its_sections_split_on_co
     section_text = c.at("Initial Care, Imaging, Surgery")
     c.position = section_text.start
     sections = [c.at("Initial Care"), c.at("Imaging"), c.at("Surgery")]
-    assert parse_guideline(text) == citations("mtus", [chapter(name, year, section_text=section_text, sections=sections)])
+    assert parse_guideline(text) == citations(
+        "mtus", [chapter(name, year, section_text=section_text, sections=sections)]
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "sections"),
     [
-        ("Decision based on MTUS Postsurgical Treatment 2009, Section(s): Knee, Forearm, Wrist, & Hand.", ["Knee", "Forearm, Wrist, & Hand"]),
+        (
+            "Decision based on MTUS Postsurgical Treatment 2009, Section(s): Knee, Forearm, Wrist, & Hand.",
+            ["Knee", "Forearm, Wrist, & Hand"],
+        ),
         ("Decision based on MTUS Elbow Complaints 2007, Section(s): 326.", ["326"]),
-        ("Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Electro- diagnostic testing (EMG/NCS).", ["Electro- diagnostic testing (EMG/NCS)"]),
-        ("Decision based on MTUS Low Back Complaints 2004, Section(s): Inital Care, Physical Methods.", ["Inital Care", "Physical Methods"]),
+        (
+            "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Electro- diagnostic testing "
+            "(EMG/NCS).",
+            ["Electro- diagnostic testing (EMG/NCS)"],
+        ),
+        (
+            "Decision based on MTUS Low Back Complaints 2004, Section(s): Inital Care, Physical Methods.",
+            ["Inital Care", "Physical Methods"],
+        ),
     ],
 )
 def test_section_lists(text, sections):
@@ -306,12 +406,17 @@ def test_section_lists(text, sections):
     ("text", "chapters"),
     [
         (
-            "Decision based on MTUS General Approaches 2004, Section(s): Pain, Suffering, and the Restoration of Function, "
+            "Decision based on MTUS General Approaches 2004, Section(s): Pain, Suffering, and the Restoration of "
+            "Function, "
             "and Low Back Complaints 2004, Section(s): Summary.",
-            [("General Approaches", ["Pain, Suffering, and the Restoration of Function"]), ("Low Back Complaints", ["Summary"])],
+            [
+                ("General Approaches", ["Pain, Suffering, and the Restoration of Function"]),
+                ("Low Back Complaints", ["Summary"]),
+            ],
         ),
         (
-            "Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, Special Studies, Knee Complaints 2004, Section(s): Special Studies.",
+            "Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, Special Studies, Knee Complaints "
+            "2004, Section(s): Special Studies.",
             [("Low Back Complaints", ["Summary", "Special Studies"]), ("Knee Complaints", ["Special Studies"])],
         ),
     ],
@@ -319,13 +424,21 @@ def test_section_lists(text, sections):
 def test_a_section_list_ends_only_where_a_chapter_with_a_year_follows(text, chapters):
     result = parse_guideline(text)
     assert result.error is None
-    assert [(chapter.name.text, [section.text for section in chapter.sections]) for chapter in result.chapters] == chapters
+    assert [
+        (chapter.name.text, [section.text for section in chapter.sections]) for chapter in result.chapters
+    ] == chapters
 
 
 def test_garbage_gives_an_error_not_an_exception():
     text = "Based on what the doctor said."
     result = parse_guideline(text)
-    assert (result.source, result.chapters, result.non_mtus, result.no_evidence, result.outside_mtus) == ("unknown", (), (), None, None)
+    assert (result.source, result.chapters, result.non_mtus, result.no_evidence, result.outside_mtus) == (
+        "unknown",
+        (),
+        (),
+        None,
+        None,
+    )
     assert result.error.start == 0
     assert result.error.text.startswith('expected "Decision based on MTUS", "Decision based on Non-MTUS Citation"')
     assert result.error.text.endswith('found "Based"')
@@ -352,7 +465,11 @@ def test_empty_text_is_an_error_at_its_end():
 def test_a_catalogue_with_more_sections_keeps_them_whole():
     extra = {"chapters": [{"id": "low-back", "editions": [{"year": 2004, "sections": ["Imaging, Red Flags"]}]}]}
     text = "Decision based on MTUS Low Back Complaints 2004, Section(s): Imaging, Red Flags, Summary."
-    assert [section.text for section in parse_guideline(text).chapters[0].sections] == ["Imaging", "Red Flags", "Summary"]
+    assert [section.text for section in parse_guideline(text).chapters[0].sections] == [
+        "Imaging",
+        "Red Flags",
+        "Summary",
+    ]
     sections = parse_guideline(text, catalogue=Catalogue.load(extra=extra)).chapters[0].sections
     assert [section.text for section in sections] == ["Imaging, Red Flags", "Summary"]
 
@@ -360,12 +477,34 @@ def test_a_catalogue_with_more_sections_keeps_them_whole():
 # --- any text -------------------------------------------------------------------------------------------
 
 _FRAGMENTS = [
-    "Decision based on MTUS", "Decision based on Non-MTUS Citation", "Decision based on Non- MTUS Citation",
+    "Decision based on MTUS",
+    "Decision based on Non-MTUS Citation",
+    "Decision based on Non- MTUS Citation",
     "The Expert Reviewer did not cite any medical evidence for its decision.",
     "The Claims Administrator based their decision on recommendation(s) outside of the MTUS Guidelines.",
-    "Low Back Complaints", "Forearm, Wrist, and Hand Complaints", "Chronic Pain Treatment Guidelines", "ACOEM Chapter 12",
-    "2004", "2016", "Section(s):", "Page(s):", "63", "76-78", "88,89", "NSAIDs, GI symptoms & cardiovascular risk",
-    "3.3.9 Opioids: Maintenance", ",", ", and", ".", ";", ":", "and", "Opioids", "x", "", "\n",
+    "Low Back Complaints",
+    "Forearm, Wrist, and Hand Complaints",
+    "Chronic Pain Treatment Guidelines",
+    "ACOEM Chapter 12",
+    "2004",
+    "2016",
+    "Section(s):",
+    "Page(s):",
+    "63",
+    "76-78",
+    "88,89",
+    "NSAIDs, GI symptoms & cardiovascular risk",
+    "3.3.9 Opioids: Maintenance",
+    ",",
+    ", and",
+    ".",
+    ";",
+    ":",
+    "and",
+    "Opioids",
+    "x",
+    "",
+    "\n",
 ]
 
 
@@ -408,7 +547,10 @@ def lark_tokens(text: str) -> list[tuple[str, int, int]] | None:
         tree = lark_parser().parse(text)
     except lark.exceptions.UnexpectedInput:
         return None
-    return [(token.type, token.start_pos, token.end_pos) for token in tree.scan_values(lambda value: isinstance(value, lark.Token))]
+    return [
+        (token.type, token.start_pos, token.end_pos)
+        for token in tree.scan_values(lambda value: isinstance(value, lark.Token))
+    ]
 
 
 def test_the_parse_loop_reads_the_corpus_as_lark_does(corpus_fields):
@@ -426,10 +568,16 @@ def test_the_parse_loop_accepts_and_rejects_as_lark_does(fragments, separator):
 
 def test_a_section_name_with_commas_inside_brackets_is_one_section():
     naproxen = "Naproxen (Naprosyn, EC-Naprosyn, Anaprox, Anaprox DS [otc]; Naprelan)"
-    text = f"Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): {naproxen}, Work conditioning, work hardening."
+    text = (
+        f"Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): {naproxen}, Work "
+        "conditioning, "
+        "work hardening."
+    )
     c = Cursor(text)
     name, year = c.at("Chronic Pain Medical Treatment"), c.at("2016")
     section_text = c.at(f"{naproxen}, Work conditioning, work hardening")
     c.position = section_text.start
     sections = [c.at(naproxen), c.at("Work conditioning, work hardening")]
-    assert parse_guideline(text) == citations("mtus", [chapter(name, year, section_text=section_text, sections=sections)])
+    assert parse_guideline(text) == citations(
+        "mtus", [chapter(name, year, section_text=section_text, sections=sections)]
+    )

@@ -18,8 +18,10 @@ def test_text_output_and_summary(capsys):
     status, out, _ = run(capsys, "check", str(SEED_000), str(MRI))
     assert status == 0
     assert out.splitlines() == [
-        f"{SEED_000}:109:44: IMR303 [warning] page 102 is outside 'NSAIDs, GI symptoms & cardiovascular risk' (pages 68-69) in the Chronic Pain Medical Treatment Guidelines (2009); check the page",
-        f"{SEED_000}:137:22: IMR312 [info] pages 76-78 come after page 91; list the pages in order, each once: 76-78, 91",
+        f"{SEED_000}:109:44: IMR303 [warning] page 102 is outside 'NSAIDs, GI symptoms & cardiovascular risk' (pages "
+        "68-69) in the Chronic Pain Medical Treatment Guidelines (2009); check the page",
+        f"{SEED_000}:137:22: IMR312 [info] pages 76-78 come after page 91; list the pages in order, each once: 76-78, "
+        "91",
         "Checked 2 letters: 0 errors, 1 warning, 1 info (0 with errors).",
     ]
 
@@ -29,9 +31,16 @@ def test_json_output_has_the_documented_keys(capsys):
     assert status == 0
     finding, _pages_out_of_order = json.loads(out)
     assert finding == {
-        "path": str(SEED_000), "line": 109, "column": 44, "end_line": 109, "end_column": 47,
-        "code": "IMR303", "name": "page-outside-topic", "severity": "warning",
-        "message": "page 102 is outside 'NSAIDs, GI symptoms & cardiovascular risk' (pages 68-69) in the Chronic Pain Medical Treatment Guidelines (2009); check the page",
+        "path": str(SEED_000),
+        "line": 109,
+        "column": 44,
+        "end_line": 109,
+        "end_column": 47,
+        "code": "IMR303",
+        "name": "page-outside-topic",
+        "severity": "warning",
+        "message": "page 102 is outside 'NSAIDs, GI symptoms & cardiovascular risk' (pages 68-69) in the Chronic Pain "
+        "Medical Treatment Guidelines (2009); check the page",
         "item": 2,
     }
 
@@ -46,7 +55,9 @@ def test_error_finding_exits_1(tmp_path, capsys):
     letter.write_text(edited(MRI, ("without contrast: Upheld", "without contrast: Overturned")), encoding="utf-8")
     status, out, _ = run(capsys, "check", str(letter))
     assert status == 1
-    assert out.splitlines()[0].startswith(f"{letter}:50:45: IMR206 [error] label 'Overturned' contradicts the rationale's conclusion")
+    assert out.splitlines()[0].startswith(
+        f"{letter}:50:45: IMR206 [error] label 'Overturned' contradicts the rationale's conclusion"
+    )
     assert out.splitlines()[-1] == "Checked 1 letter: 1 error, 0 warnings, 0 info (1 with errors)."
 
 
@@ -56,15 +67,20 @@ def test_directories_are_searched_recursively_in_sorted_order(tmp_path, capsys):
     (tmp_path / "b" / "z.txt").write_text(SEED_000.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "a" / "y.txt").write_text(SEED_000.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "a" / "notes.md").write_text("not a letter", encoding="utf-8")
-    status, out, _ = run(capsys, "check", str(tmp_path))
-    assert list(dict.fromkeys(line.split(":")[0] for line in out.splitlines()[:-1])) == [str(tmp_path / "a" / "y.txt"), str(tmp_path / "b" / "z.txt")]
+    _status, out, _ = run(capsys, "check", str(tmp_path))
+    assert list(dict.fromkeys(line.split(":")[0] for line in out.splitlines()[:-1])) == [
+        str(tmp_path / "a" / "y.txt"),
+        str(tmp_path / "b" / "z.txt"),
+    ]
     assert out.splitlines()[-1].startswith("Checked 2 letters")
 
 
 def test_bad_inputs_are_findings_and_other_files_are_still_linted(tmp_path, capsys):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
     (tmp_path / "empty.txt").write_text("  \n\n", encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes(MRI.read_text(encoding="utf-8").replace("Family Practice", "Family Pr\u00e4ctice").encode("cp1252"))
+    (tmp_path / "latin1.txt").write_bytes(
+        MRI.read_text(encoding="utf-8").replace("Family Practice", "Family Pr\u00e4ctice").encode("cp1252")
+    )
     (tmp_path / "huge.txt").write_text("x" * 2000, encoding="utf-8")
     (tmp_path / "unparsable.txt").write_text("MAXIMUS guideline: stray line\n", encoding="utf-8")
     (tmp_path / "z-good.txt").write_text(MRI.read_text(encoding="utf-8"), encoding="utf-8")
@@ -76,12 +92,21 @@ def test_bad_inputs_are_findings_and_other_files_are_still_linted(tmp_path, caps
         f"{tmp_path}/binary.txt:1:1: IMR003 [error] binary data, not a text letter (NUL bytes or control characters)",
         f"{tmp_path}/empty.txt:1:1: IMR004 [error] the letter is empty",
         f"{tmp_path}/huge.txt:1:1: IMR005 [error] file is 2,000 bytes, over the 1,500-byte limit (--max-bytes)",
-        f"{tmp_path}/latin1.txt:1:1: IMR005 [error] file is {(tmp_path / 'latin1.txt').stat().st_size:,} bytes, over the 1,500-byte limit (--max-bytes)",
-        f"{tmp_path}/unparsable.txt:1:1: IMR001 [error] 'MAXIMUS guideline:' is out of place here; expected a section title or text",
-        f"{tmp_path}/unparsable.txt:1:1: IMR101 [error] the section 'CLINICAL CASE SUMMARY' is missing; a Final Determination has the sections 'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES'",
-        f"{tmp_path}/unparsable.txt:1:1: IMR101 [error] the section 'HOW THE IMR FINAL DETERMINATION WAS MADE' is missing; a Final Determination has the sections 'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES'",
-        f"{tmp_path}/unparsable.txt:1:1: IMR101 [error] the section 'IMR ISSUES, DECISIONS AND RATIONALES' is missing; a Final Determination has the sections 'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES'",
-        f"{tmp_path}/z-good.txt:1:1: IMR005 [error] file is {(tmp_path / 'z-good.txt').stat().st_size:,} bytes, over the 1,500-byte limit (--max-bytes)",
+        f"{tmp_path}/latin1.txt:1:1: IMR005 [error] file is {(tmp_path / 'latin1.txt').stat().st_size:,} bytes, over "
+        "the 1,500-byte limit (--max-bytes)",
+        f"{tmp_path}/unparsable.txt:1:1: IMR001 [error] 'MAXIMUS guideline:' is out of place here; expected a section "
+        "title or text",
+        f"{tmp_path}/unparsable.txt:1:1: IMR101 [error] the section 'CLINICAL CASE SUMMARY' is missing; a Final "
+        "Determination has the sections 'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE SUMMARY', 'IMR "
+        "ISSUES, DECISIONS AND RATIONALES'",
+        f"{tmp_path}/unparsable.txt:1:1: IMR101 [error] the section 'HOW THE IMR FINAL DETERMINATION WAS MADE' is "
+        "missing; a Final Determination has the sections 'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE "
+        "SUMMARY', 'IMR ISSUES, DECISIONS AND RATIONALES'",
+        f"{tmp_path}/unparsable.txt:1:1: IMR101 [error] the section 'IMR ISSUES, DECISIONS AND RATIONALES' is missing; "
+        "a Final Determination has the sections 'HOW THE IMR FINAL DETERMINATION WAS MADE', 'CLINICAL CASE SUMMARY', "
+        "'IMR ISSUES, DECISIONS AND RATIONALES'",
+        f"{tmp_path}/z-good.txt:1:1: IMR005 [error] file is {(tmp_path / 'z-good.txt').stat().st_size:,} bytes, over "
+        "the 1,500-byte limit (--max-bytes)",
         f"{MRI}:1:1: IMR005 [error] file is {MRI.stat().st_size:,} bytes, over the 1,500-byte limit (--max-bytes)",
         "Checked 7 letters: 10 errors, 0 warnings, 0 info (7 with errors).",
     ]
@@ -89,11 +114,14 @@ def test_bad_inputs_are_findings_and_other_files_are_still_linted(tmp_path, caps
 
 def test_not_utf8_is_a_located_warning_and_the_letter_is_linted(tmp_path, capsys):
     letter = tmp_path / "latin1.txt"
-    letter.write_bytes(MRI.read_text(encoding="utf-8").replace("Family Practice", "Family Pr\u00e4ctice").encode("cp1252"))
+    letter.write_bytes(
+        MRI.read_text(encoding="utf-8").replace("Family Practice", "Family Pr\u00e4ctice").encode("cp1252")
+    )
     status, out, _ = run(capsys, "check", str(letter))
     assert status == 0
     assert out.splitlines() == [
-        f"{letter}:21:38: IMR006 [warning] not valid UTF-8 (byte 0xe4); read as Windows-1252 - save the letter as UTF-8",
+        f"{letter}:21:38: IMR006 [warning] not valid UTF-8 (byte 0xe4); read as Windows-1252 - "
+        "save the letter as UTF-8",
         "Checked 1 letter: 0 errors, 1 warning, 0 info (0 with errors).",
     ]
 
@@ -116,7 +144,9 @@ def test_a_directory_given_as_letter_is_linted_recursively_and_a_missing_path_ex
 
 def test_input_files_are_never_modified(tmp_path, capsys):
     letter = tmp_path / "letter.txt"
-    content = edited(MRI, ("without contrast: Upheld", "without contrast: Denied")).replace("\n", "\r\n").encode("utf-8")
+    content = (
+        edited(MRI, ("without contrast: Upheld", "without contrast: Denied")).replace("\n", "\r\n").encode("utf-8")
+    )
     letter.write_bytes(b"\xef\xbb\xbf" + content)
     before = letter.stat().st_mtime_ns
     run(capsys, "check", str(letter))
@@ -126,7 +156,10 @@ def test_input_files_are_never_modified(tmp_path, capsys):
 
 def test_config_changes_severity_disables_and_sets_options(tmp_path, capsys):
     config = tmp_path / "imrlint.yaml"
-    config.write_text("rules:\n  page-outside-topic:\n    severity: error\n  IMR307:\n    options:\n      reason_phrases: ['x']\n", encoding="utf-8")
+    config.write_text(
+        "rules:\n  page-outside-topic:\n    severity: error\n  IMR307:\n    options:\n      reason_phrases: ['x']\n",
+        encoding="utf-8",
+    )
     status, out, _ = run(capsys, "check", "--config", str(config), str(SEED_000))
     assert status == 1
     assert " IMR303 [error] page 102 is outside" in out.splitlines()[0]
@@ -136,16 +169,26 @@ def test_config_changes_severity_disables_and_sets_options(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "content, expected",
+    ("content", "expected"),
     [
         ("rules:\n  IMR999:\n    enabled: false\n", "rules: unknown key 'IMR999'"),
         ("rules:\n  no-such-rule: {severity: error}\n", "rules: unknown key 'no-such-rule'"),
-        ("rules:\n  IMR303: {severity: fatal}\n", "rules.IMR303.severity: 'fatal' is not one of ['error', 'warning', 'info']"),
+        (
+            "rules:\n  IMR303: {severity: fatal}\n",
+            "rules.IMR303.severity: 'fatal' is not one of ['error', 'warning', 'info']",
+        ),
         ("rules:\n  IMR303: {colour: red}\n", "rules.IMR303: unknown key 'colour'"),
-        ("rules:\n  IMR307: {options: {reason_phrases: 3}}\n", "rules.IMR307.options.reason_phrases: 3 is not of type 'array'"),
+        (
+            "rules:\n  IMR307: {options: {reason_phrases: 3}}\n",
+            "rules.IMR307.options.reason_phrases: 3 is not of type 'array'",
+        ),
         ("rules:\n  IMR307: {options: {reasons: []}}\n", "rules.IMR307.options: unknown key 'reasons'"),
         ("rules:\n  IMR303: {message: 'page {pg}'}\n", "rules.IMR303.message: unknown placeholder(s) pg"),
-        ("colour: red\n", "not an imrlint configuration: its key is not a configuration key (extends, select, extend-select, ignore, ...)"),
+        (
+            "colour: red\n",
+            "not an imrlint configuration: its key is not a configuration key (extends, select, extend-select, ignore, "
+            "...)",
+        ),
         ("rules: [\n", "invalid YAML"),
         ("- a list\n", "the configuration must be a mapping"),
     ],
@@ -194,11 +237,22 @@ def test_parse_prints_tree_and_model(capsys):
 
 
 def test_python_dash_m_and_usage_errors():
-    result = subprocess.run([sys.executable, "-m", "imrlint", "check", "--format", "xml", str(MRI)], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "imrlint", "check", "--format", "xml", str(MRI)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert result.returncode == 2
     assert "invalid choice: 'xml'" in result.stderr
-    result = subprocess.run([sys.executable, "-m", "imrlint", "check", str(MRI)], capture_output=True, text=True, cwd=REPO)
-    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "Checked 1 letter: 0 errors, 0 warnings, 0 info (0 with errors).")
+    result = subprocess.run(
+        [sys.executable, "-m", "imrlint", "check", str(MRI)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (
+        0,
+        "Checked 1 letter: 0 errors, 0 warnings, 0 info (0 with errors).",
+    )
 
 
 def test_every_shared_letter_is_free_of_error_findings(capsys, shared):

@@ -8,8 +8,9 @@ import textwrap
 
 import pytest
 
-from conftest import EXAMPLES, run
 from imrlint.config.layers import glob_problem, profile_names, resolve
+
+from conftest import EXAMPLES, run
 
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"  # one IMR303 warning at 109:44
 MRI = EXAMPLES / "CM16-0213037.txt"
@@ -35,7 +36,7 @@ def write(path, text: str):
     return path
 
 
-@pytest.fixture()
+@pytest.fixture
 def repo(tmp_path, monkeypatch):
     """A letters repository: .git marks its root; letters/seed.txt has one IMR303 warning."""
     root = tmp_path / "repo"
@@ -59,7 +60,9 @@ def test_imrlint_yaml_is_found_walking_up_from_the_letter(repo, capsys, tmp_path
 
 
 def test_pyproject_tool_imrlint_table(repo, capsys):
-    write(repo / "pyproject.toml", """
+    write(
+        repo / "pyproject.toml",
+        """
         [project]
         name = "letters"
 
@@ -68,7 +71,8 @@ def test_pyproject_tool_imrlint_table(repo, capsys):
 
         [tool.imrlint.rules.page-outside-topic]
         severity = "info"
-        """)
+        """,
+    )
     status, out, _ = run(capsys, "check", "letters")
     assert (status, found(out)) == (0, [("letters/seed.txt", "IMR303", "info")])
 
@@ -95,9 +99,15 @@ def test_the_nearest_configuration_wins(repo, capsys):
     write(repo / ".imrlint.yaml", "rules: {IMR303: {severity: error}}\n")
     (repo / "letters" / "released").mkdir()
     (repo / "letters" / "released" / "old.txt").write_bytes(SEED_000.read_bytes())
-    write(repo / "letters" / "released" / ".imrlint.yaml", "extends: ../../.imrlint.yaml\nrules: {IMR303: {severity: info}}\n")
+    write(
+        repo / "letters" / "released" / ".imrlint.yaml",
+        "extends: ../../.imrlint.yaml\nrules: {IMR303: {severity: info}}\n",
+    )
     status, out, _ = run(capsys, "check", "letters")
-    assert (status, found(out)) == (1, [("letters/released/old.txt", "IMR303", "info"), ("letters/seed.txt", "IMR303", "error")])
+    assert (status, found(out)) == (
+        1,
+        [("letters/released/old.txt", "IMR303", "info"), ("letters/seed.txt", "IMR303", "error")],
+    )
 
 
 def test_config_option_overrides_discovery(repo, capsys, tmp_path):
@@ -114,7 +124,9 @@ def test_profiles_ship_and_say_what_they_do(rule_set):
     assert profile_names() == ["recommended", "release", "strict"]
     defaults = rule_set.defaults
     recommended = resolve(defaults, document={"extends": "recommended"}, source="t")
-    assert {code: (s.severity, s.enabled) for code, s in recommended.rules.items()} == {code: (s.severity, s.enabled) for code, s in defaults.items()}
+    assert {code: (s.severity, s.enabled) for code, s in recommended.rules.items()} == {
+        code: (s.severity, s.enabled) for code, s in defaults.items()
+    }
     strict = resolve(defaults, document={"extends": "strict"}, source="t")
     assert all(settings.enabled for settings in strict.rules.values())
     assert {settings.severity for settings in strict.rules.values()} <= {"error", "info"}
@@ -130,7 +142,10 @@ def test_extends_a_profile_then_changes_it(repo, capsys):
     write(repo / ".imrlint.yaml", "extends: strict\n")
     status, out, _ = run(capsys, "check", "letters")
     assert status == 1 and ("letters/seed.txt", "IMR303", "error") in found(out)
-    write(repo / ".imrlint.yaml", "extends: [strict]\nrules: {page-outside-topic: {severity: warning}}\nselect: [citations]\n")
+    write(
+        repo / ".imrlint.yaml",
+        "extends: [strict]\nrules: {page-outside-topic: {severity: warning}}\nselect: [citations]\n",
+    )
     status, out, _ = run(capsys, "check", "letters")
     assert (status, found(out)) == (0, [("letters/seed.txt", "IMR303", "warning")])
 
@@ -143,10 +158,18 @@ def test_extends_another_file_relative_to_the_extending_one(repo, capsys):
 
 
 @pytest.mark.parametrize(
-    "files, key, reason",
+    ("files", "key", "reason"),
     [
-        ({".imrlint.yaml": "extends: lenient\n"}, "extends", "unknown profile 'lenient'; the profiles are recommended, release, strict"),
-        ({".imrlint.yaml": "extends: [strict, missing.yaml]\n"}, "extends.1", "cannot extend 'missing.yaml': no such file"),
+        (
+            {".imrlint.yaml": "extends: lenient\n"},
+            "extends",
+            "unknown profile 'lenient'; the profiles are recommended, release, strict",
+        ),
+        (
+            {".imrlint.yaml": "extends: [strict, missing.yaml]\n"},
+            "extends.1",
+            "cannot extend 'missing.yaml': no such file",
+        ),
         ({".imrlint.yaml": "extends: a.yaml\n", "a.yaml": "extends: .imrlint.yaml\n"}, "extends", "extends itself"),
         ({".imrlint.yaml": "extends: 3\n"}, "extends", "must be a profile name or a file path"),
     ],
@@ -163,7 +186,7 @@ def test_bad_extends(repo, capsys, files, key, reason):
 
 
 @pytest.mark.parametrize(
-    "options, expected",
+    ("options", "expected"),
     [
         (["--select", "IMR303"], ["IMR303"]),
         (["--select", "page-outside-topic"], ["IMR303"]),
@@ -177,7 +200,7 @@ def test_bad_extends(repo, capsys, files, key, reason):
     ],
 )
 def test_select_ignore_and_extend_select_by_code_name_prefix_and_group(repo, capsys, options, expected):
-    status, out, _ = run(capsys, "check", *options, "letters")
+    _status, out, _ = run(capsys, "check", *options, "letters")
     assert [code for _, code, _ in found(out)] == expected
 
 
@@ -194,7 +217,7 @@ def test_extend_select_turns_on_a_rule_that_is_off_by_default(rule_set):
 
 
 @pytest.mark.parametrize(
-    "options, reason",
+    ("options", "reason"),
     [
         (["--select", "IMR99"], "command line: --select: 'IMR99' is not a rule code, rule name, group"),
         (["--ignore", "citation"], "did you mean 'citations'?"),
@@ -232,7 +255,9 @@ def test_overrides_by_glob_relative_to_the_configuration_file(repo, capsys):
     (repo / "letters" / "released").mkdir()
     (repo / "letters" / "released" / "old.txt").write_bytes(SEED_000.read_bytes())
     (repo / "letters" / "draft.txt").write_bytes(SEED_000.read_bytes())
-    write(repo / ".imrlint.yaml", """
+    write(
+        repo / ".imrlint.yaml",
+        """
         fail-on: warning
         overrides:
           - files: ["letters/released/**"]
@@ -242,19 +267,27 @@ def test_overrides_by_glob_relative_to_the_configuration_file(repo, capsys):
             ignore: [citations]
           - files: ["elsewhere/**"]
             ignore: [ALL]
-        """)
+        """,
+    )
     status, out, _ = run(capsys, "check", "letters")
-    assert (status, found(out)) == (1, [("letters/released/old.txt", "IMR303", "info"), ("letters/seed.txt", "IMR303", "warning")])
+    assert (status, found(out)) == (
+        1,
+        [("letters/released/old.txt", "IMR303", "info"), ("letters/seed.txt", "IMR303", "warning")],
+    )
     status, out, _ = run(capsys, "config", "letters/released/old.txt")
     assert "# overrides that match this path: .imrlint.yaml: overrides.0 (letters/released/**)" in out
     assert "severity: info" in out and "# .imrlint.yaml: overrides.0.rules.page-outside-topic.severity" in out
 
 
 @pytest.mark.parametrize(
-    "glob, key, reason",
+    ("glob", "key", "reason"),
     [
         ("released/[ab", "overrides.0.files.0", "invalid glob 'released/[ab': '[' at position 10 is not closed by ']'"),
-        ("../up/*.txt", "overrides.0.files.0", "'..' cannot match: a glob is relative to the configuration file's directory"),
+        (
+            "../up/*.txt",
+            "overrides.0.files.0",
+            "'..' cannot match: a glob is relative to the configuration file's directory",
+        ),
         ("", "overrides.0.files.0", "a glob cannot be empty"),
     ],
 )
@@ -270,20 +303,24 @@ def test_glob_semantics(rule_set, tmp_path):
     file's directory."""
 
     def matches(glob, path):
-        config = resolve(rule_set.defaults, document={"overrides": [{"files": [glob], "ignore": ["IMR303"]}]}, source="t")
+        config = resolve(
+            rule_set.defaults, document={"overrides": [{"files": [glob], "ignore": ["IMR303"]}]}, source="t"
+        )
         return config.for_path(os.path.join(os.getcwd(), path)).applied == (0,)
 
     assert matches("released/**", "released/2016/a.txt") and matches("released/", "released/a.txt")
     assert matches("**/*.txt", "a.txt") and matches("**/*.txt", "x/y/a.txt")
     assert matches("*.draft.txt", "deep/down/b.draft.txt") and not matches("*.txt", "a.pdf")
     assert not matches("released/*.txt", "released/2016/a.txt")
-    assert matches("letters/CM1[67]-*.txt", "letters/CM16-1.txt") and not matches("letters/CM1[!67]-*.txt", "letters/CM16-1.txt")
+    assert matches("letters/CM1[67]-*.txt", "letters/CM16-1.txt") and not matches(
+        "letters/CM1[!67]-*.txt", "letters/CM16-1.txt"
+    )
     assert matches("a?c/*", "abc/x") and not matches("a?c/*", "a/c/x")
     assert matches("/top.txt", "top.txt") and not matches("/top.txt", "deep/top.txt")
 
 
 @pytest.mark.parametrize(
-    "glob, problem",
+    ("glob", "problem"),
     [
         ("", "a glob cannot be empty"),
         ("../letters/*.txt", "'..' cannot match: a glob is relative to the configuration file's directory"),
@@ -298,18 +335,42 @@ def test_globs_that_can_match_nothing_are_refused(glob, problem):
 
 
 @pytest.mark.parametrize(
-    "content, key, reason",
+    ("content", "key", "reason"),
     [
         ("selct: [IMR303]\n", "(top level)", "unknown key 'selct'; did you mean 'select'?"),
         ("fail-on: fatal\n", "fail-on", "'fatal' is not one of ['error', 'warning', 'info']"),
         ("severity-map: {warning: loud}\n", "severity-map.warning", "'loud' is not one of"),
-        ("rules:\n  IMR303: {severity: fatal}\n", "rules.IMR303.severity", "'fatal' is not one of ['error', 'warning', 'info']"),
-        ("rules:\n  IMR307: {options: {reason_phrases: ['fine', 'not (addressed']}}\n", "rules.IMR307.options.reason_phrases.1", "invalid regular expression 'not (addressed': missing ), unterminated subpattern"),
-        ("phrases:\n  conclusions:\n    anchors: ['medically (reasonable']\n", "phrases.conclusions.anchors.0", "invalid regular expression"),
-        ("phrases:\n  conclusions:\n    anchor: ['x']\n", "phrases.conclusions", "unknown key 'anchor'; did you mean 'anchors'?"),
+        (
+            "rules:\n  IMR303: {severity: fatal}\n",
+            "rules.IMR303.severity",
+            "'fatal' is not one of ['error', 'warning', 'info']",
+        ),
+        (
+            "rules:\n  IMR307: {options: {reason_phrases: ['fine', 'not (addressed']}}\n",
+            "rules.IMR307.options.reason_phrases.1",
+            "invalid regular expression 'not (addressed': missing ), unterminated subpattern",
+        ),
+        (
+            "phrases:\n  conclusions:\n    anchors: ['medically (reasonable']\n",
+            "phrases.conclusions.anchors.0",
+            "invalid regular expression",
+        ),
+        (
+            "phrases:\n  conclusions:\n    anchor: ['x']\n",
+            "phrases.conclusions",
+            "unknown key 'anchor'; did you mean 'anchors'?",
+        ),
         ("overrides:\n  - ignore: [IMR303]\n", "overrides.0", "'files' is a required property"),
-        ("overrides:\n  - files: ['*.txt']\n    ignore: [IMR3O3]\n", "overrides.0.ignore.0", "'IMR3O3' is not a rule code"),
-        ("overrides:\n  - files: ['*.txt']\n    rules: {IMR999: {enabled: false}}\n", "overrides.0.rules", "unknown key 'IMR999'"),
+        (
+            "overrides:\n  - files: ['*.txt']\n    ignore: [IMR3O3]\n",
+            "overrides.0.ignore.0",
+            "'IMR3O3' is not a rule code",
+        ),
+        (
+            "overrides:\n  - files: ['*.txt']\n    rules: {IMR999: {enabled: false}}\n",
+            "overrides.0.rules",
+            "unknown key 'IMR999'",
+        ),
         ("max-bytes: 0\n", "max-bytes", "0 is less than the minimum of 1"),
     ],
 )
@@ -336,17 +397,23 @@ def test_pyproject_keys_are_named_with_their_table(repo, capsys):
 
 
 def test_config_command_prints_values_and_their_sources(repo, capsys):
-    write(repo / ".imrlint.yaml", """
+    write(
+        repo / ".imrlint.yaml",
+        """
         extends: strict
         ignore: [reviewer]
         rules:
           no-standard-cited:
             severity: info
             options: {reason_phrases: ['not addressed']}
-        """)
+        """,
+    )
     status, out, _ = run(capsys, "config", "--ignore", "IMR302", "letters/seed.txt")
     assert status == 0
-    assert out.startswith("# imrlint configuration for letters/seed.txt\n# configuration file: .imrlint.yaml (found from letters/seed.txt)\n")
+    assert out.startswith(
+        "# imrlint configuration for letters/seed.txt\n# configuration file: .imrlint.yaml (found from "
+        "letters/seed.txt)\n"
+    )
     assert "# layers, base first: default, profile recommended, profile strict, .imrlint.yaml, command line" in out
 
     def block(code):
@@ -355,7 +422,9 @@ def test_config_command_prints_values_and_their_sources(repo, capsys):
 
     assert "severity: error" in block("IMR303") and "# profile strict: severity-map" in block("IMR303")
     assert "# .imrlint.yaml: rules.no-standard-cited.severity" in block("IMR307")
-    assert "reason_phrases: [not addressed]" in block("IMR307") and "# .imrlint.yaml: rules.no-standard-cited.options.reason_phrases" in block("IMR307")
+    assert "reason_phrases: [not addressed]" in block(
+        "IMR307"
+    ) and "# .imrlint.yaml: rules.no-standard-cited.options.reason_phrases" in block("IMR307")
     assert "enabled: false" in block("IMR401") and "# .imrlint.yaml: ignore" in block("IMR401")
     assert "enabled: false" in block("IMR302") and "# command line: --ignore" in block("IMR302")
     assert "severity: error" in block("IMR201") and "# default" in block("IMR201")
@@ -376,7 +445,9 @@ def test_config_command_without_a_file(tmp_path, capsys, monkeypatch):
 
 
 def test_a_relative_path_outside_the_configuration_directory_matches_no_override(repo, rule_set, tmp_path):
-    config = resolve(rule_set.defaults, path=write(repo / ".imrlint.yaml", "overrides:\n  - files: ['*.txt']\n    ignore: [ALL]\n"))
+    config = resolve(
+        rule_set.defaults, path=write(repo / ".imrlint.yaml", "overrides:\n  - files: ['*.txt']\n    ignore: [ALL]\n")
+    )
     assert config.for_path(repo / "letters" / "seed.txt").applied == (0,)
     assert config.for_path(tmp_path / "elsewhere.txt").applied == ()
     assert os.path.exists(repo / "letters" / "seed.txt")
@@ -387,18 +458,28 @@ def test_discovery_overrides_and_custom_rules_hold_in_a_parallel_run(repo, capsy
     (repo / "letters" / "released").mkdir()
     for index in range(4):
         (repo / "letters" / "released" / f"old{index}.txt").write_bytes(SEED_000.read_bytes())
-    write(repo / ".imrlint.yaml", r"""
+    write(
+        repo / ".imrlint.yaml",
+        r"""
         overrides:
           - files: ["letters/released/**"]
             rules: {IMR303: {severity: error}}
         custom-rules:
           - {code: HS101, name: no-iw, type: forbidden-pattern, scope: summary, pattern: '\bIW\b', severity: info}
-        """)
+        """,
+    )
     serial = run(capsys, "check", "letters")
     parallel = run(capsys, "check", "--jobs", "2", "letters")
     assert serial == parallel
     assert found(parallel[1], ("IMR303", "HS101")) == [
-        *[item for index in range(4) for item in ((f"letters/released/old{index}.txt", "HS101", "info"), (f"letters/released/old{index}.txt", "IMR303", "error"))],
+        *[
+            item
+            for index in range(4)
+            for item in (
+                (f"letters/released/old{index}.txt", "HS101", "info"),
+                (f"letters/released/old{index}.txt", "IMR303", "error"),
+            )
+        ],
         ("letters/seed.txt", "HS101", "info"),
         ("letters/seed.txt", "IMR303", "warning"),
     ]
@@ -413,7 +494,12 @@ def test_the_readme_configuration_examples_load(rule_set, tmp_path):
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(yaml|toml)\n(.*?)```", readme, re.S)
-    configs = [(kind, text) for kind, text in blocks if kind == "toml" and "[tool.imrlint" in text or kind == "yaml" and re.search(r"^(extends|custom-rules|rules):", text, re.M)]
+    configs = [
+        (kind, text)
+        for kind, text in blocks
+        if (kind == "toml" and "[tool.imrlint" in text)
+        or (kind == "yaml" and re.search(r"^(extends|custom-rules|rules):", text, re.M))
+    ]
     assert len(configs) >= 3
     for index, (kind, text) in enumerate(configs):
         path = tmp_path / (f"c{index}.yaml" if kind == "yaml" else f"c{index}/pyproject.toml")

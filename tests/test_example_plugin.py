@@ -24,7 +24,7 @@ def site(tmp_path_factory):
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(PLUGIN)]
     if importlib.util.find_spec("hatchling") is not None:
         command.insert(5, "--no-build-isolation")  # build offline with the installed backend
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (target / "imrlint_example" / "plugin.py").is_file()
     return target
@@ -32,7 +32,15 @@ def site(tmp_path_factory):
 
 def imrlint(site, *args, cwd):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(REPO)])}
-    return subprocess.run([sys.executable, "-m", "imrlint", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "imrlint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_the_plugin_package_keeps_letters_out_of_the_examples_folder():
@@ -51,14 +59,19 @@ def test_installed_plugin_adds_a_rule_and_a_format(site, tmp_path):
     checked = imrlint(site, "check", "--select", "EX101", "letter.txt", cwd=tmp_path)
     assert (checked.returncode, checked.stderr) == (0, "")
     assert checked.stdout.splitlines() == [
-        "letter.txt:80:21: EX101 [info] this sentence has 72 words (the limit is 60); split it (Labor Code 4610.6(d)(1): layperson's terms)",
+        "letter.txt:80:21: EX101 [info] this sentence has 72 words (the limit is 60); split it (Labor Code "
+        "4610.6(d)(1): layperson's terms)",
         "Checked 1 letter: 0 errors, 0 warnings, 1 info (0 with errors).",
     ]
 
     # Configured like any rule: an option and a severity, by name; selected by its group.
-    (tmp_path / ".imrlint.yaml").write_text("rules:\n  long-sentence:\n    severity: error\n    options: {max_words: 80}\n", encoding="utf-8")
+    (tmp_path / ".imrlint.yaml").write_text(
+        "rules:\n  long-sentence:\n    severity: error\n    options: {max_words: 80}\n", encoding="utf-8"
+    )
     (tmp_path / ".git").mkdir()
-    assert imrlint(site, "check", "--select", "plain-language", "letter.txt", cwd=tmp_path).stdout.startswith("Checked 1 letter: 0 errors")
+    assert imrlint(site, "check", "--select", "plain-language", "letter.txt", cwd=tmp_path).stdout.startswith(
+        "Checked 1 letter: 0 errors"
+    )
     (tmp_path / ".imrlint.yaml").write_text("rules:\n  long-sentence:\n    severity: error\n", encoding="utf-8")
     failing = imrlint(site, "check", "--select", "plain-language", "letter.txt", cwd=tmp_path)
     assert failing.returncode == 1 and "EX101 [error]" in failing.stdout

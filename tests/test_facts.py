@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader
 from imrlint.config.layers import read_yaml
+from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader
 from imrlint.model.dates import find_dates, find_invalid_dates
 from imrlint.model.facts import sentence_around, sentences
 from imrlint.model.quantities import find_quantities
@@ -27,7 +27,15 @@ DATED = (
 def test_dates_of_both_kinds_come_in_order_of_place():
     mentions = find_dates(DATED)
     assert [mention.text for mention in mentions] == [
-        "11/09/2016", "02/30/2016", "October 10, 2015", "OCT. 31st, 2016", "Sept 4 2016", "June 31, 2016", "13/05/2016", "12-21-16", "May 5, 2016",
+        "11/09/2016",
+        "02/30/2016",
+        "October 10, 2015",
+        "OCT. 31st, 2016",
+        "Sept 4 2016",
+        "June 31, 2016",
+        "13/05/2016",
+        "12-21-16",
+        "May 5, 2016",
     ]
     assert all(DATED[mention.start : mention.end] == mention.text for mention in mentions)
     assert mentions[2].date == datetime.date(2015, 10, 10) and mentions[4].date == datetime.date(2016, 9, 4)
@@ -41,11 +49,17 @@ def test_invalid_dates_are_the_dates_naming_no_day():
 def test_dates_within_bounds():
     start = DATED.index("On October")
     end = DATED.index("(12-21-16)")
-    assert [mention.text for mention in find_dates(DATED, start, end)] == ["October 10, 2015", "OCT. 31st, 2016", "Sept 4 2016", "June 31, 2016", "13/05/2016"]
+    assert [mention.text for mention in find_dates(DATED, start, end)] == [
+        "October 10, 2015",
+        "OCT. 31st, 2016",
+        "Sept 4 2016",
+        "June 31, 2016",
+        "13/05/2016",
+    ]
 
 
 @pytest.mark.parametrize(
-    "text, count",
+    ("text", "count"),
     [
         ("Physical therapy 2x4", 1),
         ("six sessions of acupuncture", 1),
@@ -58,14 +72,18 @@ def test_quantities_only_where_a_number_is(text, count):
     assert len(find_quantities(text)) == count
 
 
-@pytest.mark.parametrize("text", ["Twelve visits", "Three refills of Norco", "twenty-four sessions", "QTY: 2", "2 times a week for 6 weeks"])
+@pytest.mark.parametrize(
+    "text", ["Twelve visits", "Three refills of Norco", "twenty-four sessions", "QTY: 2", "2 times a week for 6 weeks"]
+)
 def test_every_number_word_form_is_scanned(text):
     assert find_quantities(text)
 
 
 def test_conclusion_window_is_the_clause_last_words():
     reader = ConclusionReader({**PHRASES, "window_words": 3})
-    text = "The patient reports pain.  After six weeks of  therapy there is \n no   evidence   it  is medically necessary."
+    text = (
+        "The patient reports pain.  After six weeks of  therapy there is \n no   evidence   it  is medically necessary."
+    )
     conclusion = reader.conclusion(text)
     assert text[conclusion.start : conclusion.end] == "evidence   it  is medically necessary"
     assert conclusion.meaning == NECESSARY  # "no" is four words back, outside the window
@@ -75,7 +93,9 @@ def test_conclusion_window_is_the_clause_last_words():
 def test_shipped_clause_boundary_and_negations_read_as_written():
     boundary = re.compile(PHRASES["clause_boundary"])
     text = "Pain, 7/10; no relief:sleep!ok?yes,and. Done,\tthen"
-    assert [match.span() for match in boundary.finditer(text)] == [match.span() for match in re.compile(r"[.;:!?]|,\s").finditer(text)]
+    assert [match.span() for match in boundary.finditer(text)] == [
+        match.span() for match in re.compile(r"[.;:!?]|,\s").finditer(text)
+    ]
     reader = ConclusionReader(PHRASES)
     assert reader.conclusion("The request isn't medically necessary.").meaning == NOT_NECESSARY
     assert reader.conclusion("The request is medically necessary.").meaning == NECESSARY
@@ -90,7 +110,9 @@ def test_shipped_clause_boundary_and_negations_read_as_written():
         (r"medically[\s-][.-_]*necessary", False),  # a range holding capitals only
     ],
 )
-@pytest.mark.parametrize("text", ["It is MEDICALLY NECESSARY, not Medically-necessary.", "Für ihn: is MEDICALLY necessary."])
+@pytest.mark.parametrize(
+    "text", ["It is MEDICALLY NECESSARY, not Medically-necessary.", "Für ihn: is MEDICALLY necessary."]
+)
 def test_anchors_match_case_insensitively_as_written(anchor, lower_cased, text):
     reader = ConclusionReader({**PHRASES, "anchors": [anchor]})
     assert (reader.lower_anchor is not None) == lower_cased

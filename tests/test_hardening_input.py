@@ -26,7 +26,7 @@ def codes(findings) -> list[str]:
     return [code for _, code, _ in findings]
 
 
-@pytest.fixture()
+@pytest.fixture
 def folder(tmp_path, monkeypatch) -> pathlib.Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -38,7 +38,12 @@ def test_a_utf16_letter_with_a_stray_byte_is_linted_not_skipped(capsys, folder):
     status, findings, _ = check_json(capsys, "letter.txt")
     assert status == 1  # the letter's error fails the run
     assert "IMR206" in codes(findings)
-    assert ("letter.txt", "IMR006", f"not valid UTF-16 (byte {len(text.encode('utf-16'))}); read with the bad bytes replaced - save the letter as UTF-8") in findings
+    assert (
+        "letter.txt",
+        "IMR006",
+        f"not valid UTF-16 (byte {len(text.encode('utf-16'))}); read with the bad bytes replaced - save the letter as "
+        "UTF-8",
+    ) in findings
 
 
 def test_nul_bytes_anywhere_make_a_file_binary(capsys, folder):
@@ -46,7 +51,10 @@ def test_nul_bytes_anywhere_make_a_file_binary(capsys, folder):
     assert len(text) > 8192
     (folder / "letter.txt").write_bytes(text + b"\x00\x00")
     status, findings, _ = check_json(capsys, "letter.txt")
-    assert (status, findings) == (1, [("letter.txt", "IMR003", "binary data, not a text letter (NUL bytes or control characters)")])
+    assert (status, findings) == (
+        1,
+        [("letter.txt", "IMR003", "binary data, not a text letter (NUL bytes or control characters)")],
+    )
 
 
 def test_a_fifo_named_like_a_letter_is_skipped_with_a_finding(capsys, folder):
@@ -76,7 +84,7 @@ def test_an_unreadable_directory_is_reported_and_fails_the_run(capsys, folder, m
     else:
         private.chmod(0)
     try:
-        status, out, err = run(capsys, "check", "letters")
+        status, out, _err = run(capsys, "check", "letters")
     finally:
         private.chmod(0o700)
     assert status == 1
@@ -117,14 +125,14 @@ def test_a_directory_without_letters_is_said(capsys, folder):
 def test_letter_names_match_in_any_case(capsys, folder):
     (folder / "letters").mkdir()
     (folder / "letters" / "LETTER.TXT").write_bytes(SEED_001.read_bytes())
-    status, findings, _ = check_json(capsys, "letters")
+    _status, findings, _ = check_json(capsys, "letters")
     assert [path for path, _, _ in findings] == ["letters/LETTER.TXT", "letters/LETTER.TXT"]
 
 
 # --- excluded paths ---------------------------------------------------------------------------
 
 
-@pytest.fixture()
+@pytest.fixture
 def repository(folder) -> pathlib.Path:
     """A git repository (a .git directory is enough) of letters: 2016/a.txt, drafts/b.txt,
     2016/c.tmp.txt and scratch/d.txt, scratch ignored by git."""
@@ -138,7 +146,7 @@ def repository(folder) -> pathlib.Path:
 
 
 def linted(capsys, *arguments) -> list[str]:
-    status, findings, err = check_json(capsys, *arguments)
+    _status, findings, err = check_json(capsys, *arguments)
     assert err == ""
     return sorted({path for path, _, _ in findings})
 
@@ -147,8 +155,15 @@ def test_the_search_passes_by_excluded_and_git_ignored_paths(capsys, repository)
     assert linted(capsys, "letters") == ["letters/2016/a.txt"]
     assert linted(capsys, "--no-respect-gitignore", "letters") == ["letters/2016/a.txt", "letters/scratch/d.txt"]
     assert linted(capsys, "--exclude", "letters/2016/a.txt", "letters") == ["letters"]  # IMR012: nothing left
-    (repository / ".imrlint.yaml").write_text("exclude: ['*.tmp.txt', '!c.tmp.txt']\nrespect-gitignore: false\n", encoding="utf-8")
-    assert linted(capsys, "letters") == ["letters/2016/a.txt", "letters/2016/c.tmp.txt", "letters/drafts/b.txt", "letters/scratch/d.txt"]
+    (repository / ".imrlint.yaml").write_text(
+        "exclude: ['*.tmp.txt', '!c.tmp.txt']\nrespect-gitignore: false\n", encoding="utf-8"
+    )
+    assert linted(capsys, "letters") == [
+        "letters/2016/a.txt",
+        "letters/2016/c.tmp.txt",
+        "letters/drafts/b.txt",
+        "letters/scratch/d.txt",
+    ]
 
 
 def test_files_named_are_linted_unless_excluded_by_force(capsys, repository):
@@ -164,5 +179,5 @@ def test_outside_a_repository_gitignore_files_are_not_read(capsys, repository):
 
 def test_an_invalid_exclude_pattern_is_a_configuration_error(capsys, folder):
     (folder / ".imrlint.yaml").write_text("exclude: [3]\n", encoding="utf-8")
-    status, out, err = run(capsys, "check", ".")
+    status, _out, err = run(capsys, "check", ".")
     assert (status, err) == (2, "imrlint: error: .imrlint.yaml: exclude.0: 3 is not of type 'string'\n")

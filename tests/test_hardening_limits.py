@@ -18,17 +18,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from test_hardening_linear import letter_with_items
+
+from imrlint.input import extracted
+from imrlint.input.read import read_bytes
 
 from conftest import REPO, SEEDS, run
-from imrlint.input.read import read_bytes
-from imrlint.input import extracted
-from test_hardening_linear import letter_with_items
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 
 
-@pytest.fixture()
+@pytest.fixture
 def folder(tmp_path, monkeypatch) -> pathlib.Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -41,8 +42,16 @@ def pdf_bomb(repeats: int, line: bytes = b"(Norco 10/325 mg is not medically nec
     """A small PDF whose one page's compressed content shows ``line`` ``repeats`` times."""
     writer = PdfWriter()
     page = writer.add_blank_page(612, 792)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"), NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     content = DecodedStreamObject()
     content.set_data(b"BT /F1 10 Tf 12 TL 40 760 Td " + line * repeats + b"ET")
     page[NameObject("/Contents")] = writer._add_object(content)
@@ -92,15 +101,21 @@ def test_docx_parts_are_bounded_by_max_bytes_before_they_are_read():
     assert result.document is None
     (problem,) = result.problems
     assert problem.rule == "file-too-large"
-    assert problem.message.startswith("the DOCX file's parts expand to ") and problem.message.endswith(" bytes, over the 100,000-byte limit (--max-bytes)")
+    assert problem.message.startswith("the DOCX file's parts expand to ") and problem.message.endswith(
+        " bytes, over the 100,000-byte limit (--max-bytes)"
+    )
 
 
 def test_an_expanding_document_is_a_finding_and_the_run_goes_on(capsys, folder):
     (folder / "bomb.pdf").write_bytes(pdf_bomb(20_000))
     (folder / "letter.txt").write_bytes(SEED_000.read_bytes())
-    status, out, err = run(capsys, "check", "--max-bytes", "60000", "bomb.pdf", "letter.txt")
+    status, out, _err = run(capsys, "check", "--max-bytes", "60000", "bomb.pdf", "letter.txt")
     assert status == 1
-    assert out.splitlines()[0] == "bomb.pdf:1:1: IMR005 [error] the PDF's text is over the 60,000-character limit (--max-bytes); extraction stopped there"
+    assert (
+        out.splitlines()[0]
+        == "bomb.pdf:1:1: IMR005 [error] the PDF's text is over the 60,000-character limit (--max-bytes); extraction "
+        "stopped there"
+    )
     assert out.splitlines()[-1] == "Checked 2 letters: 1 error, 1 warning, 1 info (1 with errors)."
 
 
@@ -136,8 +151,10 @@ def test_a_letter_over_its_time_budget_is_reported_and_the_run_goes_on(capsys, f
     status, out, err = run(capsys, "check", "--time-budget", "0.001", "long.txt", "longer.txt")
     assert (status, err) == (1, "")
     assert out.splitlines() == [
-        "long.txt:1:1: IMR011 [error] checking this letter took more than its 0.001-second time budget (--time-budget); it was not fully checked",
-        "longer.txt:1:1: IMR011 [error] checking this letter took more than its 0.001-second time budget (--time-budget); it was not fully checked",
+        "long.txt:1:1: IMR011 [error] checking this letter took more than its 0.001-second time budget "
+        "(--time-budget); it was not fully checked",
+        "longer.txt:1:1: IMR011 [error] checking this letter took more than its 0.001-second time budget "
+        "(--time-budget); it was not fully checked",
         "Checked 2 letters: 2 errors, 0 warnings, 0 info (2 with errors).",
     ]
 
@@ -154,7 +171,7 @@ def test_the_time_budget_is_configured_and_shown(capsys, folder):
 
 
 def test_the_default_time_budget_is_ten_seconds(capsys, folder):
-    status, out, _ = run(capsys, "config")
+    _status, out, _ = run(capsys, "config")
     assert "time-budget: 10.0" in out and "# default" in out.split("time-budget: 10.0", 1)[1].splitlines()[0]
 
 
@@ -162,7 +179,7 @@ def test_the_default_time_budget_is_ten_seconds(capsys, folder):
 
 BILLION_LAUGHS = "".join(
     f"{name}: &{name} [{', '.join([f'*{previous}'] * 9) if previous else ', '.join(['lol'] * 9)}]\n"
-    for previous, name in zip([None, *"abcdefgh"], "abcdefghi")
+    for previous, name in zip([None, *"abcdefgh"], "abcdefghi", strict=False)
 )
 
 
@@ -172,24 +189,31 @@ def test_a_yaml_alias_bomb_is_one_line_and_exit_2(capsys, folder):
     (folder / "letter.txt").write_bytes(SEED_000.read_bytes())
     status, out, err = run(capsys, "check", "letter.txt")
     assert (status, out) == (2, "")
-    assert err == "imrlint: error: .imrlint.yaml: its YAML aliases expand it to more than 100,000 values; write the values out, or use fewer aliases\n"
+    assert (
+        err
+        == "imrlint: error: .imrlint.yaml: its YAML aliases expand it to more than 100,000 values; write the values "
+        "out, or use fewer aliases\n"
+    )
 
 
 def test_a_yaml_merge_bomb_and_a_value_that_contains_itself_are_refused(capsys, folder):
     merges = "a: &a {x: 1, y: 2, z: 3}\n" + "".join(
-        f"{name}: &{name} {{<<: [{', '.join([f'*{previous}'] * 3)}], {name}{index}: 0}}\n" for index, (previous, name) in enumerate(zip("abcdefghijklmnopqrst", "bcdefghijklmnopqrstu"))
+        f"{name}: &{name} {{<<: [{', '.join([f'*{previous}'] * 3)}], {name}{index}: 0}}\n"
+        for index, (previous, name) in enumerate(zip("abcdefghijklmnopqrst", "bcdefghijklmnopqrstu", strict=False))
     )
     for text, reason in (
         (merges, "its YAML aliases expand it to more than 100,000 values; write the values out, or use fewer aliases"),
         ("select: &s [IMR001, *s]\n", "a YAML alias (line 1) names a value that contains it"),
     ):
         (folder / ".imrlint.yaml").write_text(text, encoding="utf-8")
-        status, out, err = run(capsys, "config")
+        status, _out, err = run(capsys, "config")
         assert (status, err) == (2, f"imrlint: error: .imrlint.yaml: {reason}\n")
 
 
 def test_aliases_within_the_limit_are_read(capsys, folder):
-    (folder / ".imrlint.yaml").write_text("ignore: &quiet [IMR303]\noverrides:\n  - files: ['*.txt']\n    ignore: *quiet\n", encoding="utf-8")
+    (folder / ".imrlint.yaml").write_text(
+        "ignore: &quiet [IMR303]\noverrides:\n  - files: ['*.txt']\n    ignore: *quiet\n", encoding="utf-8"
+    )
     (folder / "letter.txt").write_bytes(SEED_000.read_bytes())
     status, out, _ = run(capsys, "check", "letter.txt")
     assert status == 0 and "IMR303" not in out
@@ -206,7 +230,11 @@ def test_a_file_that_is_not_a_configuration_is_never_shown(capsys, folder):
     for argument, message in (
         ("shadow", "shadow: not read: a configuration file's name ends in .yaml, .yml or .toml"),
         ("extends.yaml", "shadow: not read: a configuration file's name ends in .yaml, .yml or .toml"),
-        ("shadow.yaml", "shadow.yaml: not an imrlint configuration: none of its 2 keys is a configuration key (extends, select, extend-select, ignore, ...)"),
+        (
+            "shadow.yaml",
+            "shadow.yaml: not an imrlint configuration: none of its 2 keys is a configuration key (extends, select, "
+            "extend-select, ignore, ...)",
+        ),
     ):
         status, out, err = run(capsys, "config", "--config", argument)
         assert (status, out, err) == (2, "", f"imrlint: error: {message}\n")
@@ -219,20 +247,29 @@ def test_a_file_that_is_not_a_configuration_is_never_shown(capsys, folder):
 @pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$"])
 def test_a_backtracking_custom_pattern_is_stopped_and_named(capsys, folder, pattern):
     (folder / ".imrlint.yaml").write_text(
-        f"custom-rules:\n  - {{code: HS101, name: no-runs, type: forbidden-pattern, scope: rationale, pattern: '{pattern}'}}\n", encoding="utf-8"
+        f"custom-rules:\n  - {{code: HS101, name: no-runs, type: forbidden-pattern, scope: rationale, pattern: "
+        f"'{pattern}'}}\n",
+        encoding="utf-8",
     )
-    text = SEED_001.read_text(encoding="utf-8").replace("Decision rationale: Norco", "Decision rationale: " + "a" * 60 + "! Norco", 1)
+    text = SEED_001.read_text(encoding="utf-8").replace(
+        "Decision rationale: Norco", "Decision rationale: " + "a" * 60 + "! Norco", 1
+    )
     (folder / "letter.txt").write_text(text, encoding="utf-8")
     (folder / "other.txt").write_bytes(SEED_000.read_bytes())
-    status, out, err = run(capsys, "check", "letter.txt", "other.txt")
+    status, out, _err = run(capsys, "check", "letter.txt", "other.txt")
     lines = out.splitlines()
     if pattern == "(a+)+$":  # the regex package matches this one in linear time
         assert status == 0 and not any("IMR900" in line for line in lines)
         return
     assert status == 2
     (failure,) = [line for line in lines if "IMR900" in line]
-    assert failure.startswith(f"letter.txt:1:1: IMR900 [error] rule HS101 failed on this letter (PatternTimeout: its pattern '{pattern}' ran over 1 s on one part of this letter and was stopped: it backtracks too much; simplify it at ")
-    assert failure.endswith("the letter was not fully checked - please report this to whoever wrote its custom-rules entry in .imrlint.yaml")
+    assert failure.startswith(
+        f"letter.txt:1:1: IMR900 [error] rule HS101 failed on this letter (PatternTimeout: its pattern '{pattern}' ran "
+        "over 1 s on one part of this letter and was stopped: it backtracks too much; simplify it at "
+    )
+    assert failure.endswith(
+        "the letter was not fully checked - please report this to whoever wrote its custom-rules entry in .imrlint.yaml"
+    )
     assert "other.txt:109:44: IMR303 [warning]" in out  # the run went on
 
 
@@ -240,7 +277,10 @@ def test_custom_patterns_are_bounded_by_the_set_timeout(capsys, folder, monkeypa
     from imrlint.rules import custom as custom_rules
 
     monkeypatch.setattr(custom_rules, "PATTERN_TIMEOUT", 0.001)
-    (folder / ".imrlint.yaml").write_text("custom-rules:\n  - {code: HS101, name: no-runs, type: required-pattern, scope: letter, pattern: '(x|xx)+y'}\n", encoding="utf-8")
+    (folder / ".imrlint.yaml").write_text(
+        "custom-rules:\n  - {code: HS101, name: no-runs, type: required-pattern, scope: letter, pattern: '(x|xx)+y'}\n",
+        encoding="utf-8",
+    )
     (folder / "letter.txt").write_text(SEED_001.read_text(encoding="utf-8") + "x" * 40 + "\n", encoding="utf-8")
     status, out, _ = run(capsys, "check", "letter.txt")
     assert status == 2 and "ran over 0.001 s on one part of this letter and was stopped" in out
@@ -257,7 +297,9 @@ def install_plugin(folder: pathlib.Path, source: str) -> dict[str, str]:
     (package / "__init__.py").write_text(textwrap.dedent(source), encoding="utf-8")
     distribution = folder / "broken_style-1.0.dist-info"
     distribution.mkdir()
-    (distribution / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-style\nVersion: 1.0\n", encoding="utf-8")
+    (distribution / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken-style\nVersion: 1.0\n", encoding="utf-8"
+    )
     (distribution / "entry_points.txt").write_text("[imrlint]\nbroken_style = broken_style\n", encoding="utf-8")
     return {"PYTHONPATH": f"{folder}:{REPO}", "PATH": os.environ["PATH"]}
 
@@ -280,30 +322,47 @@ def imrlint_rules():
 
 def plugin_declaring(severity: str) -> str:
     """The source of a plugin whose rule BS101 always fails, declared with ``severity``."""
-    return PLUGIN_HEADER + f'''
+    return (
+        PLUGIN_HEADER
+        + f'''
 @hookimpl
 def imrlint_rule_declarations():
     return [{{"rules": [{{"code": "BS101", "name": "always-fails", "severity": "{severity}", "enabled": True,
                          "summary": "Fails.", "message": "fails", "options": {{}}}}]}}]
 '''
+    )
 
 
 def imrlint(folder: pathlib.Path, environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "imrlint", *arguments], capture_output=True, text=True, cwd=folder, env=environment)
+    return subprocess.run(
+        [sys.executable, "-m", "imrlint", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env=environment,
+        check=False,
+    )
 
 
 def test_a_plugin_with_an_invalid_declaration_is_named(tmp_path):
     environment = install_plugin(tmp_path, plugin_declaring("fatal"))
     result = imrlint(tmp_path, environment, "rules")
     assert result.returncode == 2
-    assert result.stderr == "imrlint: error: plugin 'broken_style': declarations: rules.0.severity: 'fatal' is not one of ['error', 'warning', 'info']\n"
+    assert (
+        result.stderr
+        == "imrlint: error: plugin 'broken_style': declarations: rules.0.severity: 'fatal' is not one of ['error', "
+        "'warning', 'info']\n"
+    )
 
 
 def test_a_plugin_that_cannot_be_loaded_is_named(tmp_path):
     environment = install_plugin(tmp_path, "import no_such_module\n")
     result = imrlint(tmp_path, environment, "rules")
     assert result.returncode == 2
-    assert result.stderr.startswith("imrlint: error: plugin 'broken_style': cannot be loaded (ModuleNotFoundError: No module named 'no_such_module' at ")
+    assert result.stderr.startswith(
+        "imrlint: error: plugin 'broken_style': cannot be loaded (ModuleNotFoundError: No module named "
+        "'no_such_module' at "
+    )
     assert result.stderr.endswith("); uninstall or fix the plugin (--show-traceback shows where it failed)\n")
     shown = imrlint(tmp_path, environment, "--show-traceback", "rules")
     assert "Traceback (most recent call last):" in shown.stderr and 'broken_style/__init__.py", line 1' in shown.stderr
@@ -314,11 +373,16 @@ def test_a_plugin_rule_that_fails_names_the_plugin_and_shows_its_traceback_when_
     result = imrlint(tmp_path, environment, "check", "--format", "json", str(SEED_000))
     assert result.returncode == 2
     (failure,) = [finding for finding in json.loads(result.stdout) if finding["code"] == "IMR900"]
-    assert failure["message"].startswith("rule BS101 failed on this letter (ValueError: a bug in the plugin at __init__.py:")
+    assert failure["message"].startswith(
+        "rule BS101 failed on this letter (ValueError: a bug in the plugin at __init__.py:"
+    )
     assert failure["message"].endswith("please report this to the maintainers of the plugin 'broken_style'")
     assert "Traceback" not in result.stderr
     shown = imrlint(tmp_path, environment, "--show-traceback", "check", "--jobs", "1", str(SEED_000))
-    assert "Traceback (most recent call last):" in shown.stderr and 'raise ValueError("a bug in the plugin")' in shown.stderr
+    assert (
+        "Traceback (most recent call last):" in shown.stderr
+        and 'raise ValueError("a bug in the plugin")' in shown.stderr
+    )
 
 
 def test_parse_of_a_missing_file_exits_2_as_check_does(capsys, folder):

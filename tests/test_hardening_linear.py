@@ -7,9 +7,10 @@ from __future__ import annotations
 import string
 import sys
 
-from conftest import SEEDS, findings_of
 from imrlint.input.document import Document
 from imrlint.model.quantities import find_quantities
+
+from conftest import SEEDS, findings_of
 
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 
@@ -59,7 +60,9 @@ def letter_with_items(count: int) -> str:
     text = SEED_001.read_text(encoding="utf-8")
     start, end = text.index("FEXMID 7.5 MG #30"), text.index("PERMANENT IMPLANTATION")
     block = text[start:end]
-    added = "".join(block.replace("FEXMID", _name(index).upper()).replace("Fexmid", _name(index)) for index in range(count))
+    added = "".join(
+        block.replace("FEXMID", _name(index).upper()).replace("Fexmid", _name(index)) for index in range(count)
+    )
     return text[:end] + added + text[end:]
 
 
@@ -77,7 +80,11 @@ def test_heading_words_are_looked_up_in_linear_work(linter):
     # IMR210 once searched the letter's rationales from the start for each heading word: a word
     # written only inside a longer one ("stimulators") was found again and again in every item.
     def lint(count):
-        text = letter_with_items(count).replace("7.5 MG #30", "STIMULATOR 7.5 MG #30").replace("muscle relaxant", "stimulators")
+        text = (
+            letter_with_items(count)
+            .replace("7.5 MG #30", "STIMULATOR 7.5 MG #30")
+            .replace("muscle relaxant", "stimulators")
+        )
         findings = linter.lint_document(Document("letter.txt", text)).findings
         assert findings_of(findings, "IMR210") == []
 

@@ -4,6 +4,7 @@ Ctrl-C does; the worker processes end with the parent, even when it is killed.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import signal
@@ -20,7 +21,7 @@ SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 WAIT_LIMIT = 60  # seconds a test waits for a process to reach a state before it fails
 
 
-@pytest.fixture()
+@pytest.fixture
 def letter(tmp_path, monkeypatch) -> pathlib.Path:
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "letter.txt"
@@ -77,9 +78,12 @@ def test_a_symbolic_link_is_kept_and_its_target_replaced(capsys, letter, tmp_pat
 @pytest.mark.parametrize("option", ["--output-file", "--write-baseline"])
 def test_a_letter_being_linted_is_never_overwritten(capsys, letter, option):
     before = letter.read_bytes()
-    status, out, err = run(capsys, "check", option, "letter.txt", str(letter.parent))
+    status, _out, err = run(capsys, "check", option, "letter.txt", str(letter.parent))
     assert status == 2
-    assert err == f"imrlint: error: cannot write letter.txt ({option}): it is one of the letters being linted; write to another file\n"
+    assert (
+        err == f"imrlint: error: cannot write letter.txt ({option}): it is one of the letters being linted; write to "
+        "another file\n"
+    )
     assert letter.read_bytes() == before
     assert sorted(path.name for path in letter.parent.iterdir()) == ["letter.txt"]
 
@@ -92,7 +96,7 @@ def test_a_letter_reached_through_a_link_is_never_overwritten(capsys, letter):
 
 
 @pytest.mark.parametrize(
-    "destination, reason",
+    ("destination", "reason"),
     [
         ("missing/report.txt", "the directory {tmp}/missing does not exist"),
         ("folder", "it is a directory"),
@@ -125,13 +129,18 @@ def test_a_directory_that_cannot_be_written_is_one_line_and_exit_2(capsys, lette
     assert (status, out, err) == (2, "", "imrlint: error: cannot write reports/report.txt: Permission denied\n")
 
 
-@pytest.fixture()
+@pytest.fixture
 def imrlint_process():
     """Start imrlint in a process of its own; whatever the test leaves running is killed."""
     started = []
 
     def start(*arguments: str, cwd: pathlib.Path, **options) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-m", "imrlint", *arguments], cwd=cwd, env={**os.environ, "PYTHONPATH": str(REPO)}, **options)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "imrlint", *arguments],
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            **options,
+        )
         started.append(process)
         return process
 
@@ -142,14 +151,14 @@ def imrlint_process():
             process.kill()
             process.wait()
         for pid in leftovers:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def test_dev_stdout_is_the_standard_output(tmp_path, letter, imrlint_process):
-    process = imrlint_process("check", "-o", "/dev/stdout", "letter.txt", cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = imrlint_process(
+        "check", "-o", "/dev/stdout", "letter.txt", cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     out, err = process.communicate(timeout=WAIT_LIMIT)
     assert (process.returncode, err) == (0, b"")
     assert out.decode().endswith("Checked 1 letter: 0 errors, 1 warning, 1 info (0 with errors).\n")
@@ -202,9 +211,21 @@ def wait_for(condition, what: str):
 
 def test_sigterm_cleans_up_as_ctrl_c_does(tmp_path, imrlint_process):
     letters = many_letters(tmp_path)
-    process = imrlint_process("check", "--jobs", "2", "-o", "report.txt", str(letters), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = imrlint_process(
+        "check",
+        "--jobs",
+        "2",
+        "-o",
+        "report.txt",
+        str(letters),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     workers = wait_for(lambda: children(process.pid), "the worker processes")
-    temporary = wait_for(lambda: [path for path in tmp_path.iterdir() if path.name.startswith(".report.txt.")], "the temporary report")
+    temporary = wait_for(
+        lambda: [path for path in tmp_path.iterdir() if path.name.startswith(".report.txt.")], "the temporary report"
+    )
     assert temporary[0].name.endswith(".tmp")
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=WAIT_LIMIT)
@@ -215,7 +236,9 @@ def test_sigterm_cleans_up_as_ctrl_c_does(tmp_path, imrlint_process):
 
 def test_workers_end_and_release_the_output_when_the_parent_is_killed(tmp_path, imrlint_process):
     letters = many_letters(tmp_path)
-    process = imrlint_process("check", "--jobs", "2", str(letters), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = imrlint_process(
+        "check", "--jobs", "2", str(letters), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     workers = wait_for(lambda: children(process.pid), "the worker processes")
     process.kill()
     # The reader of the output sees its end: no worker holds the pipe open.

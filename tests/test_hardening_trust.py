@@ -20,7 +20,7 @@ IMR206_LINE = "63:24: IMR206 [error] label 'Overturned' contradicts the rational
 FORMATS = ["text", "json", "jsonl", "sarif", "junit", "github", "csv", "html"]
 
 
-@pytest.fixture()
+@pytest.fixture
 def folder(tmp_path, monkeypatch) -> pathlib.Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -38,7 +38,11 @@ def test_a_configuration_others_could_have_planted_is_not_read(capsys, folder):
     status, out, err = run(capsys, "check", "shared/cases/letter.txt")
     assert status == 1
     assert f"shared/cases/letter.txt:{IMR206_LINE}" in out
-    assert err == "imrlint: warning: shared/.imrlint.yaml is not read: its directory can be written by other users; give it with --config to use it\n"
+    assert (
+        err
+        == "imrlint: warning: shared/.imrlint.yaml is not read: its directory can be written by other users; give it "
+        "with --config to use it\n"
+    )
     status, _, _ = run(capsys, "check", "--config", "shared/.imrlint.yaml", "shared/cases/letter.txt")
     assert status == 0  # named on purpose, it is read
 
@@ -50,7 +54,11 @@ def test_a_configuration_file_others_may_write_is_not_read(capsys, folder):
     (folder / "cases" / "letter.txt").write_text(edited(SEED_001, CONTRADICTED), encoding="utf-8")
     status, out, err = run(capsys, "check", "cases/letter.txt")
     assert status == 1 and IMR206_LINE in out
-    assert err == "imrlint: warning: cases/.imrlint.yaml is not read: it can be written by other users; give it with --config to use it\n"
+    assert (
+        err
+        == "imrlint: warning: cases/.imrlint.yaml is not read: it can be written by other users; give it with --config "
+        "to use it\n"
+    )
 
 
 def test_discovery_stops_at_the_repository_root(capsys, folder):
@@ -71,27 +79,40 @@ def test_redacted_stale_baseline_entries_carry_no_letter_text(capsys, folder):
     (folder / "letter.txt").write_text(edited(SEED_001, CONTRADICTED), encoding="utf-8")
     run(capsys, "check", "--write-baseline", "baseline.json", "letter.txt")
     baseline = json.loads((folder / "baseline.json").read_text(encoding="utf-8"))
-    assert any("the record does not demonstrate medical necessity" in entry["message"] for entry in baseline["findings"])
+    assert any(
+        "the record does not demonstrate medical necessity" in entry["message"] for entry in baseline["findings"]
+    )
     (folder / "letter.txt").write_bytes(SEED_001.read_bytes())  # the contradiction fixed: its entry is stale
-    status, out, err = run(capsys, "check", "--redact", "--baseline", "baseline.json", "letter.txt")
+    _status, _out, err = run(capsys, "check", "--redact", "--baseline", "baseline.json", "letter.txt")
     assert err.splitlines()[1:] == ["  letter.txt: IMR206 conclusion-contradicts-label"]
-    status, out, err = run(capsys, "check", "--baseline", "baseline.json", "letter.txt")
+    _status, _out, err = run(capsys, "check", "--baseline", "baseline.json", "letter.txt")
     assert "the record does not demonstrate medical necessity" in err.splitlines()[1]
 
 
 def redacted_messages(capsys, *paths) -> dict[str, str]:
-    status, out, err = run(capsys, "check", "--redact", "--format", "json", *map(str, paths))
+    _status, out, err = run(capsys, "check", "--redact", "--format", "json", *map(str, paths))
     assert "[redacted]" not in err
     return {finding["code"]: finding["message"] for finding in json.loads(out)}
 
 
 def test_redacted_messages_keep_imrlints_own_words(capsys, folder):
     messages = redacted_messages(capsys, CORPUS / "CM17-0002198.txt", CORPUS / "CM17-0003917.txt", SEED_000)
-    assert messages["IMR308"] == "'[redacted]' is not a known section of the Low Back Complaints (2004); did you mean 'Initial Care'?"
+    assert (
+        messages["IMR308"]
+        == "'[redacted]' is not a known section of the Low Back Complaints (2004); did you mean 'Initial Care'?"
+    )
     assert messages["IMR312"] == "pages 76-78 come after page 91; list the pages in order, each once: 76-78, 91"
-    assert messages["IMR504"] == "date of injury [redacted] in the rationale for '[redacted]' differs from [redacted] in the summary (line 27); state one date of injury"
+    assert (
+        messages["IMR504"]
+        == "date of injury [redacted] in the rationale for '[redacted]' differs from [redacted] in the summary (line "
+        "27); state one date of injury"
+    )
     messages = redacted_messages(capsys, CORPUS / "CM16-0219557.txt")
-    assert messages["IMR504"] == "date of injury [redacted] in the summary differs from [redacted] in the header's Date of Injury (line 3); state one date of injury"
+    assert (
+        messages["IMR504"]
+        == "date of injury [redacted] in the summary differs from [redacted] in the header's Date of Injury (line 3); "
+        "state one date of injury"
+    )
     (folder / "damaged.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Patient (Jane Roe) >>\n")
     messages = redacted_messages(capsys, folder / "damaged.pdf")
     assert messages["IMR007"] == "not a readable PDF ([redacted])"
@@ -101,10 +122,18 @@ def test_ages_over_89_are_redacted(capsys, folder):
     text = SEED_001.read_text(encoding="utf-8")
     assert "This patient is a 53 year-old" in text
     for age, shown in (("61", "61"), ("93", "[redacted]")):
-        letter = text.replace("Therefore, the record does not demonstrate", f"The patient is a {age} year-old. Therefore, the record does not demonstrate", 1)
+        letter = text.replace(
+            "Therefore, the record does not demonstrate",
+            f"The patient is a {age} year-old. Therefore, the record does not demonstrate",
+            1,
+        )
         (folder / "letter.txt").write_text(letter, encoding="utf-8")
         messages = redacted_messages(capsys, "letter.txt")
-        assert messages["IMR505"] == f"the rationale for '[redacted]' gives the patient's age as {shown}, the summary as 53 (line 31); correct the age"
+        assert (
+            messages["IMR505"]
+            == f"the rationale for '[redacted]' gives the patient's age as {shown}, the summary as 53 (line 31); "
+            "correct the age"
+        )
 
 
 def test_show_traceback_cannot_be_combined_with_redact(capsys, folder):
@@ -112,7 +141,8 @@ def test_show_traceback_cannot_be_combined_with_redact(capsys, folder):
     assert run(capsys, "--show-traceback", "check", "--redact", "letter.txt") == (
         2,
         "",
-        "imrlint: error: --show-traceback prints what failing code raised, which may quote a letter; it cannot be used with --redact\n",
+        "imrlint: error: --show-traceback prints what failing code raised, which may quote a letter; it cannot be used "
+        "with --redact\n",
     )
 
 
@@ -123,15 +153,20 @@ HOSTILE = "\x1b]0;owned\x07\u202eevil"
 
 def test_control_characters_in_letters_and_names_never_reach_the_terminal(capsys, folder):
     name = "letters\n::error file=forged.txt::forged.txt"
-    (folder / name).write_text(edited(SEED_001, CONTRADICTED, ("SPINAL CORD STIMULATOR (SCS)", f"SPINAL CORD STIMULATOR {HOSTILE} (SCS)")), encoding="utf-8")
+    (folder / name).write_text(
+        edited(SEED_001, CONTRADICTED, ("SPINAL CORD STIMULATOR (SCS)", f"SPINAL CORD STIMULATOR {HOSTILE} (SCS)")),
+        encoding="utf-8",
+    )
     for format in FORMATS:
-        status, out, err = run(capsys, "check", "--format", format, name)
+        status, out, _err = run(capsys, "check", "--format", format, name)
         assert status == 1, format
         assert not any(character in out for character in "\x1b\x07\u202e"), format
         assert "\n::error file=forged.txt" not in out, format
     status, out, _ = run(capsys, "check", name)
     assert out.splitlines()[0].startswith("letters\\x0a::error file=forged.txt::forged.txt:63:24: IMR206 [error]")
-    assert "STIMULATOR \\x1b]0;owned\\x07\\u202eev…' is not among the requests" in out  # the title as IMR212 shortens it
+    assert (
+        "STIMULATOR \\x1b]0;owned\\x07\\u202eev…' is not among the requests" in out
+    )  # the title as IMR212 shortens it
 
 
 def test_file_names_that_are_not_utf8_are_escaped_and_every_report_stays_valid(capsys, folder):
@@ -160,5 +195,9 @@ def test_a_source_date_epoch_that_is_not_a_date_is_a_warning(capsys, folder, mon
     (folder / "letter.txt").write_bytes(SEED_000.read_bytes())
     status, out, err = run(capsys, "check", "--format", "sarif", "letter.txt")
     assert status == 0
-    assert err == f"imrlint: warning: SOURCE_DATE_EPOCH={value} is not a date (seconds since 1970, up to the year 9999); the report is dated now\n"
+    assert (
+        err
+        == f"imrlint: warning: SOURCE_DATE_EPOCH={value} is not a date (seconds since 1970, up to the year 9999); the "
+        "report is dated now\n"
+    )
     json.loads(out)

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, SHAPES, real_letters
-from imrlint.parsing.lalr import LeanParser
-from imrlint.parsing.normalise import normalise
-from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
 from imrlint.input.read import read_path
+from imrlint.parsing.lalr import LeanParser
+from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
+from imrlint.parsing.normalise import normalise
+
+from conftest import EXAMPLES, SHAPES, real_letters
 from test_property import KEY_LINES, damage
 
 REAL_LETTERS = real_letters() + sorted(EXAMPLES.glob("*.txt"))
@@ -26,7 +27,16 @@ SHAPED_SOURCES = ["\n" + normalise(read_path(str(path)).document.text) for path 
 def shape(tree):
     """The tree as nested tuples, with every token's type, text and full position."""
     if isinstance(tree, lark.Token):
-        return (tree.type, str(tree), tree.start_pos, tree.end_pos, tree.line, tree.column, tree.end_line, tree.end_column)
+        return (
+            tree.type,
+            str(tree),
+            tree.start_pos,
+            tree.end_pos,
+            tree.line,
+            tree.column,
+            tree.end_line,
+            tree.end_column,
+        )
     return (tree.data, tuple(shape(child) for child in tree.children))
 
 
@@ -60,14 +70,22 @@ def test_every_real_letter_in_every_shape_parses_to_lark_s_tree():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=0, max_value=len(SOURCES) - 1), st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=8))
+@given(
+    st.integers(min_value=0, max_value=len(SOURCES) - 1),
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=1, max_value=8),
+)
 def test_damaged_letters_are_accepted_and_rejected_as_lark_does(letter, seed, operations):
     data = damage(SOURCES[letter].encode("utf-8"), random.Random(seed), operations)
     assert_same_as_lark("\n" + normalise(data.decode("utf-8", errors="replace")))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["\n", "\n\n", "  ", "text", ": Upheld", "was the original request.", *KEY_LINES]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["\n", "\n\n", "  ", "text", ": Upheld", "was the original request.", *KEY_LINES]), max_size=40
+    ).map("".join)
+)
 def test_text_made_of_letter_pieces_is_accepted_and_rejected_as_lark_does(text):
     assert_same_as_lark("\n" + normalise(text))
 

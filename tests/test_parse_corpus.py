@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXPECTED_ITEMS, shared_letter
 from imrlint.input.document import Document
 from imrlint.model.letter import build_letter
+
+from conftest import EXPECTED_ITEMS, shared_letter
 
 
 def test_table_covers_every_shared_letter(shared):
@@ -23,7 +24,9 @@ def test_items_and_labels_match_hand_checked_table(shared, key):
     assert letter.parse_errors == ()
     assert [section.kind for section in letter.sections] == ["how", "summary", "issues"]
     expected = EXPECTED_ITEMS[key]
-    assert [(item.name.text, item.decision) for item in letter.items] == [(entry["name"], entry["label"]) for entry in expected]
+    assert [(item.name.text, item.decision) for item in letter.items] == [
+        (entry["name"], entry["label"]) for entry in expected
+    ]
     for item in letter.items:
         assert item.claims is not None and item.claims.content.text
         assert item.maximus is not None and item.maximus.content.text

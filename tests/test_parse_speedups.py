@@ -8,15 +8,30 @@ import lark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import real_letters
 from imrlint.input.document import Document
-from imrlint.model.letter import Passage, _extent, _partial
-from imrlint.parsing.normalise import normalise
-from imrlint.parsing.letter import line_bounds, parse_letter
 from imrlint.input.read import read_path
+from imrlint.model.letter import Passage, _extent, _partial
+from imrlint.parsing.letter import line_bounds, parse_letter
+from imrlint.parsing.normalise import normalise
+
+from conftest import real_letters
 
 LINE_PIECES = ["a", "word ", " ", "\n", "\r", "\r\n", "\n\n", "\t"]
-SPACING_PIECES = LINE_PIECES + ["\f", "\v", "\x00", "\x1b", "\x7f", "\x85", "\u00a0", "\u2003", "\u2028", "\ufeff", "é", "ü"]
+SPACING_PIECES = [
+    *LINE_PIECES,
+    "\x0c",
+    "\x0b",
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\xa0",
+    "\u2003",
+    "\u2028",
+    "\ufeff",
+    "é",
+    "ü",
+]
 
 
 def _plain_line_starts(text: str) -> tuple[int, ...]:
@@ -26,7 +41,9 @@ def _plain_line_starts(text: str) -> tuple[int, ...]:
 def _plain_normalise(text: str) -> str:
     text = re.sub(r"\r\n", " \n", text)
     text = re.sub(r"\r", "\n", text)
-    return re.sub(r"[\f\v\x00-\x08\x0e-\x1f\x7f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]", " ", text)
+    return re.sub(
+        r"[\f\v\x00-\x08\x0e-\x1f\x7f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]", " ", text
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -104,8 +121,17 @@ PLAIN_PARTIAL = re.compile(
     r"The\s+remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request,?\s+(?P<remaining>.+?)(?:\s+is)?\s*$",
     re.I,
 )
-PARTIAL_PIECES = ["x", " ", "was the original request.", " was the original request ", "Norco 10/325mg #60", " is", "is", "\n",
-                  "was authorized by the Claims Administrator. The remaining IMR eligible portion of the original request,"]
+PARTIAL_PIECES = [
+    "x",
+    " ",
+    "was the original request.",
+    " was the original request ",
+    "Norco 10/325mg #60",
+    " is",
+    "is",
+    "\n",
+    "was authorized by the Claims Administrator. The remaining IMR eligible portion of the original request,",
+]
 
 
 @settings(max_examples=500, deadline=None)

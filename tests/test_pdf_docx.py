@@ -18,21 +18,21 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import CORPUS, PDFS, REPO
 from imrlint.cli.main import main
 from imrlint.config.layers import load_config
 from imrlint.input.document import Document
 from imrlint.lint.linter import Linter
-from imrlint.plugins.hookspecs import hookimpl
 from imrlint.model.letter import build_letter
+from imrlint.plugins.hookspecs import hookimpl
 from imrlint.plugins.manager import load_rule_set, plugin_manager
 from imrlint.rules.base import rule
+
+from conftest import CORPUS, PDFS, REPO
 
 STEMS = ["CM16-0213037", "CM16-0238352", "CM17-0002181", "CM17-0002198", "CM17-0007142", "CM17-0014449"]
 LABEL_WORDS = 6
@@ -67,11 +67,13 @@ def pdf_from_pages(pages: list[list[str]]) -> bytes:
     kids = []
     for lines in pages:
         assert all(lines), "pypdf drops empty lines; use ' '"
-        stream = b"BT /F1 10 Tf 12 TL 40 760 Td\n" + b"\nT* ".join(_pdf_string(line) + b" Tj" for line in lines) + b"\nET"
+        stream = (
+            b"BT /F1 10 Tf 12 TL 40 760 Td\n" + b"\nT* ".join(_pdf_string(line) + b" Tj" for line in lines) + b"\nET"
+        )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         objects.append(
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 1 0 R >> >> /Contents %d 0 R >>"
-            % (pages_number, len(objects))
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 1 0 R >> >> /Contents "
+            b"%d 0 R >>" % (pages_number, len(objects))
         )
         kids.append(len(objects))
     objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % kid for kid in kids), len(kids)))
@@ -171,7 +173,9 @@ def probe_linter():
 
 def compared(findings) -> list[tuple]:
     """What must agree between formats: code, item, position and message (not the path)."""
-    return [(f.code, f.item, f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message) for f in findings]
+    return [
+        (f.code, f.item, f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message) for f in findings
+    ]
 
 
 def lint_formats(linter, stem: str, text: str, pdf: bytes) -> dict[str, list]:
@@ -258,7 +262,7 @@ def test_docx_paragraph_with_line_breaks_keeps_its_number_and_offset(probe_linte
 def test_docx_header_laid_out_as_a_table_is_read(linter):
     """Word drafts often lay the header block out as a table; its cells are read row by row."""
     text = (CORPUS / "CM17-0002181.txt").read_text(encoding="utf-8")
-    body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE"):]
+    body = text[text.index("HOW THE IMR FINAL DETERMINATION WAS MADE") :]
     document = docx.Document()
     rows = [
         ("Case Number:", "CM17-0002181", "", ""),
@@ -267,8 +271,8 @@ def test_docx_header_laid_out_as_a_table_is_read(linter):
         ("Priority:", "Standard", "Application Received:", "01/03/2017"),
     ]
     table = document.add_table(rows=len(rows), cols=4)
-    for row, values in zip(table.rows, rows):
-        for cell, value in zip(row.cells, values):
+    for row, values in zip(table.rows, rows, strict=False):
+        for cell, value in zip(row.cells, values, strict=False):
             cell.text = value
     document.add_paragraph("")
     for line in body.split("\n"):
@@ -323,7 +327,9 @@ def faulty(tmp_path_factory):
 
 
 def test_letter_with_errors_gives_the_same_findings_in_every_format(linter, faulty):
-    findings = {suffix: linter.lint_path(str(faulty / f"letter.{suffix}")).findings for suffix in ("txt", "pdf", "docx")}
+    findings = {
+        suffix: linter.lint_path(str(faulty / f"letter.{suffix}")).findings for suffix in ("txt", "pdf", "docx")
+    }
 
     assert [(f.code, f.item) for f in findings["txt"]] == [("IMR401", None), ("IMR206", 2), ("IMR306", 2)]
     assert compared(findings["pdf"]) == compared(findings["txt"])
@@ -340,9 +346,15 @@ def test_text_output_locates_pdf_findings_by_page_and_docx_by_paragraph(faulty, 
 
     assert status == 1
     assert locations == [
-        f"{pdf}:page 1:9:1", f"{pdf}:page 2:68:45", f"{pdf}:page 2:73:74",
-        f"{docx_file}:9:1", f"{docx_file}:68:45", f"{docx_file}:73:74",
-        f"{txt}:9:1", f"{txt}:68:45", f"{txt}:73:74",
+        f"{pdf}:page 1:9:1",
+        f"{pdf}:page 2:68:45",
+        f"{pdf}:page 2:73:74",
+        f"{docx_file}:9:1",
+        f"{docx_file}:68:45",
+        f"{docx_file}:73:74",
+        f"{txt}:9:1",
+        f"{txt}:68:45",
+        f"{txt}:73:74",
     ]
     assert out[3].endswith('(paragraph 9, offset 0: "HOW THE IMR FINAL DETERMINATION WAS")')
     assert out[4].startswith(f"{docx_file}:68:45: IMR206 [error] label 'Overturned' contradicts")
@@ -352,30 +364,57 @@ def test_text_output_locates_pdf_findings_by_page_and_docx_by_paragraph(faulty, 
 
 
 def test_json_output_adds_page_and_paragraph_keys(faulty, capsys):
-    main(["check", "--format", "json", str(faulty / "letter.pdf"), str(faulty / "letter.docx"), str(faulty / "letter.txt")])
+    main(
+        [
+            "check",
+            "--format",
+            "json",
+            str(faulty / "letter.pdf"),
+            str(faulty / "letter.docx"),
+            str(faulty / "letter.txt"),
+        ]
+    )
     records = json.loads(capsys.readouterr().out)
     pdf, docx_records, txt = records[:3], records[3:6], records[6:]
 
     assert [record["page"] for record in pdf] == [1, 2, 2]
-    assert [(record["paragraph"], record["paragraph_offset"]) for record in docx_records] == [(9, 0), (68, 44), (73, 73)]
+    assert [(record["paragraph"], record["paragraph_offset"]) for record in docx_records] == [
+        (9, 0),
+        (68, 44),
+        (73, 73),
+    ]
     assert not any("page" in record or "paragraph" in record for record in txt)
     assert not any("paragraph_offset" in record for record in pdf)
     stable = ("line", "column", "end_line", "end_column", "code", "name", "severity", "message", "item")
     for records_of_format in (pdf, docx_records):
-        assert [{key: r.get(key) for key in stable} for r in records_of_format] == [{key: r.get(key) for key in stable} for r in txt]
+        assert [{key: r.get(key) for key in stable} for r in records_of_format] == [
+            {key: r.get(key) for key in stable} for r in txt
+        ]
 
 
 def test_paragraph_note_of_an_empty_paragraph_has_no_words():
     from imrlint.input.document import Span
-    from imrlint.rules.findings import Finding
     from imrlint.report.base import paragraph_note
+    from imrlint.rules.findings import Finding
 
     def finding(unit, unit_kind, unit_offset):
-        return Finding(path="d.docx", span=Span(3, 1, 3, 1), code="IMR001", name="parse-error", severity="error",
-                       message="m", unit=unit, unit_kind=unit_kind, unit_offset=unit_offset)
+        return Finding(
+            path="d.docx",
+            span=Span(3, 1, 3, 1),
+            code="IMR001",
+            name="parse-error",
+            severity="error",
+            message="m",
+            unit=unit,
+            unit_kind=unit_kind,
+            unit_offset=unit_offset,
+        )
 
     assert paragraph_note(finding((3, ""), "paragraph", 0)) == "paragraph 3, offset 0"
-    assert paragraph_note(finding((3, "Decision rationale: The request"), "paragraph", 5)) == 'paragraph 3, offset 5: "Decision rationale: The request"'
+    assert (
+        paragraph_note(finding((3, "Decision rationale: The request"), "paragraph", 5))
+        == 'paragraph 3, offset 5: "Decision rationale: The request"'
+    )
     assert paragraph_note(finding((1, "1"), "page", 0)) == ""
 
 
@@ -409,12 +448,32 @@ def _docx_without_text() -> bytes:
 
 
 UNREADABLE = [
-    ("protected.pdf", _encrypted_with_a_password, "IMR007 [error] the PDF is password-protected; save an unprotected copy and lint that"),
-    ("scan.pdf", _scan, "IMR007 [error] the PDF has no text layer (a scanned image?); run OCR on it or lint the source document"),
-    ("truncated.pdf", lambda: (PDFS / "CM17-0002181.pdf").read_bytes()[:12000], "IMR007 [error] not a readable PDF (PdfStreamError: Stream has ended unexpectedly)"),
-    ("renamed.pdf", lambda: b"Case Number: CM17-0002181\n", "IMR007 [error] not a PDF file (no %PDF- header at its start)"),
+    (
+        "protected.pdf",
+        _encrypted_with_a_password,
+        "IMR007 [error] the PDF is password-protected; save an unprotected copy and lint that",
+    ),
+    (
+        "scan.pdf",
+        _scan,
+        "IMR007 [error] the PDF has no text layer (a scanned image?); run OCR on it or lint the source document",
+    ),
+    (
+        "truncated.pdf",
+        lambda: (PDFS / "CM17-0002181.pdf").read_bytes()[:12000],
+        "IMR007 [error] not a readable PDF (PdfStreamError: Stream has ended unexpectedly)",
+    ),
+    (
+        "renamed.pdf",
+        lambda: b"Case Number: CM17-0002181\n",
+        "IMR007 [error] not a PDF file (no %PDF- header at its start)",
+    ),
     ("zero.pdf", lambda: b"", "IMR004 [error] the file is empty (0 bytes)"),
-    ("old-word.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "IMR007 [error] not a readable DOCX file (BadZipFile: File is not a zip file)"),
+    (
+        "old-word.docx",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+        "IMR007 [error] not a readable DOCX file (BadZipFile: File is not a zip file)",
+    ),
     ("blank.docx", _docx_without_text, "IMR007 [error] the DOCX file has no text in its body"),
 ]
 
@@ -432,7 +491,11 @@ def test_unreadable_documents_are_one_line_findings_and_other_files_are_linted(t
     assert status == 1
     assert captured.err == ""
     assert set(captured.out.splitlines()[:-1]) == expected
-    assert captured.out.splitlines()[-1] == f"Checked {len(UNREADABLE) + 1} letters: {len(UNREADABLE)} errors, 0 warnings, 0 info ({len(UNREADABLE)} with errors)."
+    assert (
+        captured.out.splitlines()[-1]
+        == f"Checked {len(UNREADABLE) + 1} letters: {len(UNREADABLE)} errors, 0 warnings, 0 info ({len(UNREADABLE)} "
+        "with errors)."
+    )
 
 
 def test_unreadable_document_in_json(tmp_path, capsys):
@@ -459,7 +522,11 @@ sys.exit(main(["check", *sys.argv[2:]]))
     ("hidden", "files", "message"),
     [
         ("pypdf", ["CM17-0002181.pdf"], "reading PDF files needs pypdf; install it with pip install 'imrlint[pdf]'"),
-        ("cryptography", ["CM17-0002181.pdf"], "this PDF is AES-encrypted and needs the cryptography package; install it with pip install 'imrlint[pdf]'"),
+        (
+            "cryptography",
+            ["CM17-0002181.pdf"],
+            "this PDF is AES-encrypted and needs the cryptography package; install it with pip install 'imrlint[pdf]'",
+        ),
         ("docx", ["letter.docx"], "reading DOCX files needs python-docx; install it with pip install 'imrlint[docx]'"),
     ],
 )
@@ -470,7 +537,11 @@ def test_missing_extra_names_the_install_command(tmp_path, hidden, files, messag
 
     result = subprocess.run(
         [sys.executable, "-c", MISSING, hidden, *paths, text_letter],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
     )
 
     assert result.returncode == 1
@@ -494,7 +565,10 @@ def test_directories_yield_pdf_and_docx_letters_but_not_word_lock_files(tmp_path
 
     status = main(["check", str(tmp_path)])
 
-    assert (status, capsys.readouterr().out) == (0, "Checked 3 letters: 0 errors, 0 warnings, 0 info (0 with errors).\n")
+    assert (status, capsys.readouterr().out) == (
+        0,
+        "Checked 3 letters: 0 errors, 0 warnings, 0 info (0 with errors).\n",
+    )
 
 
 # --- all 63 published letters -----------------------------------------------------------------

@@ -8,13 +8,14 @@ import textwrap
 
 import pytest
 
-from conftest import EXAMPLES, REPO
 from imrlint.config.layers import ConfigError, load_config
 from imrlint.input.document import Document
 from imrlint.lint.linter import Linter
 from imrlint.plugins.hookspecs import hookimpl
 from imrlint.plugins.manager import load_rule_set, plugin_manager
 from imrlint.rules.base import rule
+
+from conftest import EXAMPLES, REPO
 
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"
 
@@ -57,8 +58,20 @@ def test_plugin_rule_runs_beside_the_builtin_rules():
     assert rule_set.resolve("no-iw-abbreviation") == "HS101"
     linter = Linter(rule_set, load_config(rule_set.defaults, None))
     findings = linter.lint_document(Document("seed.txt", SEED_000.read_text(encoding="utf-8"))).findings
-    assert [(f.code, f.name, f.severity, f.span.line, f.span.column, f.span.end_column, f.message) for f in findings if f.code == "HS101"] == [
-        ("HS101", "no-iw-abbreviation", "info", 43, 1, 3, "write 'injured worker' instead of 'IW' (Labor Code 4610.6(d)(1))")
+    assert [
+        (f.code, f.name, f.severity, f.span.line, f.span.column, f.span.end_column, f.message)
+        for f in findings
+        if f.code == "HS101"
+    ] == [
+        (
+            "HS101",
+            "no-iw-abbreviation",
+            "info",
+            43,
+            1,
+            3,
+            "write 'injured worker' instead of 'IW' (Labor Code 4610.6(d)(1))",
+        )
     ]
     assert {f.code for f in findings} == {"HS101", "IMR303", "IMR312"}
 
@@ -119,8 +132,16 @@ def test_plugin_found_through_its_entry_point(tmp_path):
         text=True,
         cwd=REPO,
         env={"PYTHONPATH": f"{tmp_path}:{REPO}", "PATH": "/usr/bin:/bin"},
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert f"{SEED_000}:41:13: HS102 [warning] doubled period" in result.stdout.splitlines()
-    rules = subprocess.run([sys.executable, "-m", "imrlint", "rules"], capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": f"{tmp_path}:{REPO}", "PATH": "/usr/bin:/bin"})
+    rules = subprocess.run(
+        [sys.executable, "-m", "imrlint", "rules"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"PYTHONPATH": f"{tmp_path}:{REPO}", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     assert any(line.split()[:3] == ["HS102", "doubled-period", "warning"] for line in rules.stdout.splitlines())

@@ -31,7 +31,14 @@ GIT_ENV = {
 
 
 def git(*args, cwd) -> str:
-    result = subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 
@@ -45,7 +52,9 @@ def checkout(tmp_path_factory):
     keep = ("imrlint/", "grammars/", "rules/")
     for name in listed:
         source = REPO / name
-        if (name.startswith(keep) or name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml")) and source.is_file():
+        if (
+            name.startswith(keep) or name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
+        ) and source.is_file():
             target = snapshot / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
@@ -55,7 +64,7 @@ def checkout(tmp_path_factory):
     return snapshot
 
 
-@pytest.fixture()
+@pytest.fixture
 def letters(tmp_path):
     """A repository of letters: a clean one, a defective one, and the team's configuration."""
     repo = tmp_path / "letters"
@@ -63,10 +72,18 @@ def letters(tmp_path):
     git("init", "-q", cwd=repo)
     text = MRI.read_text(encoding="utf-8")
     (repo / "clean.txt").write_text(text, encoding="utf-8")
-    (repo / "defective.txt").write_text(text.replace("MRI of the right shoulder without contrast: Upheld", "MRI of the right shoulder without contrast: Overturned"), encoding="utf-8")
+    (repo / "defective.txt").write_text(
+        text.replace(
+            "MRI of the right shoulder without contrast: Upheld",
+            "MRI of the right shoulder without contrast: Overturned",
+        ),
+        encoding="utf-8",
+    )
     (repo / "notes.md").write_text("not a letter\n", encoding="utf-8")
     # The team's configuration, found by the hook from the letters it is given.
-    (repo / ".imrlint.yaml").write_text("select: [structure, decisions, reviewer]\nignore: [consistency]\n", encoding="utf-8")
+    (repo / ".imrlint.yaml").write_text(
+        "select: [structure, decisions, reviewer]\nignore: [consistency]\n", encoding="utf-8"
+    )
     git("add", "-A", cwd=repo)
     return repo
 
@@ -74,12 +91,25 @@ def letters(tmp_path):
 def try_repo(checkout, letters, *files):
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(letters.parent / "pre-commit-home")}
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "imrlint", "--color", "never", "--verbose", "--files", *files],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(checkout),
+            "imrlint",
+            "--color",
+            "never",
+            "--verbose",
+            "--files",
+            *files,
+        ],
         cwd=letters,
         env=env,
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
 
 
@@ -105,7 +135,14 @@ def test_hook_manifest_is_valid():
     import re
 
     names = ("a.txt", "b.pdf", "c.docx", "d.md", "e.txt.bak", "F.TXT", "G.Pdf", "H.DOCX")
-    assert [name for name in names if re.search(hook["files"], name)] == ["a.txt", "b.pdf", "c.docx", "F.TXT", "G.Pdf", "H.DOCX"]
+    assert [name for name in names if re.search(hook["files"], name)] == [
+        "a.txt",
+        "b.pdf",
+        "c.docx",
+        "F.TXT",
+        "G.Pdf",
+        "H.DOCX",
+    ]
 
 
 def readme_examples() -> list[str]:
@@ -122,17 +159,29 @@ def test_the_readmes_pre_commit_examples_work(checkout, letters, example):
     config = config.replace("/path/to/imrlint", str(checkout)).replace("0123456789abcdef0123456789abcdef01234567", sha)
     (letters / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     text = MRI.read_text(encoding="utf-8")
-    defective = text.replace("MRI of the right shoulder without contrast: Upheld", "MRI of the right shoulder without contrast: Overturned")
+    defective = text.replace(
+        "MRI of the right shoulder without contrast: Upheld", "MRI of the right shoulder without contrast: Overturned"
+    )
     (letters / "SHOUTED.TXT").write_text(defective, encoding="utf-8")  # extensions in any case
     for folder in ("drafts", "scratch"):
         (letters / folder).mkdir()
         (letters / folder / "draft.txt").write_text(defective, encoding="utf-8")
-    (letters / ".imrlint.yaml").write_text("select: [structure, decisions, reviewer]\nexclude: [drafts/]\n", encoding="utf-8")
+    (letters / ".imrlint.yaml").write_text(
+        "select: [structure, decisions, reviewer]\nexclude: [drafts/]\n", encoding="utf-8"
+    )
     (letters / ".gitignore").write_text("scratch/\n", encoding="utf-8")
     git("add", "-A", cwd=letters)
     git("add", "-f", "scratch/draft.txt", cwd=letters)  # tracked all the same: the hook is given it
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(letters.parent / "pre-commit-home")}
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"], cwd=letters, env=env, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=letters,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "SHOUTED.TXT:50:45: IMR206 [error]" in output and "defective.txt:50:45: IMR206 [error]" in output

@@ -7,15 +7,23 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXPECTED_ITEMS, shared_letter
 from imrlint.input.document import Document
 from imrlint.input.read import read_bytes
 
+from conftest import EXPECTED_ITEMS, shared_letter
+
 LETTERS = [shared_letter(key).read_bytes() for key in sorted(EXPECTED_ITEMS)]
 KEY_LINES = [
-    "HOW THE IMR FINAL DETERMINATION WAS MADE", "CLINICAL CASE SUMMARY", "IMR ISSUES, DECISIONS AND RATIONALES",
-    "Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016", "MAXIMUS guideline:",
-    "Decision rationale:", "Knee MRI: Upheld", "Overturned", "State(s) of Licensure:", "Page(s): 78-76, 999",
+    "HOW THE IMR FINAL DETERMINATION WAS MADE",
+    "CLINICAL CASE SUMMARY",
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+    "Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016",
+    "MAXIMUS guideline:",
+    "Decision rationale:",
+    "Knee MRI: Upheld",
+    "Overturned",
+    "State(s) of Licensure:",
+    "Page(s): 78-76, 999",
 ]
 
 
@@ -52,7 +60,7 @@ def assert_positions_inside(linter, data: bytes) -> None:
     for finding in report.findings:
         span = finding.span
         assert 1 <= span.line <= span.end_line <= document.line_count
-        assert 1 <= span.column and 1 <= span.end_column
+        assert span.column >= 1 and span.end_column >= 1
         assert (span.line, span.column) <= (span.end_line, span.end_column)
         assert span.column <= len(document.line_text(span.line)) + 1
         assert span.end_column <= len(document.line_text(span.end_line)) + 1
@@ -71,6 +79,10 @@ def test_random_text_made_of_letter_pieces(linter, text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.integers(min_value=0, max_value=len(LETTERS) - 1), st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=12))
+@given(
+    st.integers(min_value=0, max_value=len(LETTERS) - 1),
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=1, max_value=12),
+)
 def test_damaged_real_letters(linter, letter, seed, operations):
     assert_positions_inside(linter, damage(LETTERS[letter], random.Random(seed), operations))

@@ -20,11 +20,12 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import CORPUS, PDFS
 from imrlint.input import pdf as pdf_reader
 from imrlint.input.docx import extract_docx
-from imrlint.input.extracted import ExtractionError, Extracted
+from imrlint.input.extracted import Extracted, ExtractionError
 from imrlint.input.pdf import extract_pdf
+
+from conftest import CORPUS, PDFS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LETTERS = ["CM16-0238352", "CM17-0002181", "CM17-0002198"]
@@ -84,8 +85,10 @@ def test_pdf_page_two_starts_where_the_printed_page_does():
     page_one_end = extracted.unit_starts[1] - 1
 
     assert extracted.text[:page_one_end].rstrip().endswith("Ibuprofen 600mg #90 is:  Upheld")
-    assert extracted.text[extracted.unit_starts[1] :].lstrip().startswith(
-        "Claims Administrator guideline: Decision based on MTUS"
+    assert (
+        extracted.text[extracted.unit_starts[1] :]
+        .lstrip()
+        .startswith("Claims Administrator guideline: Decision based on MTUS")
     )
 
 
@@ -186,7 +189,7 @@ def test_docx_paragraphs_and_tables_in_document_order():
     paragraphs = [*lines, "Left cell", "Right cell", "After the table"]
     assert extracted.text == "\n".join(paragraphs)
     assert len(extracted.unit_starts) == len(paragraphs)
-    for start, paragraph in zip(extracted.unit_starts, paragraphs):
+    for start, paragraph in zip(extracted.unit_starts, paragraphs, strict=False):
         assert extracted.text[start : start + len(paragraph)] == paragraph
     assert extracted.unit_starts[-3] == len("\n".join(lines)) + 1
     assert extracted.unit_labels[1] == "Case Number: CM17-0002181"
@@ -245,7 +248,7 @@ def test_extracted_from_units_records_offsets():
 
 
 def test_unknown_error_kind_is_rejected():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown extraction error kind 'unreadable'"):
         ExtractionError("unreadable", "message")
 
 
@@ -267,15 +270,23 @@ def test_zero_byte_document_is_an_empty_letter(name):
     result = read_bytes(b"", name)
 
     assert result.document is None
-    assert [(problem.rule, problem.message) for problem in result.problems] == [("empty-letter", "the file is empty (0 bytes)")]
+    assert [(problem.rule, problem.message) for problem in result.problems] == [
+        ("empty-letter", "the file is empty (0 bytes)")
+    ]
 
 
 def test_document_unit_and_offset_within_it():
     from imrlint.input.document import Document
 
-    document = Document("d.docx", "ab\n\ncde", kind="docx", unit_kind="paragraph", units=((0, "ab"), (3, ""), (4, "cde")))
+    document = Document(
+        "d.docx", "ab\n\ncde", kind="docx", unit_kind="paragraph", units=((0, "ab"), (3, ""), (4, "cde"))
+    )
 
     assert [(document.unit_at(offset), document.unit_offset(offset)) for offset in (0, 1, 3, 4, 6)] == [
-        ((1, "ab"), 0), ((1, "ab"), 1), ((2, ""), 0), ((3, "cde"), 0), ((3, "cde"), 2),
+        ((1, "ab"), 0),
+        ((1, "ab"), 1),
+        ((2, ""), 0),
+        ((3, "cde"), 0),
+        ((3, "cde"), 2),
     ]
     assert Document("t.txt", "abc").unit_offset(1) is None

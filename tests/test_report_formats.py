@@ -13,8 +13,9 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from conftest import DATA, EXAMPLES, edited
 from imrlint.cli.main import main
+
+from conftest import DATA, EXAMPLES, edited
 
 MRI = EXAMPLES / "CM16-0213037.txt"
 SEED_000 = EXAMPLES / "000_8aa5183601f98bf9.txt"
@@ -36,8 +37,14 @@ def letters(tmp_path_factory) -> pathlib.Path:
     (folder / "c_faulty.txt").write_text(
         edited(
             MRI,
-            ("MRI of the right shoulder without contrast: Upheld", f"MRI {CANARY} {SCRIPT} of the right shoulder without contrast: Overturned"),
-            ("MRI of the cervical spine without contrast: Upheld", f"MRI of the cervical spine {TITLE_CANARY} without contrast"),
+            (
+                "MRI of the right shoulder without contrast: Upheld",
+                f"MRI {CANARY} {SCRIPT} of the right shoulder without contrast: Overturned",
+            ),
+            (
+                "MRI of the cervical spine without contrast: Upheld",
+                f"MRI of the cervical spine {TITLE_CANARY} without contrast",
+            ),
         ),
         encoding="utf-8",
     )
@@ -99,7 +106,12 @@ def test_sarif_is_valid_against_the_official_schema(capsys, letters, sarif_schem
     assert contradiction["level"] == "error"
     location = contradiction["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"].endswith("c_faulty.txt")
-    assert location["region"] == {"startLine": 50, "startColumn": contradiction["locations"][0]["physicalLocation"]["region"]["startColumn"], "endLine": 50, "endColumn": location["region"]["endColumn"]}
+    assert location["region"] == {
+        "startLine": 50,
+        "startColumn": contradiction["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        "endLine": 50,
+        "endColumn": location["region"]["endColumn"],
+    }
     assert run_["results"][0]["level"] == "warning"
     levels = {rule["id"]: rule["defaultConfiguration"]["level"] for rule in rules}
     assert levels["IMR206"] == "error" and levels["IMR303"] == "warning" and levels["IMR304"] == "note"
@@ -120,7 +132,9 @@ def test_sarif_fingerprints_are_stable_and_ignore_line_numbers(capsys, letters, 
     # fingerprint stays.
     shifted_path = tmp_path / "c_faulty.txt"
     text = (letters / "c_faulty.txt").read_text(encoding="utf-8")
-    shifted_path.write_text(text.replace("program. On 11-3-16,", "program.\nOne more line.\nAnd another.\nOn 11-3-16,", 1), encoding="utf-8")
+    shifted_path.write_text(
+        text.replace("program. On 11-3-16,", "program.\nOne more line.\nAnd another.\nOn 11-3-16,", 1), encoding="utf-8"
+    )
     import os
 
     cwd = os.getcwd()
@@ -133,7 +147,9 @@ def test_sarif_fingerprints_are_stable_and_ignore_line_numbers(capsys, letters, 
         moved = sarif(capsys, "c_faulty.txt")["runs"][0]["results"]
     finally:
         os.chdir(cwd)
-    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 3 for r in here] == [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 3 for r in here] == [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved
+    ]
     assert [r["partialFingerprints"] for r in here] == [r["partialFingerprints"] for r in moved]
     assert len({r["partialFingerprints"]["imrlint/v1"] for r in here}) == len(here)
 
@@ -147,7 +163,11 @@ def test_junit_has_a_suite_per_letter_and_a_case_per_rule(capsys, letters):
     root = ET.fromstring(out.encode("utf-8"))
     assert root.tag == "testsuites"
     suites = root.findall("testsuite")
-    assert [pathlib.Path(suite.get("name")).name for suite in suites] == ["a_clean.txt", "b_warning.txt", "c_faulty.txt"]
+    assert [pathlib.Path(suite.get("name")).name for suite in suites] == [
+        "a_clean.txt",
+        "b_warning.txt",
+        "c_faulty.txt",
+    ]
     enabled = list(SELECTED)
     for suite in suites:
         cases = suite.findall("testcase")
@@ -158,7 +178,11 @@ def test_junit_has_a_suite_per_letter_and_a_case_per_rule(capsys, letters):
     # a warning does not fail its test; it is shown in the test's output
     assert warning.get("failures") == "0"
     assert "IMR303 [warning]" in "".join(out.text or "" for out in warning.iter("system-out"))
-    failed = {case.get("name").split()[0]: case.find("failure") for case in bad.findall("testcase") if case.find("failure") is not None}
+    failed = {
+        case.get("name").split()[0]: case.find("failure")
+        for case in bad.findall("testcase")
+        if case.find("failure") is not None
+    }
     assert sorted(failed) == ["IMR201", "IMR206"]
     assert "50:" in failed["IMR206"].text
     assert bad.get("failures") == "2" and root.get("failures") == "2"
@@ -180,8 +204,14 @@ def test_github_annotations(capsys, letters):
     assert lines[-1].startswith("Checked 3 letters:")
     warning, contradiction, missing = lines[:-1]
     assert warning.startswith(f"::warning file={letters / 'b_warning.txt'},line=109,col=44,endLine=109,")
-    assert contradiction.startswith("::error file=") and ",line=50," in contradiction and ",title=IMR206 conclusion-contradicts-label::label 'Overturned'" in contradiction
-    assert re.fullmatch(r"::error file=[^,]+,line=68,col=1,endLine=\d+,endColumn=\d+,title=IMR201 missing-label::.+", missing)
+    assert (
+        contradiction.startswith("::error file=")
+        and ",line=50," in contradiction
+        and ",title=IMR206 conclusion-contradicts-label::label 'Overturned'" in contradiction
+    )
+    assert re.fullmatch(
+        r"::error file=[^,]+,line=68,col=1,endLine=\d+,endColumn=\d+,title=IMR201 missing-label::.+", missing
+    )
 
 
 def test_github_escaping():
@@ -197,7 +227,22 @@ def test_github_escaping():
 def test_csv_rows_carry_the_item_heading_and_label(capsys, letters):
     _, out, _ = run(capsys, letters, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "item", "item_heading", "item_label", "page", "paragraph"]
+    assert list(rows[0]) == [
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "item",
+        "item_heading",
+        "item_label",
+        "page",
+        "paragraph",
+    ]
     by_code = {row["code"]: row for row in rows}
     assert sorted(by_code) == ["IMR201", "IMR206", "IMR303"]
     contradiction = by_code["IMR206"]
@@ -210,7 +255,7 @@ def test_csv_rows_carry_the_item_heading_and_label(capsys, letters):
 def test_csv_defuses_spreadsheet_formulas():
     from imrlint.report.csv import cell
 
-    assert cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert cell("-1+2") == "'-1+2"
     assert cell("MRI: Upheld") == "MRI: Upheld"
 
@@ -267,7 +312,15 @@ def test_redact_removes_every_piece_of_letter_text(capsys, letters, format):
         del document["runs"][0]["tool"]
         out = json.dumps(document, ensure_ascii=False)
     # ...with it, none of it
-    for text in (CANARY, TITLE_CANARY, "alert(1)", CONCLUSION, "right shoulder", "cervical spine", "NSAIDs, GI symptoms"):
+    for text in (
+        CANARY,
+        TITLE_CANARY,
+        "alert(1)",
+        CONCLUSION,
+        "right shoulder",
+        "cervical spine",
+        "NSAIDs, GI symptoms",
+    ):
         assert text not in out, f"{text!r} in the redacted {format} report"
     assert "[redacted]" in out
     assert "IMR206" in out and "IMR201" in out
@@ -276,21 +329,46 @@ def test_redact_removes_every_piece_of_letter_text(capsys, letters, format):
 def test_redacted_messages_keep_imrlints_words_and_numbers(capsys, letters):
     _, out, _ = run(capsys, letters, "--format", "json", "--redact")
     messages = {record["code"]: record["message"] for record in json.loads(out)}
-    assert messages["IMR206"] == "label 'Overturned' contradicts the rationale's conclusion \"[redacted]\" (not medically necessary); label the item 'Upheld' or correct the rationale's conclusion (line 65)"
-    assert messages["IMR201"] == "item '[redacted]' has no decision label; end its heading with ': Upheld' or ': Overturned'"
-    assert messages["IMR303"] == "page 102 is outside '[redacted]' (pages 68-69) in the Chronic Pain Medical Treatment Guidelines (2009); check the page"
+    assert (
+        messages["IMR206"]
+        == "label 'Overturned' contradicts the rationale's conclusion \"[redacted]\" (not medically necessary); label "
+        "the item 'Upheld' or correct the rationale's conclusion (line 65)"
+    )
+    assert (
+        messages["IMR201"]
+        == "item '[redacted]' has no decision label; end its heading with ': Upheld' or ': Overturned'"
+    )
+    assert (
+        messages["IMR303"]
+        == "page 102 is outside '[redacted]' (pages 68-69) in the Chronic Pain Medical Treatment Guidelines (2009); "
+        "check the page"
+    )
 
 
 def test_redacted_message_replaces_unknown_and_unsafe_fields():
     from imrlint.input.document import Span
-    from imrlint.rules.findings import Finding
     from imrlint.report.redact import redacted_message
+    from imrlint.rules.findings import Finding
 
     def finding(code, template, **fields):
-        return Finding("x.txt", Span(1, 1, 1, 2), code, "n", "error", template.format(**fields), template=template, fields=tuple(fields.items()))
+        return Finding(
+            "x.txt",
+            Span(1, 1, 1, 2),
+            code,
+            "n",
+            "error",
+            template.format(**fields),
+            template=template,
+            fields=tuple(fields.items()),
+        )
 
-    assert redacted_message(finding("HS101", "'{word}' at {count:03d}", word="secret", count=7)) == "'[redacted]' at 007"
-    assert redacted_message(finding("IMR900", "rule {rule} failed ({detail})", rule="IMR206", detail="KeyError: 'secret'")) == "rule IMR206 failed ([redacted])"
+    assert (
+        redacted_message(finding("HS101", "'{word}' at {count:03d}", word="secret", count=7)) == "'[redacted]' at 007"
+    )
+    assert (
+        redacted_message(finding("IMR900", "rule {rule} failed ({detail})", rule="IMR206", detail="KeyError: 'secret'"))
+        == "rule IMR206 failed ([redacted])"
+    )
     assert redacted_message(Finding("x.txt", Span(1, 1, 1, 2), "HS1", "n", "error", "secret")) == "[redacted]"
 
 
@@ -308,8 +386,8 @@ def test_output_file_gets_the_report(capsys, letters, tmp_path):
 def test_a_crash_mid_report_leaves_the_old_file_and_no_temporary(letters, tmp_path, rule_set):
     from imrlint.config.layers import load_config
     from imrlint.lint.linter import Linter
-    from imrlint.report.json import JsonReporter
     from imrlint.lint.parallel import check_run
+    from imrlint.report.json import JsonReporter
 
     class Crashing(JsonReporter):
         def file(self, report):
@@ -332,10 +410,15 @@ def test_a_crash_mid_report_leaves_the_old_file_and_no_temporary(letters, tmp_pa
 
 
 def test_statistics_follow_a_text_report(capsys, letters):
-    status, out, err = run(capsys, letters, "--statistics")
+    _status, out, err = run(capsys, letters, "--statistics")
     lines = out.splitlines()
     # counts right-aligned in four columns, as the README shows
-    assert lines[-4:] == ["   1  IMR201 missing-label", "   1  IMR206 conclusion-contradicts-label", "   1  IMR303 page-outside-topic", "   3  total in 3 letters"]
+    assert lines[-4:] == [
+        "   1  IMR201 missing-label",
+        "   1  IMR206 conclusion-contradicts-label",
+        "   1  IMR303 page-outside-topic",
+        "   3  total in 3 letters",
+    ]
     assert lines[-5].startswith("Checked 3 letters")
     assert err == ""
 
@@ -357,7 +440,12 @@ def test_sarif_carries_the_baseline_fingerprint(capsys, letters, tmp_path):
     results = sarif(capsys, letters)["runs"][0]["results"]
     baseline = tmp_path / "baseline.json"
     run(capsys, letters, "--write-baseline", baseline)
-    recorded = sorted((entry["code"], entry["fingerprint"]) for entry in json.loads(baseline.read_text(encoding="utf-8"))["findings"])
-    assert sorted((result["ruleId"], result["partialFingerprints"]["imrlintBaseline/v1"]) for result in results) == recorded
+    recorded = sorted(
+        (entry["code"], entry["fingerprint"]) for entry in json.loads(baseline.read_text(encoding="utf-8"))["findings"]
+    )
+    assert (
+        sorted((result["ruleId"], result["partialFingerprints"]["imrlintBaseline/v1"]) for result in results)
+        == recorded
+    )
     redacted = sarif(capsys, letters, "--redact")["runs"][0]["results"]
     assert all(list(result["partialFingerprints"]) == ["imrlint/v1"] for result in redacted)

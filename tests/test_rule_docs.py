@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from conftest import REPO, run
-from imrlint.cli.main import main
-from imrlint.plugins.manager import load_rule_set, plugin_manager
 from imrlint.cli.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_table, parse_doc, replace_table
+from imrlint.plugins.manager import load_rule_set, plugin_manager
+
+from conftest import REPO, run
 
 BUILTIN = load_rule_set(plugin_manager(entry_points=False))
 # A statute, regulation or guideline: what a rule about a letter's content rests on.
@@ -22,7 +22,9 @@ def test_every_rule_documents_what_why_examples_and_fix(code):
     rule = BUILTIN.rules[code]
     doc = parse_doc(rule.doc)
     missing = [part for part in ("what", "why", "fails", "passes", "fix") if not getattr(doc, part)]
-    assert not missing, f"{code} {rule.name}: the docstring lacks {', '.join(missing)} (see imrlint/cli/ruledoc.py for the layout)"
+    assert not missing, (
+        f"{code} {rule.name}: the docstring lacks {', '.join(missing)} (see imrlint/cli/ruledoc.py for the layout)"
+    )
     assert BUILTIN.defaults[code].group, f"{code} has no group"
 
 
@@ -35,7 +37,11 @@ def test_content_rules_state_their_legal_or_guideline_basis(code):
 def test_rule_command_prints_every_part(capsys):
     status, out, _ = run(capsys, "rule", "missing-licensure")
     assert status == 0
-    headings = [line for line, underline in zip(out.splitlines(), out.splitlines()[1:]) if underline and set(underline) == {"-"}]
+    headings = [
+        line
+        for line, underline in zip(out.splitlines(), out.splitlines()[1:], strict=False)
+        if underline and set(underline) == {"-"}
+    ]
     assert headings == ["What", "Why", "Examples", "How to fix", "Configuration"]
     for text in (
         "The reviewer's state(s) of licensure are not stated.",
@@ -45,7 +51,8 @@ def test_rule_command_prints_every_part(capsys):
         "Fix: state the states in which the reviewer is licensed.",
         "Group: reviewer",
         "    rules:\n      missing-licensure:\n        severity: error\n        enabled: true\n",
-        "    code IMR401, name missing-licensure, code prefix IMR4, group reviewer\ne.g. imrlint check --ignore IMR401 letters/\n",
+        "    code IMR401, name missing-licensure, code prefix IMR4, group reviewer\ne.g. imrlint check --ignore IMR401 "
+        "letters/\n",
     ):
         assert text in out, text
 
@@ -93,4 +100,8 @@ def test_ruledoc_main_rewrites_the_table(tmp_path, capsys):
     readme.write_text(f"# x\n\n{TABLE_START}\nstale\n{TABLE_END}\n\nafter\n", encoding="utf-8")
     assert ruledoc_main([str(readme)]) == 0
     text = readme.read_text(encoding="utf-8")
-    assert "stale" not in text and "| IMR206 | `conclusion-contradicts-label` |" in text and text.endswith(f"{TABLE_END}\n\nafter\n")
+    assert (
+        "stale" not in text
+        and "| IMR206 | `conclusion-contradicts-label` |" in text
+        and text.endswith(f"{TABLE_END}\n\nafter\n")
+    )

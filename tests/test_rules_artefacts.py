@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located
 import re
 
 import pytest
 
 from imrlint.rules.artefacts import _doubled_entries, _doubled_words, _footers
-from rule_config import linter_with  # noqa: F401 (a fixture)
+
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 MRI = CORPUS / "CM16-0213037.txt"
@@ -18,7 +18,15 @@ ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
 def test_footer_fragment_on_seed_001(lint_text):
     findings = lint_text(SEED_001.read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR601")) == [
-        ("IMR601", 216, 80, 216, 85, "'Final' is a page footer (or a piece of one) inside the text; remove it and restore any words the page break cut")
+        (
+            "IMR601",
+            216,
+            80,
+            216,
+            85,
+            "'Final' is a page footer (or a piece of one) inside the text; remove it and restore any words the page "
+            "break cut",
+        )
     ]
     assert findings_of(lint_text(edited(SEED_001, ("although both Final \n", "although both \n"))), "IMR601") == []
 
@@ -32,7 +40,11 @@ def test_other_letters_carry_no_footer(lint_text):
 def test_whole_footers_inside_the_text(lint_text):
     text = edited(
         MRI,
-        ("medically necessary. \n \nMRI of the cervical", "medically necessary. \nFinal Determination Letter for IMR Case Number CM16-0213037 \n  Page 2 of 3 \nMRI of the cervical"),
+        (
+            "medically necessary. \n \nMRI of the cervical",
+            "medically necessary. \nFinal Determination Letter for IMR Case Number CM16-0213037 \n  Page 2 of 3 \nMRI "
+            "of the cervical",
+        ),
     )
     assert [(f.span.line, f.message.split(" is a page footer")[0]) for f in findings_of(lint_text(text), "IMR601")] == [
         (67, "'Final Determination Letter for IMR Case Number CM16-0213037'"),
@@ -58,8 +70,17 @@ def test_footers_are_found_as_the_pattern_finds_them(footer):
 
 
 def test_a_page_number_inside_a_line_is_no_footer(lint_text):
-    text = edited(MRI, ("medically necessary. \n \nMRI of the cervical", "medically necessary. \nSee Page 2 of 3\n\t Page 3 of 3\nMRI of the cervical"))
-    assert [(f.span.line, f.span.column, f.message.split(" is a page footer")[0]) for f in findings_of(lint_text(text), "IMR601")] == [
+    text = edited(
+        MRI,
+        (
+            "medically necessary. \n \nMRI of the cervical",
+            "medically necessary. \nSee Page 2 of 3\n\t Page 3 of 3\nMRI of the cervical",
+        ),
+    )
+    assert [
+        (f.span.line, f.span.column, f.message.split(" is a page footer")[0])
+        for f in findings_of(lint_text(text), "IMR601")
+    ] == [
         (68, 3, "'Page 3 of 3'"),
     ]
 
@@ -73,9 +94,19 @@ def test_a_final_determination_is_no_footer(lint_text):
 def test_sentence_cut_at_a_break(lint_text):
     for path in ALL_LETTERS:
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR602") == [], path.name
-    findings = lint_text(edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n\n\nHowever there is")))
+    findings = lint_text(
+        edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n\n\nHowever there is"))
+    )
     assert located(findings_of(findings, "IMR602")) == [
-        ("IMR602", 61, 97, 61, 100, "the sentence ending in 'the' stops at a line break and the next line starts a new sentence; restore the sentence's end")
+        (
+            "IMR602",
+            61,
+            97,
+            61,
+            100,
+            "the sentence ending in 'the' stops at a line break and the next line starts a new sentence; restore the "
+            "sentence's end",
+        )
     ]
 
 
@@ -84,7 +115,9 @@ def test_sentence_cut_at_any_line_end(lint_text):
     text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n \n\t\nHowever there is"))
     expected = [("IMR602", 61, 97, 61, 100)]
     for line_end in ("\n", "\r\n", "\r"):
-        assert [finding[:5] for finding in located(findings_of(lint_text(text.replace("\n", line_end)), "IMR602"))] == expected, repr(line_end)
+        assert [
+            finding[:5] for finding in located(findings_of(lint_text(text.replace("\n", line_end)), "IMR602"))
+        ] == expected, repr(line_end)
 
 
 def test_an_opener_of_several_words_is_on_one_line(lint_text):
@@ -107,7 +140,12 @@ def test_a_line_that_goes_on_is_not_cut(lint_text):
 def test_doubled_word(lint_text):
     for path in ALL_LETTERS:
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR603") == [], path.name
-    findings = lint_text(edited(MRI, ("Therefore the request for an MRI of the shoulder", "Therefore the request for an an MRI of the shoulder")))
+    findings = lint_text(
+        edited(
+            MRI,
+            ("Therefore the request for an MRI of the shoulder", "Therefore the request for an an MRI of the shoulder"),
+        )
+    )
     assert located(findings_of(findings, "IMR603")) == [
         ("IMR603", 65, 49, 65, 51, "'an an' doubles a word; delete the repetition, or write the word that was lost")
     ]
@@ -117,7 +155,15 @@ def test_doubled_word(lint_text):
 def test_doubled_word_across_a_line_break_and_allowed_pairs(lint_text):
     findings = lint_text(edited(MRI, ("an MRI of \nthe shoulder. However", "an MRI of the \nthe shoulder. However")))
     assert [(f.span.line, f.span.column) for f in findings_of(findings, "IMR603")] == [(62, 1)]
-    assert findings_of(lint_text(edited(MRI, ("There is no \nevidence of any red flag", "There had had no \nevidence of any red flag"))), "IMR603") == []
+    assert (
+        findings_of(
+            lint_text(
+                edited(MRI, ("There is no \nevidence of any red flag", "There had had no \nevidence of any red flag"))
+            ),
+            "IMR603",
+        )
+        == []
+    )
 
 
 def test_doubled_words_and_list_entries_in_a_collapsed_text():
@@ -130,7 +176,15 @@ def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):
     assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR604") == []
     lint = linter_with("rules:\n  repeated-list-entry:\n    enabled: true\n")
     assert located(findings_of(lint(MRI.read_text(encoding="utf-8")), "IMR604")) == [
-        ("IMR604", 42, 56, 42, 74, "'diagnostic imaging, diagnostic imaging' repeats a list entry; delete the repetition, or write the entry that was meant")
+        (
+            "IMR604",
+            42,
+            56,
+            42,
+            74,
+            "'diagnostic imaging, diagnostic imaging' repeats a list entry; delete the repetition, or write the entry "
+            "that was meant",
+        )
     ]
     others = [path for path in ALL_LETTERS if path != MRI]
     assert [path.name for path in others if findings_of(lint(path.read_text(encoding="utf-8")), "IMR604")] == []
@@ -138,7 +192,9 @@ def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):
 
 def test_a_sentence_cut_far_above_the_opener(lint_text):
     # the cut line is read back over any number of blank lines
-    text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the" + " \n" * 400 + "However there is"))
+    text = edited(
+        MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the" + " \n" * 400 + "However there is")
+    )
     assert [finding[:5] for finding in located(findings_of(lint_text(text), "IMR602"))] == [("IMR602", 61, 97, 61, 100)]
 
 
@@ -159,12 +215,28 @@ def test_sentence_written_twice_in_a_row(lint_text):
     sentence = "There is no \nevidence of any red flag conditions. "
     assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR605") == []
     findings = lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag conditions. ")))
-    assert [(f.code, f.span.line, f.span.column, f.span.end_column, f.item, f.message) for f in findings_of(findings, "IMR605")] == [
-        ("IMR605", 64, 38, 86, 1, "this sentence of 9 words repeats the one before it word for word; delete the repetition, or write the sentence that was meant")
+    assert [
+        (f.code, f.span.line, f.span.column, f.span.end_column, f.item, f.message)
+        for f in findings_of(findings, "IMR605")
+    ] == [
+        (
+            "IMR605",
+            64,
+            38,
+            86,
+            1,
+            "this sentence of 9 words repeats the one before it word for word; delete the repetition, or write the "
+            "sentence that was meant",
+        )
     ]
 
 
 def test_short_or_different_sentences_are_not_repeats(lint_text):
     sentence = "There is no \nevidence of any red flag conditions. "
     assert findings_of(lint_text(edited(MRI, (sentence, sentence + "No. No. "))), "IMR605") == []
-    assert findings_of(lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag symptoms. "))), "IMR605") == []
+    assert (
+        findings_of(
+            lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag symptoms. "))), "IMR605"
+        )
+        == []
+    )

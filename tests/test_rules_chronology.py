@@ -7,9 +7,9 @@ import datetime
 
 import pytest
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located
 from imrlint.model.dates import find_dates, parse_date
-from rule_config import linter_with  # noqa: F401 (a fixture)
+
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 
 MRI = CORPUS / "CM16-0213037.txt"
 EMG = CORPUS / "CM16-0235991.txt"
@@ -18,7 +18,7 @@ SEED_004 = SEEDS / "004_2a473cbf33bb0773.txt"
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("4/17/2009", datetime.date(2009, 4, 17)),
         ("05/12/08", datetime.date(2008, 5, 12)),
@@ -38,7 +38,9 @@ def test_dates_in_every_format_seen(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["rated 7.5/10/12", "Norco 10/325/5", "4/5 strength", "she may 5, 2016", "(1/2/2016.5)", "12/12/2016,3"])
+@pytest.mark.parametrize(
+    "text", ["rated 7.5/10/12", "Norco 10/325/5", "4/5 strength", "she may 5, 2016", "(1/2/2016.5)", "12/12/2016,3"]
+)
 def test_numbers_that_are_not_dates(text):
     assert find_dates(text) == []
 
@@ -58,32 +60,61 @@ def test_invalid_date(lint_text):
 def test_header_dates_out_of_order(lint_text):
     findings = lint_text(edited(MRI, ("UR Denial Date:  11/03/2016", "UR Denial Date:  10/03/2016")))
     assert located(findings_of(findings, "IMR502")) == [
-        ("IMR502", 4, 44, 4, 54, "in the header, the UR decision (10/03/2016) is before the date of injury (10/13/2016, line 3); the order is injury, UR decision, IMR application, IMR decision")
+        (
+            "IMR502",
+            4,
+            44,
+            4,
+            54,
+            "in the header, the UR decision (10/03/2016) is before the date of injury (10/13/2016, line 3); the order "
+            "is injury, UR decision, IMR application, IMR decision",
+        )
     ]
 
 
 def test_summary_dates_out_of_order(lint_text):
     assert findings_of(lint_text(SEED_000.read_text(encoding="utf-8")), "IMR502") == []
-    findings = lint_text(edited(SEED_000, ("On 12/29/2014, the injured worker submitted", "On 12/09/2014, the injured worker submitted")))
+    findings = lint_text(
+        edited(SEED_000, ("On 12/29/2014, the injured worker submitted", "On 12/09/2014, the injured worker submitted"))
+    )
     assert located(findings_of(findings, "IMR502")) == [
-        ("IMR502", 53, 11, 53, 21, "in the summary, the IMR application (12/09/2014) is before the UR decision (12/16/2014, line 47); the order is injury, UR decision, IMR application, IMR decision")
+        (
+            "IMR502",
+            53,
+            11,
+            53,
+            21,
+            "in the summary, the IMR application (12/09/2014) is before the UR decision (12/16/2014, line 47); the "
+            "order is injury, UR decision, IMR application, IMR decision",
+        )
     ]
 
 
 def test_late_imr_application(lint_text):
     assert findings_of(lint_text(EMG.read_text(encoding="utf-8")), "IMR503") == []  # 29 days
-    assert findings_of(lint_text(edited(EMG, ("\n12/07/2016", "\n12/13/2016"))), "IMR503") == []  # 35 days: 30 + 5 for mailing
+    assert (
+        findings_of(lint_text(edited(EMG, ("\n12/07/2016", "\n12/13/2016"))), "IMR503") == []
+    )  # 35 days: 30 + 5 for mailing
     findings = lint_text(edited(EMG, ("\n12/07/2016", "\n12/15/2016")))
     assert located(findings_of(findings, "IMR503")) == [
-        ("IMR503", 7, 1, 7, 11, "the IMR application was received 37 days after the UR decision of 11/08/2016; IMR must be requested within 30 days of service of the UR decision (8 CCR 9792.10.1(b)(1)); check the dates")
+        (
+            "IMR503",
+            7,
+            1,
+            7,
+            11,
+            "the IMR application was received 37 days after the UR decision of 11/08/2016; IMR must be requested "
+            "within 30 days of service of the UR decision (8 CCR 9792.10.1(b)(1)); check the dates",
+        )
     ]
 
 
 def test_late_imr_application_is_info_on_one_real_letter(lint_text):
     path = CORPUS / "CM17-0007151.txt"
-    assert [(f.severity, f.span.line, f.message.split(";")[0]) for f in findings_of(lint_text(path.read_text(encoding="utf-8")), "IMR503")] == [
-        ("info", 7, "the IMR application was received 36 days after the UR decision of 12/05/2016")
-    ]
+    assert [
+        (f.severity, f.span.line, f.message.split(";")[0])
+        for f in findings_of(lint_text(path.read_text(encoding="utf-8")), "IMR503")
+    ] == [("info", 7, "the IMR application was received 36 days after the UR decision of 12/05/2016")]
 
 
 def test_late_application_limit_is_an_option(linter_with):
@@ -94,16 +125,34 @@ def test_late_application_limit_is_an_option(linter_with):
 def test_injury_date_header_against_summary(lint_text):
     findings = lint_text((CORPUS / "CM16-0219557.txt").read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR504")) == [
-        ("IMR504", 28, 52, 28, 68, "date of injury October 10, 2015 in the summary differs from 10/10/2016 in the header's Date of Injury (line 3); state one date of injury")
+        (
+            "IMR504",
+            28,
+            52,
+            28,
+            68,
+            "date of injury October 10, 2015 in the summary differs from 10/10/2016 in the header's Date of Injury "
+            "(line 3); state one date of injury",
+        )
     ]
 
 
 def test_injury_date_in_a_rationale(lint_text):
     # Seed 004 states the date as 03-07-2001 in the summary and 03/07/01 in each rationale: the same day.
     assert findings_of(lint_text(SEED_004.read_text(encoding="utf-8")), "IMR504") == []
-    findings = lint_text(edited(SEED_004, ("date of injury is 03/07/01. Diagnoses", "date of injury is 03/07/02. Diagnoses")))
+    findings = lint_text(
+        edited(SEED_004, ("date of injury is 03/07/01. Diagnoses", "date of injury is 03/07/02. Diagnoses"))
+    )
     assert located(findings_of(findings, "IMR504")) == [
-        ("IMR504", 100, 19, 100, 27, "date of injury 03/07/02 in the rationale for 'Norco 10/325mg #120 for 30 days' differs from 03-07-2001 in the summary (line 37); state one date of injury")
+        (
+            "IMR504",
+            100,
+            19,
+            100,
+            27,
+            "date of injury 03/07/02 in the rationale for 'Norco 10/325mg #120 for 30 days' differs from 03-07-2001 in "
+            "the summary (line 37); state one date of injury",
+        )
     ]
 
 
@@ -114,9 +163,19 @@ def test_visit_dates_are_not_injury_dates(lint_text):
 
 def test_age_mismatch(lint_text):
     assert findings_of(lint_text(SEED_004.read_text(encoding="utf-8")), "IMR505") == []
-    findings = lint_text(edited(SEED_004, ("Decision rationale: The 55 year old patient", "Decision rationale: The 45 year old patient")))
+    findings = lint_text(
+        edited(SEED_004, ("Decision rationale: The 55 year old patient", "Decision rationale: The 45 year old patient"))
+    )
     assert located(findings_of(findings, "IMR505")) == [
-        ("IMR505", 94, 25, 94, 27, "the rationale for 'Norco 10/325mg #120 for 30 days' gives the patient's age as 45, the summary as 55 (line 37); correct the age")
+        (
+            "IMR505",
+            94,
+            25,
+            94,
+            27,
+            "the rationale for 'Norco 10/325mg #120 for 30 days' gives the patient's age as 45, the summary as 55 "
+            "(line 37); correct the age",
+        )
     ]
 
 
@@ -130,15 +189,26 @@ def test_sex_mismatch_by_pronoun_on_a_real_letter(lint_text):
     findings = lint_text(path.read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR506")) == [
         (
-            "IMR506", 53, 11, 53, 14,
-            "'His' in the rationale for 'Twelve physical therapy sessions, three times weekly, for the right e…' describes a male patient, but the summary describes a female one (line 27); correct the words that are wrong",
+            "IMR506",
+            53,
+            11,
+            53,
+            14,
+            "'His' in the rationale for 'Twelve physical therapy sessions, three times weekly, for the right e…' "
+            "describes a male patient, but the summary describes a female one (line 27); correct the words that are "
+            "wrong",
         )
     ]
     assert findings_of(lint_text(edited(path, ("10-20-16. His diagnoses", "10-20-16. Her diagnoses"))), "IMR506") == []
 
 
 def test_sex_mismatch_by_description(lint_text):
-    findings = lint_text(edited(SEED_004, ("Decision rationale: The 55 year old patient", "Decision rationale: The 55 year old male patient")))
+    findings = lint_text(
+        edited(
+            SEED_004,
+            ("Decision rationale: The 55 year old patient", "Decision rationale: The 55 year old male patient"),
+        )
+    )
     assert [(f.span.line, f.message.split(",")[0]) for f in findings_of(findings, "IMR506")] == [
         (94, "'male' in the rationale for 'Norco 10/325mg #120 for 30 days' describes a male patient")
     ]
@@ -157,10 +227,27 @@ LATE_RFA = CORPUS / "CM17-0011517.txt"  # "Request for Authorization is dated 1-
 
 def test_summary_dates_the_ur_decision_otherwise_than_the_header(lint_text):
     findings = lint_text(REVIEW_DATE.read_text(encoding="utf-8"))
-    assert [(f.code, f.span.line, f.span.column, f.span.end_column, f.severity, f.message) for f in findings_of(findings, "IMR507")] == [
-        ("IMR507", 37, 75, 85, "info", "the summary dates the UR decision 11/13/2016, the header's UR Denial Date is 11/30/2016 (line 4); state the UR decision's date in both")
+    assert [
+        (f.code, f.span.line, f.span.column, f.span.end_column, f.severity, f.message)
+        for f in findings_of(findings, "IMR507")
+    ] == [
+        (
+            "IMR507",
+            37,
+            75,
+            85,
+            "info",
+            "the summary dates the UR decision 11/13/2016, the header's UR Denial Date is 11/30/2016 (line 4); state "
+            "the UR decision's date in both",
+        )
     ]
-    assert findings_of(lint_text(edited(REVIEW_DATE, ("A prior review dated 11/13/2016", "A prior review dated 11/30/2016"))), "IMR507") == []
+    assert (
+        findings_of(
+            lint_text(edited(REVIEW_DATE, ("A prior review dated 11/13/2016", "A prior review dated 11/30/2016"))),
+            "IMR507",
+        )
+        == []
+    )
 
 
 def test_dates_of_the_ur_decision_compare_by_day(lint_text):
@@ -171,15 +258,40 @@ def test_dates_of_the_ur_decision_compare_by_day(lint_text):
 
 def test_request_dated_after_the_ur_decision(lint_text):
     findings = lint_text(LATE_RFA.read_text(encoding="utf-8"))
-    assert [(f.code, f.span.line, f.span.column, f.span.end_column, f.severity, f.message) for f in findings_of(findings, "IMR508")] == [
-        ("IMR508", 62, 36, 43, "info", "the summary dates the request's basis 1-17-17, after the UR decision of 01/13/2017 (line 4); check the dates, or describe the request UR decided")
+    assert [
+        (f.code, f.span.line, f.span.column, f.span.end_column, f.severity, f.message)
+        for f in findings_of(findings, "IMR508")
+    ] == [
+        (
+            "IMR508",
+            62,
+            36,
+            43,
+            "info",
+            "the summary dates the request's basis 1-17-17, after the UR decision of 01/13/2017 (line 4); check the "
+            "dates, or describe the request UR decided",
+        )
     ]
-    assert findings_of(lint_text(edited(LATE_RFA, ("Request for Authorization is dated 1-17-17", "Request for Authorization is dated 1-07-17"))), "IMR508") == []
+    assert (
+        findings_of(
+            lint_text(
+                edited(
+                    LATE_RFA,
+                    ("Request for Authorization is dated 1-17-17", "Request for Authorization is dated 1-07-17"),
+                )
+            ),
+            "IMR508",
+        )
+        == []
+    )
 
 
 def test_a_later_date_outside_the_request_s_account_is_not_reported(lint_text):
     # the IMR application follows the UR decision; so may a visit that no request rests on
-    text = edited(LATE_RFA, ("Request for Authorization is dated 1-17-17", "application for Independent Medical Review is dated 1-17-17"))
+    text = edited(
+        LATE_RFA,
+        ("Request for Authorization is dated 1-17-17", "application for Independent Medical Review is dated 1-17-17"),
+    )
     assert findings_of(lint_text(text), "IMR508") == []
     text = edited(LATE_RFA, ("Request for Authorization is dated 1-17-17", "The patient was seen again on 1-17-17"))
     assert findings_of(lint_text(text), "IMR508") == []

@@ -15,7 +15,15 @@ CITATION_CODES = ("IMR301", "IMR302", "IMR303", "IMR304", "IMR305", "IMR306", "I
 def test_seed_000_page_102_is_outside_its_topic(lint_text):
     findings = lint_text(SEED_000.read_text(encoding="utf-8"))
     assert located([f for f in findings if f.code in CITATION_CODES]) == [
-        ("IMR303", 109, 44, 109, 47, "page 102 is outside 'NSAIDs, GI symptoms & cardiovascular risk' (pages 68-69) in the Chronic Pain Medical Treatment Guidelines (2009); check the page")
+        (
+            "IMR303",
+            109,
+            44,
+            109,
+            47,
+            "page 102 is outside 'NSAIDs, GI symptoms & cardiovascular risk' (pages 68-69) in the Chronic Pain Medical "
+            "Treatment Guidelines (2009); check the page",
+        )
     ]
 
 
@@ -27,17 +35,30 @@ def test_pages_of_a_broader_topic_are_accepted(lint_text):
 
 
 def test_page_outside_the_document_and_reversed_range(lint_text):
-    findings = lint_text(edited(SEED_000, ("Page(s): 63.", "Page(s): 163."), ("Page(s): 91, 76-78.", "Page(s): 91, 78-76.")))
+    findings = lint_text(
+        edited(SEED_000, ("Page(s): 63.", "Page(s): 163."), ("Page(s): 91, 76-78.", "Page(s): 91, 78-76."))
+    )
     assert located(findings_of(findings, "IMR301")) == [
-        ("IMR301", 79, 20, 79, 23, "page 163 does not exist in the Chronic Pain Medical Treatment Guidelines (2009) (pages 1-127)")
+        (
+            "IMR301",
+            79,
+            20,
+            79,
+            23,
+            "page 163 does not exist in the Chronic Pain Medical Treatment Guidelines (2009) (pages 1-127)",
+        )
     ]
-    assert located(findings_of(findings, "IMR302")) == [("IMR302", 137, 22, 137, 27, "page range 78-76 runs backwards; write 76-78")]
+    assert located(findings_of(findings, "IMR302")) == [
+        ("IMR302", 137, 22, 137, 27, "page range 78-76 runs backwards; write 76-78")
+    ]
 
 
 def test_low_back_chapter_pages(lint_text):
     seed_001 = SEEDS / "001_4c5777553f12bddd.txt"
     assert findings_of(lint_text(seed_001.read_text(encoding="utf-8")), "IMR301") == []
-    findings = lint_text(edited(seed_001, ("Low Back Complaints \n\nPage(s): 308", "Low Back Complaints \n\nPage(s): 380")))
+    findings = lint_text(
+        edited(seed_001, ("Low Back Complaints \n\nPage(s): 308", "Low Back Complaints \n\nPage(s): 380"))
+    )
     assert [(f.code, f.message) for f in findings_of(findings, "IMR301")] == [
         ("IMR301", "page 380 does not exist in the Low Back Complaints (2004) (pages 286-326)")
     ]
@@ -45,23 +66,71 @@ def test_low_back_chapter_pages(lint_text):
 
 def test_unknown_edition(lint_text):
     assert [f for f in lint_text(IBUPROFEN.read_text(encoding="utf-8")) if f.code in CITATION_CODES] == []
-    findings = lint_text(edited(IBUPROFEN, ("MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016", "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2012")))
+    findings = lint_text(
+        edited(
+            IBUPROFEN,
+            (
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016",
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2012",
+            ),
+        )
+    )
     assert located(findings_of(findings, "IMR306")) == [
-        ("IMR306", 50, 74, 50, 78, "'Chronic Pain Medical Treatment 2012' does not exist; the MTUS has Chronic Pain Medical Treatment 2009 or 2016")
+        (
+            "IMR306",
+            50,
+            74,
+            50,
+            78,
+            "'Chronic Pain Medical Treatment 2012' does not exist; the MTUS has Chronic Pain Medical Treatment 2009 or "
+            "2016",
+        )
     ]
 
 
 def test_unknown_chapter_with_suggestion(lint_text):
-    findings = lint_text(edited(IBUPROFEN, ("MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016", "MAXIMUS guideline: Decision based on MTUS Chronic Pane Medical Treatment 2016")))
+    findings = lint_text(
+        edited(
+            IBUPROFEN,
+            (
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016",
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pane Medical Treatment 2016",
+            ),
+        )
+    )
     assert located(findings_of(findings, "IMR305")) == [
-        ("IMR305", 50, 43, 50, 73, "'Chronic Pane Medical Treatment' is not an MTUS chapter; did you mean 'Chronic Pain Medical Treatment Guidelines'?")
+        (
+            "IMR305",
+            50,
+            43,
+            50,
+            73,
+            "'Chronic Pane Medical Treatment' is not an MTUS chapter; did you mean 'Chronic Pain Medical Treatment "
+            "Guidelines'?",
+        )
     ]
 
 
 def test_maximus_line_citing_nothing(lint_text):
-    findings = lint_text(edited(MRI, ("MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): \nSpecial Studies.", "MAXIMUS guideline: The Expert Reviewer did not cite any medical evidence for its decision.")))
+    findings = lint_text(
+        edited(
+            MRI,
+            (
+                "MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): \nSpecial Studies.",
+                "MAXIMUS guideline: The Expert Reviewer did not cite any medical evidence for its decision.",
+            ),
+        )
+    )
     assert located(findings_of(findings, "IMR307")) == [
-        ("IMR307", 54, 20, 54, 91, "the MAXIMUS guideline for 'MRI of the right shoulder without contrast' cites no standard; name the MTUS (or lower-ranked) standard the decision rests on, or state why none applies (Labor Code 4610.5(c)(2))")
+        (
+            "IMR307",
+            54,
+            20,
+            54,
+            91,
+            "the MAXIMUS guideline for 'MRI of the right shoulder without contrast' cites no standard; name the MTUS "
+            "(or lower-ranked) standard the decision rests on, or state why none applies (Labor Code 4610.5(c)(2))",
+        )
     ]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
 from imrlint.input.document import Document
 from imrlint.model.letter import Passage, lowered
 from imrlint.model.quantities import find_quantities
 from imrlint.rules.consistency import _NUMBER, _similar_in, _similar_words
-from rule_config import linter_with  # noqa: F401 (a fixture)
+
+from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
 
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 SEED_002 = SEEDS / "002_a1ae487a7b68567a.txt"
@@ -40,7 +40,7 @@ QUANTITY_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("text, expected", QUANTITY_FORMS)
+@pytest.mark.parametrize(("text", "expected"), QUANTITY_FORMS)
 def test_quantities_in_every_form_seen(text, expected):
     assert [(quantity.kind, quantity.value) for quantity in find_quantities(text)] == expected
 
@@ -58,9 +58,23 @@ def test_no_real_letter_has_a_quantity_or_arithmetic_finding(lint_text):
 
 
 def test_quantity_in_the_rationale_differs_from_the_heading(lint_text):
-    text = edited(SEED_004, ('continual injury." Hence, the request is \n\nnot medically necessary.', 'continual injury." Hence, the request for NORCO 10/325mg #90 is \n\nnot medically necessary.'))
+    text = edited(
+        SEED_004,
+        (
+            'continual injury." Hence, the request is \n\nnot medically necessary.',
+            'continual injury." Hence, the request for NORCO 10/325mg #90 is \n\nnot medically necessary.',
+        ),
+    )
     assert located(findings_of(lint_text(text), "IMR208")) == [
-        ("IMR208", 162, 114, 162, 117, "'#90' in the rationale's conclusion differs from the heading's '#120' (line 81); state one quantity for 'Norco 10/325mg #120 for 30 days'")
+        (
+            "IMR208",
+            162,
+            114,
+            162,
+            117,
+            "'#90' in the rationale's conclusion differs from the heading's '#120' (line 81); state one quantity for "
+            "'Norco 10/325mg #120 for 30 days'",
+        )
     ]
 
 
@@ -72,23 +86,49 @@ def test_a_quantity_in_the_history_is_not_the_request(lint_text):
 
 
 def test_sessions_in_the_rationale_differ_from_the_heading(lint_text):
-    findings = lint_text(edited(THERAPY, ("Decision rationale: Physical therapy 2 times a week for 6 weeks", "Decision rationale: Physical therapy 2 times a week for 4 weeks")))
+    findings = lint_text(
+        edited(
+            THERAPY,
+            (
+                "Decision rationale: Physical therapy 2 times a week for 6 weeks",
+                "Decision rationale: Physical therapy 2 times a week for 4 weeks",
+            ),
+        )
+    )
     assert [(f.span.line, f.message.split(";")[0]) for f in findings_of(findings, "IMR208")] == [
-        (56, "'2 times a week for 4 weeks' in the rationale's conclusion differs from the heading's '2 times a week for 6 weeks' (line 43)")
+        (
+            56,
+            "'2 times a week for 4 weeks' in the rationale's conclusion differs from the heading's '2 times a week for "
+            "6 weeks' (line 43)",
+        )
     ]
 
 
 def test_what_ur_allowed_is_not_the_request(lint_text):
     # "modified the request for Norco 10-325mg #240, to Norco 10-325mg #81": #81 is what UR allowed.
     assert findings_of(lint_text(SEED_002.read_text(encoding="utf-8")), "IMR208") == []
-    text = edited(SEED_002, ("modified the request for Norco 10-325mg #240, to Norco 10-325mg #81", "modified the request to Norco 10-325mg #81"))
+    text = edited(
+        SEED_002,
+        (
+            "modified the request for Norco 10-325mg #240, to Norco 10-325mg #81",
+            "modified the request to Norco 10-325mg #81",
+        ),
+    )
     assert findings_of(lint_text(text), "IMR208") == []
 
 
 def test_partial_authorization_arithmetic(lint_text):
     findings = lint_text(edited(NORCO_PARTIAL, ("10/325mg #35 is: Upheld", "10/325mg #25 is: Upheld")))
     assert located(findings_of(findings, "IMR209")) == [
-        ("IMR209", 44, 10, 44, 13, "the remaining portion is 25, but the original request (60) less what was authorized (25) is 35; correct the quantity that is wrong")
+        (
+            "IMR209",
+            44,
+            10,
+            44,
+            13,
+            "the remaining portion is 25, but the original request (60) less what was authorized (25) is 35; correct "
+            "the quantity that is wrong",
+        )
     ]
 
 
@@ -109,17 +149,30 @@ def test_partial_authorization_of_sessions_and_refills(lint_text):
 def test_misspelt_item_name_on_seed_004(lint_text):
     findings = lint_text(SEED_004.read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR210")) == [
-        ("IMR210", 250, 1, 250, 11, "'Omepraxole' in the heading is spelt 'Omeprazole' in the summary or rationale; did you mean 'Omeprazole'?")
+        (
+            "IMR210",
+            250,
+            1,
+            250,
+            11,
+            "'Omepraxole' in the heading is spelt 'Omeprazole' in the summary or rationale; did you mean 'Omeprazole'?",
+        )
     ]
     assert findings_of(lint_text(edited(SEED_004, ("Omepraxole 20mg", "Omeprazole 20mg"))), "IMR210") == []
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
-        ("Omeprazole, OMEPRAZOLE and omeprazoles; not Omepra or xomeprazole", ["omeprazole", "omeprazole", "omeprazoles"]),
+        (
+            "Omeprazole, OMEPRAZOLE and omeprazoles; not Omepra or xomeprazole",
+            ["omeprazole", "omeprazole", "omeprazoles"],
+        ),
         # not ASCII: a Kelvin sign is no letter "k", an accented letter ends a run of ASCII letters
-        ("Omeprazole or \u212aomeprazole, omeprazolé, omeprazoles", ["omeprazole", "omeprazole", "omeprazol", "omeprazoles"]),
+        (
+            "Omeprazole or \u212aomeprazole, omeprazolé, omeprazoles",
+            ["omeprazole", "omeprazole", "omeprazol", "omeprazoles"],
+        ),
     ],
 )
 def test_similar_words_are_whole_runs_of_ascii_letters(text, expected):
@@ -135,7 +188,12 @@ def test_plurals_and_other_words_are_not_misspellings(lint_text):
 
 def _norco_rationale_for_zanaflex() -> str:
     text = SEED_002.read_text(encoding="utf-8")
-    norco = text[text.index("Decision rationale: Norco is") : text.index("The continued use of Norco is not medically necessary.") + 55]
+    norco = text[
+        text.index("Decision rationale: Norco is") : text.index(
+            "The continued use of Norco is not medically necessary."
+        )
+        + 55
+    ]
     zanaflex = text.index("Decision rationale: According to the MTUS guidelines, Zanaflex")
     return text[:zanaflex] + norco + "\n"
 
@@ -145,7 +203,15 @@ def test_rationale_that_never_names_its_item(lint_text):
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR211") == [], path.name
     findings = lint_text(_norco_rationale_for_zanaflex())
     assert located(findings_of(findings, "IMR211")) == [
-        ("IMR211", 125, 1, 125, 17, "the rationale for 'Zanaflex 4mg #60' never names it; name the item in the rationale's conclusion, or check the rationale belongs to it")
+        (
+            "IMR211",
+            125,
+            1,
+            125,
+            17,
+            "the rationale for 'Zanaflex 4mg #60' never names it; name the item in the rationale's conclusion, or "
+            "check the rationale belongs to it",
+        )
     ]
 
 
@@ -160,12 +226,24 @@ def test_item_not_among_the_requests_ur_decided_on_seed_001(lint_text):
     findings = lint_text(SEED_001.read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR212")) == [
         (
-            "IMR212", 183, 1, 183, 62,
-            "'PERMANENT IMPLANTATION OF LUMBAR SPINAL CORD STIMULATOR (SCS)' is not among the requests the summary says utilization review decided (line 49); complete the summary's account of the UR decision, or check the item was disputed",
+            "IMR212",
+            183,
+            1,
+            183,
+            62,
+            "'PERMANENT IMPLANTATION OF LUMBAR SPINAL CORD STIMULATOR (SCS)' is not among the requests the summary "
+            "says utilization review decided (line 49); complete the summary's account of the UR decision, or check "
+            "the item was disputed",
         )
     ]
     assert findings_of(findings, "IMR212")[0].severity == "info"
-    completed = edited(SEED_001, ('#180 and Fexmid 7.5 mg #30".', '#180, Fexmid 7.5 mg #30 and permanent implantation of a lumbar spinal cord stimulator".'))
+    completed = edited(
+        SEED_001,
+        (
+            '#180 and Fexmid 7.5 mg #30".',
+            '#180, Fexmid 7.5 mg #30 and permanent implantation of a lumbar spinal cord stimulator".',
+        ),
+    )
     assert findings_of(lint_text(completed), "IMR212") == []
 
 
@@ -180,17 +258,30 @@ PRE_OP = CORPUS / "CM17-0010420.txt"
 
 def test_a_rationale_may_name_an_item_by_its_drug_class(lint_text):
     # the Nortriptyline rationale of CM17-0008753 with its one naming of the drug put as its class
-    text = edited(NORTRIPTYLINE, ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the requested tricyclic antidepressant is deemed not"))
+    text = edited(
+        NORTRIPTYLINE,
+        (
+            "the request for Nortriptyline HCL 25mg, #30 is deemed not",
+            "the requested tricyclic antidepressant is deemed not",
+        ),
+    )
     assert findings_of(lint_text(text), "IMR211") == []
-    unnamed = edited(NORTRIPTYLINE, ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the request is deemed not"),
-                     ('"Tricyclics are generally', '"These are generally'), ("tapering of anti-depressants", "tapering"))
+    unnamed = edited(
+        NORTRIPTYLINE,
+        ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the request is deemed not"),
+        ('"Tricyclics are generally', '"These are generally'),
+        ("tapering of anti-depressants", "tapering"),
+    )
     assert [(f.code, f.span.line) for f in findings_of(lint_text(unnamed), "IMR211")] == [("IMR211", 39)]
 
 
 def test_a_name_hyphenated_at_a_line_break_names_the_item(lint_text):
     # CM17-0010420's chest x-ray rationale, its one naming of the item hyphenated at a line's end
-    rationale = (("Regarding preoperative chest x-rays, the", "Regarding preoperative pulmonary x-\nrays, the"), ("indicate that chest \nradiography", "indicate that it"),
-                 ("testing to include chest x-ray, CBC", "testing to include CBC"))
+    rationale = (
+        ("Regarding preoperative chest x-rays, the", "Regarding preoperative pulmonary x-\nrays, the"),
+        ("indicate that chest \nradiography", "indicate that it"),
+        ("testing to include chest x-ray, CBC", "testing to include CBC"),
+    )
     assert findings_of(lint_text(edited(PRE_OP, *rationale)), "IMR211") == []
     unnamed = edited(PRE_OP, *rationale, ("pulmonary x-\nrays, the", "pulmonary \nstudies, the"))
     assert [(f.code, f.span.line) for f in findings_of(lint_text(unnamed), "IMR211")] == [("IMR211", 44)]
@@ -214,15 +305,30 @@ def test_item_names_are_extended_by_configuration(linter_with):
 
 
 def test_synonyms_are_an_option(linter_with):
-    lint = linter_with("rules:\n  item-not-in-rationale:\n    options:\n      synonyms: [[zanaflex, short acting opioid]]\n")
+    lint = linter_with(
+        "rules:\n  item-not-in-rationale:\n    options:\n      synonyms: [[zanaflex, short acting opioid]]\n"
+    )
     assert [f.code for f in lint(_norco_rationale_for_zanaflex()) if f.code == "IMR211"] == []
 
 
 def test_remaining_portion_of_another_strength(lint_text):
     assert findings_of(lint_text(NORCO_PARTIAL.read_text(encoding="utf-8")), "IMR214") == []
-    findings = lint_text(edited(NORCO_PARTIAL, ("original request, Norco \n10/325mg #35 is: Upheld", "original request, Norco \n7.5/325mg #35 is: Upheld")))
+    findings = lint_text(
+        edited(
+            NORCO_PARTIAL,
+            ("original request, Norco \n10/325mg #35 is: Upheld", "original request, Norco \n7.5/325mg #35 is: Upheld"),
+        )
+    )
     assert located(findings_of(findings, "IMR214")) == [
-        ("IMR214", 44, 1, 44, 10, "the remaining portion's strength 7.5/325mg is not the original request's (10/325mg); state the strength that was requested")
+        (
+            "IMR214",
+            44,
+            1,
+            44,
+            10,
+            "the remaining portion's strength 7.5/325mg is not the original request's (10/325mg); state the strength "
+            "that was requested",
+        )
     ]
 
 
@@ -230,8 +336,12 @@ def test_whole_original_request_left_eligible_is_read_as_a_partial_authorization
     # the other partial-authorization form: UR authorized part, the whole request stays eligible
     text = edited(
         NORCO_PARTIAL,
-        ("Norco 10/325mg #25 was authorized by the \nClaims Administrator. The remaining IMR eligible portion of the original request, Norco \n10/325mg #35 is",
-         "The Claims Administrator authorized Norco 10/325mg #25, leaving the \noriginal request IMR eligible. The original request, Norco \n5/325mg #60 is"),
+        (
+            "Norco 10/325mg #25 was authorized by the \nClaims Administrator. The remaining IMR eligible portion of "
+            "the original request, Norco \n10/325mg #35 is",
+            "The Claims Administrator authorized Norco 10/325mg #25, leaving the \noriginal request IMR eligible. The "
+            "original request, Norco \n5/325mg #60 is",
+        ),
     )
     findings = lint_text(text)
     assert findings_of(findings, "IMR209") == []  # the eligible portion is the whole request, not 60 less 25
@@ -243,18 +353,48 @@ def test_whole_original_request_left_eligible_is_read_as_a_partial_authorization
 def test_rationale_asks_for_another_quantity_than_the_remaining_portion(lint_text):
     sessions = CORPUS / "CM17-0020728.txt"  # 6 requested, 2 authorized, (4) remaining
     assert findings_of(lint_text(sessions.read_text(encoding="utf-8")), "IMR208") == []
-    text = edited(sessions, ("is in excess of the guidelines.  ", "is in excess of the guidelines. A request for an additional 8 sessions is not supported.  "))
+    text = edited(
+        sessions,
+        (
+            "is in excess of the guidelines.  ",
+            "is in excess of the guidelines. A request for an additional 8 sessions is not supported.  ",
+        ),
+    )
     assert [(f.code, f.span.line, f.span.column, f.message) for f in findings_of(lint_text(text), "IMR208")] == [
-        ("IMR208", 69, 113, "'additional 8 sessions' in the rationale differs from the heading's '2 times a week for 2 weeks (4)' (line 44); state one quantity for "
-         "'Physical therapy to the lumbar spine 2 times a week for 2 weeks (4)'")
+        (
+            "IMR208",
+            69,
+            113,
+            "'additional 8 sessions' in the rationale differs from the heading's '2 times a week for 2 weeks (4)' "
+            "(line 44); state one quantity for "
+            "'Physical therapy to the lumbar spine 2 times a week for 2 weeks (4)'",
+        )
     ]
-    guideline = edited(sessions, ("is in excess of the guidelines.  ", "is in excess of the guidelines. The guidelines allow an additional 8 sessions.  "))
+    guideline = edited(
+        sessions,
+        (
+            "is in excess of the guidelines.  ",
+            "is in excess of the guidelines. The guidelines allow an additional 8 sessions.  ",
+        ),
+    )
     assert findings_of(lint_text(guideline), "IMR208") == []
 
 
 def test_misspelt_item_name_in_the_rationale_s_conclusion(lint_text):
-    text = edited(NORTRIPTYLINE, ("the request for Nortriptyline HCL 25mg, #30 is deemed not", "the request for Nortriptylene HCL 25mg, #30 is deemed not"))
+    text = edited(
+        NORTRIPTYLINE,
+        (
+            "the request for Nortriptyline HCL 25mg, #30 is deemed not",
+            "the request for Nortriptylene HCL 25mg, #30 is deemed not",
+        ),
+    )
     assert [(f.code, f.span.line, f.span.column, f.message) for f in findings_of(lint_text(text), "IMR210")] == [
-        ("IMR210", 63, 52, "'Nortriptylene' in the rationale's conclusion is spelt 'Nortriptyline' in the heading; did you mean 'Nortriptyline'?")
+        (
+            "IMR210",
+            63,
+            52,
+            "'Nortriptylene' in the rationale's conclusion is spelt 'Nortriptyline' in the heading; did you mean "
+            "'Nortriptyline'?",
+        )
     ]
     assert findings_of(lint_text(NORTRIPTYLINE.read_text(encoding="utf-8")), "IMR210") == []

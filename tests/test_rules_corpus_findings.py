@@ -8,13 +8,16 @@ import re
 from conftest import LETTERS, REPO, real_letters
 
 DOC = REPO / "docs" / "corpus-findings.md"
-ROW = re.compile(r"^\| (?P<letter>(?:seeds|corpus/text)/[\w.-]+) \| (?P<line>\d+) \| (?P<code>[A-Z]+\d+) \| (?P<severity>error|warning|info) \| (?P<why>.+) \|$")
+ROW = re.compile(
+    r"^\| (?P<letter>(?:seeds|corpus/text)/[\w.-]+) \| (?P<line>\d+) \| (?P<code>[A-Z]+\d+) \| "
+    r"(?P<severity>error|warning|info) \| (?P<why>.+) \|$"
+)
 
 
 def _documented():
     text = DOC.read_text(encoding="utf-8")
     table = text[text.index("<!-- corpus-findings: start -->") : text.index("<!-- corpus-findings: end -->")]
-    rows = [ROW.match(line) for line in table.splitlines() if line.startswith("| seeds/") or line.startswith("| corpus/")]
+    rows = [ROW.match(line) for line in table.splitlines() if line.startswith(("| seeds/", "| corpus/"))]
     assert all(rows), "a row of the findings table is malformed"
     return rows
 

@@ -3,13 +3,13 @@ knowledge base extended from a user's configuration (``mtus:``), end to end."""
 
 from __future__ import annotations
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rule_config import linter_with  # noqa: F401 (a fixture)
 
 from imrlint.model.letter import lowered
 from imrlint.rules.guidelines import _PAGE_REFERENCE, _page_reference_intros
+
+from conftest import CORPUS, SEEDS, edited, findings_of, located
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
@@ -25,17 +25,28 @@ ARTHROGRAM = CORPUS / "CM17-0008177.txt"
 def test_unknown_section_with_suggestion_on_a_real_letter(lint_text):
     findings = lint_text(THERAPY.read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR308")) == [
-        ("IMR308", 83, 13, 83, 24, "'Inital Care' is not a known section of the Low Back Complaints (2004); did you mean 'Initial Care'?")
+        (
+            "IMR308",
+            83,
+            13,
+            83,
+            24,
+            "'Inital Care' is not a known section of the Low Back Complaints (2004); did you mean 'Initial Care'?",
+        )
     ]
-    assert findings_of(lint_text(edited(THERAPY, ("Section(s): Inital Care", "Section(s): Initial Care"))), "IMR308") == []
+    assert (
+        findings_of(lint_text(edited(THERAPY, ("Section(s): Inital Care", "Section(s): Initial Care"))), "IMR308") == []
+    )
 
 
 def test_unknown_section_without_a_close_name(lint_text):
     findings = lint_text(edited(MRI, ("Section(s): \nSpecial Studies.", "Section(s): \nImaging Wishes.")))
     assert [(f.span.line, f.severity, f.message) for f in findings_of(findings, "IMR308")] == [
         (
-            55, "info",
-            "'Imaging Wishes' is not a known section of the Shoulder Complaints (2004); only part of its table of contents is recorded, so check the name against the guideline",
+            55,
+            "info",
+            "'Imaging Wishes' is not a known section of the Shoulder Complaints (2004); only part of its table of "
+            "contents is recorded, so check the name against the guideline",
         )
     ]
 
@@ -45,37 +56,80 @@ def test_section_that_is_a_number(lint_text):
     assert findings_of(lint_text(elbow.read_text(encoding="utf-8")), "IMR309") == []
     findings = lint_text(edited(elbow, ("Diagnostic Criteria, and Forearm", "326, and Forearm")))
     assert located(findings_of(findings, "IMR309")) == [
-        ("IMR309", 56, 1, 56, 4, "'326' is a number, not a section of Elbow Complaints; name the section (a page belongs in 'Page(s):')")
+        (
+            "IMR309",
+            56,
+            1,
+            56,
+            4,
+            "'326' is a number, not a section of Elbow Complaints; name the section (a page belongs in 'Page(s):')",
+        )
     ]
     assert findings_of(findings, "IMR308") == []
 
 
 def test_edition_replaced_before_the_ur_date(lint_text):
-    findings = lint_text(edited(IBUPROFEN, ("MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016", "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2009")))
+    findings = lint_text(
+        edited(
+            IBUPROFEN,
+            (
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016",
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2009",
+            ),
+        )
+    )
     assert located(findings_of(findings, "IMR310")) == [
         (
-            "IMR310", 50, 74, 50, 78,
-            "the Chronic Pain Medical Treatment Guidelines (2009) was not in force at the UR date 12/27/2016: it was replaced on 2016-07-28; cite Chronic Pain Medical Treatment Guidelines 2016",
+            "IMR310",
+            50,
+            74,
+            50,
+            78,
+            "the Chronic Pain Medical Treatment Guidelines (2009) was not in force at the UR date 12/27/2016: it was "
+            "replaced on 2016-07-28; cite Chronic Pain Medical Treatment Guidelines 2016",
         )
     ]
 
 
 def test_edition_not_yet_in_force(lint_text):
     assert findings_of(lint_text(SEED_002.read_text(encoding="utf-8")), "IMR310") == []  # 2009 cited, UR in 2015
-    findings = lint_text(edited(SEED_002, ("MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2009", "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016")))
+    findings = lint_text(
+        edited(
+            SEED_002,
+            (
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2009",
+                "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016",
+            ),
+        )
+    )
     assert [(f.span.line, f.message) for f in findings_of(findings, "IMR310")] == [
-        (105, "the Chronic Pain Medical Treatment Guidelines (2016) was not in force at the UR date 08-18-2015: it took effect on 2016-07-28; cite Chronic Pain Medical Treatment Guidelines 2009")
+        (
+            105,
+            "the Chronic Pain Medical Treatment Guidelines (2016) was not in force at the UR date 08-18-2015: it took "
+            "effect on 2016-07-28; cite Chronic Pain Medical Treatment Guidelines 2009",
+        )
     ]
 
 
 def test_non_mtus_only_without_a_reason(lint_text):
     for path in sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt")):
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR311") == [], path.name
-    findings = lint_text(edited(ARTHROGRAM, ("Decision rationale: CA MTUS does not specifically address MR arthrograms of the shoulder. ", "Decision rationale: ")))
+    findings = lint_text(
+        edited(
+            ARTHROGRAM,
+            (
+                "Decision rationale: CA MTUS does not specifically address MR arthrograms of the shoulder. ",
+                "Decision rationale: ",
+            ),
+        )
+    )
     assert [(f.span.line, f.severity, f.message) for f in findings_of(findings, "IMR311")] == [
         (
-            57, "warning",
-            "the reviewer cites only non-MTUS sources for 'MR Arthrogram of the right shoulder', though UR applied the MTUS (Shoulder Complaints 2004); apply the MTUS or state why it does not address the item (Labor Code 4610.5(c)(2))",
+            57,
+            "warning",
+            "the reviewer cites only non-MTUS sources for 'MR Arthrogram of the right shoulder', though UR applied the "
+            "MTUS (Shoulder Complaints 2004); apply the MTUS or state why it does not address the item (Labor Code "
+            "4610.5(c)(2))",
         )
     ]
 
@@ -83,12 +137,19 @@ def test_non_mtus_only_without_a_reason(lint_text):
 def test_pages_out_of_order_on_the_seeds(lint_text):
     findings = lint_text(SEED_004.read_text(encoding="utf-8"))
     assert located(findings_of(findings, "IMR312")) == [
-        ("IMR312", 91, 90, 91, 92, "page 80 comes after page 89; list the pages in order, each once: 60, 61, 76-78, 80, 81, 88, 89")
+        (
+            "IMR312",
+            91,
+            90,
+            91,
+            92,
+            "page 80 comes after page 89; list the pages in order, each once: 60, 61, 76-78, 80, 81, 88, 89",
+        )
     ]
     assert findings_of(findings, "IMR312")[0].severity == "info"
-    assert [(f.span.line, f.message) for f in findings_of(lint_text(SEED_000.read_text(encoding="utf-8")), "IMR312")] == [
-        (137, "pages 76-78 come after page 91; list the pages in order, each once: 76-78, 91")
-    ]
+    assert [
+        (f.span.line, f.message) for f in findings_of(lint_text(SEED_000.read_text(encoding="utf-8")), "IMR312")
+    ] == [(137, "pages 76-78 come after page 91; list the pages in order, each once: 76-78, 91")]
 
 
 def test_page_cited_twice(lint_text):
@@ -110,9 +171,19 @@ def test_rationale_pages_on_real_letters_are_quiet(lint_text):
 def test_rationale_page_outside_the_document(lint_text):
     findings = lint_text(edited(SEED_004, ("MTUS p90 states", "MTUS p190 states")))
     assert located(findings_of(findings, "IMR313")) == [
-        ("IMR313", 126, 57, 126, 61, "page 190 does not exist in the Chronic Pain Medical Treatment Guidelines (2009) (pages 1-127); quote the page where the guideline says it")
+        (
+            "IMR313",
+            126,
+            57,
+            126,
+            61,
+            "page 190 does not exist in the Chronic Pain Medical Treatment Guidelines (2009) (pages 1-127); quote the "
+            "page where the guideline says it",
+        )
     ]
-    findings = lint_text(edited(FACETS, ("ACOEM Chapter 12, Table 12-8, page 309 notes", "ACOEM Chapter 12, Table 12-8, page 409 notes")))
+    findings = lint_text(
+        edited(FACETS, ("ACOEM Chapter 12, Table 12-8, page 309 notes", "ACOEM Chapter 12, Table 12-8, page 409 notes"))
+    )
     assert [(f.span.line, f.message.split(";")[0]) for f in findings_of(findings, "IMR313")] == [
         (69, "page 409 does not exist in the Low Back Complaints (2004) (pages 286-326)")
     ]
@@ -121,7 +192,15 @@ def test_rationale_page_outside_the_document(lint_text):
 def test_rationale_page_outside_the_named_topic(lint_text):
     findings = lint_text(edited(SEED_004, ("MTUS Guidelines page 63 states", "MTUS Guidelines page 36 states")))
     assert located(findings_of(findings, "IMR314")) == [
-        ("IMR314", 203, 57, 203, 64, "page 36 is outside 'Muscle relaxants' (pages 63-66) in the Chronic Pain Medical Treatment Guidelines (2009); check the page")
+        (
+            "IMR314",
+            203,
+            57,
+            203,
+            64,
+            "page 36 is outside 'Muscle relaxants' (pages 63-66) in the Chronic Pain Medical Treatment Guidelines "
+            "(2009); check the page",
+        )
     ]
     findings = lint_text(edited(SEED_004, ("MTUS pg 69, NSAIDs", "MTUS pg 96, NSAIDs")))
     assert [(f.span.line, f.message.split(" in the ")[0]) for f in findings_of(findings, "IMR314")] == [
@@ -154,7 +233,14 @@ mtus:
     # A section added to a known edition is known.
     assert findings_of(lint(THERAPY.read_text(encoding="utf-8")), "IMR308") == []
     # A new chapter is a chapter; its sections and dates are checked like the shipped ones.
-    hip = edited(IBUPROFEN, ("MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016", "MAXIMUS guideline: Decision based on MTUS Hip 2017, Section(s): Diagnostic Studies. Decision based on MTUS Chronic Pain Medical Treatment 2016"))
+    hip = edited(
+        IBUPROFEN,
+        (
+            "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016",
+            "MAXIMUS guideline: Decision based on MTUS Hip 2017, Section(s): Diagnostic Studies. Decision based on "
+            "MTUS Chronic Pain Medical Treatment 2016",
+        ),
+    )
     findings = lint(hip)
     assert [f for f in findings if f.code in ("IMR305", "IMR306", "IMR308")] == []
     assert [f.message for f in findings_of(findings, "IMR310")] == [
@@ -170,4 +256,6 @@ mtus:
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="pPaAgGeEsS.,-0123456789 \n\u0130\u212a", max_size=30))
 def test_page_references_are_found_where_a_plain_scan_finds_them(text):
-    assert [match.span() for match in _page_reference_intros(text, lowered(text))] == [match.span() for match in _PAGE_REFERENCE.finditer(text)]
+    assert [match.span() for match in _page_reference_intros(text, lowered(text))] == [
+        match.span() for match in _PAGE_REFERENCE.finditer(text)
+    ]

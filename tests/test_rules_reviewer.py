@@ -17,7 +17,15 @@ def test_block_and_prose_credentials_pass(lint_text):
 def test_missing_licensure_line(lint_text):
     findings = lint_text(edited(MRI, ("State(s) of Licensure: California,North Carolina \n", "")))
     assert located(findings_of(findings, "IMR401")) == [
-        ("IMR401", 9, 1, 9, 41, "the reviewer's licensure is not stated; add 'State(s) of Licensure: <states>' under 'The Expert Reviewer has the following credentials:'")
+        (
+            "IMR401",
+            9,
+            1,
+            9,
+            41,
+            "the reviewer's licensure is not stated; add 'State(s) of Licensure: <states>' under 'The Expert Reviewer "
+            "has the following credentials:'",
+        )
     ]
     assert findings_of(findings, "IMR402") == []
 
@@ -25,10 +33,30 @@ def test_missing_licensure_line(lint_text):
 def test_empty_specialty(lint_text):
     findings = lint_text(edited(MRI, ("Certification(s)/Specialty: Family Practice", "Certification(s)/Specialty:")))
     assert located(findings_of(findings, "IMR402")) == [
-        ("IMR402", 9, 1, 9, 41, "the reviewer's specialty is not stated; add 'Certification(s)/Specialty: <specialties>' under 'The Expert Reviewer has the following credentials:'")
+        (
+            "IMR402",
+            9,
+            1,
+            9,
+            41,
+            "the reviewer's specialty is not stated; add 'Certification(s)/Specialty: <specialties>' under 'The Expert "
+            "Reviewer has the following credentials:'",
+        )
     ]
 
 
 def test_prose_without_credentials(lint_text):
-    findings = lint_text(edited(SEED_001, ("The expert \n\nreviewer is Board Certified in Internal Medicine, has a subspecialty in Emergency Medicine and \n\nis licensed to practice in Florida.", "The expert reviewer has a subspecialty.")))
-    assert [(f.code, f.span.line, f.span.column) for f in findings if f.code in ("IMR401", "IMR402")] == [("IMR401", 1, 2), ("IMR402", 1, 2)]
+    findings = lint_text(
+        edited(
+            SEED_001,
+            (
+                "The expert \n\nreviewer is Board Certified in Internal Medicine, has a subspecialty in Emergency "
+                "Medicine and \n\nis licensed to practice in Florida.",
+                "The expert reviewer has a subspecialty.",
+            ),
+        )
+    )
+    assert [(f.code, f.span.line, f.span.column) for f in findings if f.code in ("IMR401", "IMR402")] == [
+        ("IMR401", 1, 2),
+        ("IMR402", 1, 2),
+    ]

@@ -16,7 +16,14 @@ def test_real_letter_has_no_structure_findings(lint_text):
 def test_missing_summary_points_after_the_previous_section(lint_text):
     findings = lint_text(edited(MRI, ("CLINICAL CASE SUMMARY", "CLINICAL SUMMARY")))
     assert located(findings_of(findings, "IMR101")) == [
-        ("IMR101", 9, 1, 9, 41, f"the section 'CLINICAL CASE SUMMARY' is missing; a Final Determination has the sections {ORDER}")
+        (
+            "IMR101",
+            9,
+            1,
+            9,
+            41,
+            f"the section 'CLINICAL CASE SUMMARY' is missing; a Final Determination has the sections {ORDER}",
+        )
     ]
 
 
@@ -24,7 +31,7 @@ def test_missing_first_section_points_at_the_start(lint_text):
     findings = lint_text(edited(MRI, ("HOW THE IMR FINAL DETERMINATION WAS MADE", "HOW THE DECISION WAS MADE")))
     assert [(f.code, f.span.line, f.span.column) for f in findings_of(findings, "IMR101")] == [("IMR101", 1, 1)]
     # Without its section, the credentials block is out of place: reported, not a traceback.
-    assert [(f.span.line, f.message) for f in findings_of(findings, "IMR001")][0] == (
+    assert next((f.span.line, f.message) for f in findings_of(findings, "IMR001")) == (
         19,
         "'The Expert Reviewer has the following credentials:' is out of place here; expected a section title or text",
     )
@@ -39,7 +46,11 @@ def test_sections_out_of_order(lint_text):
     findings = lint_text(swapped)
     order = findings_of(findings, "IMR102")
     assert len(order) == 1
-    assert order[0].message == f"the section 'HOW THE IMR FINAL DETERMINATION WAS MADE' comes after 'CLINICAL CASE SUMMARY'; the order is {ORDER}"
+    assert (
+        order[0].message
+        == "the section 'HOW THE IMR FINAL DETERMINATION WAS MADE' comes after 'CLINICAL CASE SUMMARY'; the order is "
+        f"{ORDER}"
+    )
     assert swapped.splitlines()[order[0].span.line - 1].strip() == "HOW THE IMR FINAL DETERMINATION WAS MADE"
 
 
@@ -56,5 +67,13 @@ def test_issues_section_without_items(lint_text):
     cut = text[: text.index("MRI of the right shoulder without contrast: Upheld")]
     findings = lint_text(cut)
     assert located(findings_of(findings, "IMR104")) == [
-        ("IMR104", 46, 1, 46, 37, "the section 'IMR ISSUES, DECISIONS AND RATIONALES' decides no disputed item; each item needs a heading ending in ': Upheld' or ': Overturned'")
+        (
+            "IMR104",
+            46,
+            1,
+            46,
+            37,
+            "the section 'IMR ISSUES, DECISIONS AND RATIONALES' decides no disputed item; each item needs a heading "
+            "ending in ': Upheld' or ': Overturned'",
+        )
     ]

@@ -12,10 +12,11 @@ import sys
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES, REPO, SEEDS, edited, real_letters
 from imrlint.cli.main import main
 from imrlint.plugins.hookspecs import hookimpl
 from imrlint.rules.base import rule
+
+from conftest import CORPUS, EXAMPLES, REPO, SEEDS, edited, real_letters
 
 MRI = EXAMPLES / "CM16-0213037.txt"
 
@@ -77,10 +78,24 @@ class CrashingPlugin:
 
     @hookimpl
     def imrlint_rule_declarations(self):
-        return [{"rules": [{"code": "TST901", "name": "crashes-on-overturned", "severity": "error", "enabled": True, "summary": "test", "message": "never", "options": {}}]}]
+        return [
+            {
+                "rules": [
+                    {
+                        "code": "TST901",
+                        "name": "crashes-on-overturned",
+                        "severity": "error",
+                        "enabled": True,
+                        "summary": "test",
+                        "message": "never",
+                        "options": {},
+                    }
+                ]
+            }
+        ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def crashing_linter():
     from imrlint.config.layers import load_config
     from imrlint.lint.linter import Linter
@@ -90,13 +105,13 @@ def crashing_linter():
     return Linter(rule_set, load_config(rule_set.defaults, None))
 
 
-@pytest.fixture()
+@pytest.fixture
 def with_crashing_letter(tmp_path):
     """The corpus with, in the middle, the MRI letter whose first item is wrongly Overturned."""
     letters = corpus()
     bad = tmp_path / "crash.txt"
     bad.write_text(edited(MRI, ("MRI of the right shoulder without contrast: Upheld", CRASH_MARKER)), encoding="utf-8")
-    return letters[:30] + [str(bad)] + letters[30:]
+    return [*letters[:30], str(bad), *letters[30:]]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -148,8 +163,8 @@ def test_a_failure_outside_the_rules_is_an_internal_error(monkeypatch, crashing_
 def test_an_internal_error_where_no_linter_can_be_built_uses_the_declared_rule():
     """When even the letter's linter cannot be built, IMR900 is reported as rules/input.yaml
     declares it."""
-    from imrlint.plugins.manager import load_rule_set, plugin_manager
     from imrlint.lint.parallel import internal_error_report
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
 
     class BrokenSession:
         rule_set = load_rule_set(plugin_manager())
@@ -194,7 +209,9 @@ def test_reports_stream_and_the_input_is_read_only_a_bounded_way_ahead(linter):
 def test_a_short_run_is_linted_in_this_process(linter, monkeypatch):
     import imrlint.lint.parallel
 
-    monkeypatch.setattr(imrlint.lint.parallel, "_lint_parallel", lambda *args: pytest.fail("no workers for two letters"))
+    monkeypatch.setattr(
+        imrlint.lint.parallel, "_lint_parallel", lambda *args: pytest.fail("no workers for two letters")
+    )
     reports = list(imrlint.lint.parallel.lint_paths([str(MRI), str(MRI)], linter, 8))
     assert len(reports) == 2
 
@@ -223,7 +240,9 @@ def test_excerpts_are_collected_only_when_asked(linter):
     from imrlint.lint.parallel import LintOptions, lint_paths
 
     letters = corpus()
-    with_findings = [report for report in lint_paths(letters, linter, 2, options=LintOptions(excerpts=True)) if report.findings]
+    with_findings = [
+        report for report in lint_paths(letters, linter, 2, options=LintOptions(excerpts=True)) if report.findings
+    ]
     assert with_findings and all(report.excerpts for report in with_findings)
     for report in with_findings:
         for finding in report.findings:
@@ -240,7 +259,11 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "CI"}
     result = subprocess.run(
         [sys.executable, "-m", "imrlint", "check", "--jobs", "1", *corpus(), *corpus()],
-        capture_output=True, cwd=REPO, env=env, timeout=300,
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+        check=False,
     )
     assert result.returncode in (0, 1)
     assert result.stderr == b""
@@ -302,15 +325,29 @@ class KillingPlugin:
 
     @hookimpl
     def imrlint_rule_declarations(self):
-        return [{"rules": [{"code": "TST902", "name": "kills-its-worker", "severity": "error", "enabled": True, "summary": "test", "message": "never", "options": {}}]}]
+        return [
+            {
+                "rules": [
+                    {
+                        "code": "TST902",
+                        "name": "kills-its-worker",
+                        "severity": "error",
+                        "enabled": True,
+                        "summary": "test",
+                        "message": "never",
+                        "options": {},
+                    }
+                ]
+            }
+        ]
 
 
 def test_a_dead_worker_does_not_lose_letters(with_crashing_letter, capsys):
     """The letters of a worker that died, and those after, are linted in the main process."""
     from imrlint.config.layers import load_config
     from imrlint.lint.linter import Linter
-    from imrlint.plugins.manager import load_rule_set, plugin_manager
     from imrlint.lint.parallel import lint_paths
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
 
     rule_set = load_rule_set(plugin_manager([KillingPlugin()]))
     linter = Linter(rule_set, load_config(rule_set.defaults, None))

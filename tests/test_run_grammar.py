@@ -11,14 +11,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SHAPES, real_letters
-from imrlint.parsing.normalise import normalise
-from imrlint.parsing.letter import letter_parser
 from imrlint.input.read import read_path
+from imrlint.parsing.letter import letter_parser
+from imrlint.parsing.normalise import normalise
 
-KEYS = ("claims administrator guideline:", "maximus guideline:", "decision rationale:", "state(s) of licensure:",
-        "certification(s)/specialty:", "the expert reviewer has the following credentials:")
-TITLE = re.compile(r"(?:HOW THE IMR FINAL DETERMINATION WAS MADE|CLINICAL CASE SUMMARY|IMR ISSUES,? DECISIONS,? AND RATIONALES?)[ \t]*", re.I)
+from conftest import SHAPES, real_letters
+
+KEYS = (
+    "claims administrator guideline:",
+    "maximus guideline:",
+    "decision rationale:",
+    "state(s) of licensure:",
+    "certification(s)/specialty:",
+    "the expert reviewer has the following credentials:",
+)
+TITLE = re.compile(
+    r"(?:HOW THE IMR FINAL DETERMINATION WAS MADE|CLINICAL CASE SUMMARY"
+    r"|IMR ISSUES,? DECISIONS,? AND RATIONALES?)[ \t]*",
+    re.I,
+)
 LABELS = ("upheld", "overturned")
 MAX_LINES = 12
 
@@ -112,8 +123,17 @@ def plain_heading(text: str, position: int) -> str | None:
 
 # The line terminals other than ITEM_HEADING and TEXT start "\n[ \t\n]*"; their plain wording
 # reads the blank lines, then the line's leading space.
-LINE_TERMINALS = ("HOW_TITLE", "SUMMARY_TITLE", "ISSUES_TITLE", "CREDENTIALS_INTRO", "LICENSURE", "SPECIALTY",
-                  "CLAIMS_GUIDELINE", "MAXIMUS_GUIDELINE", "RATIONALE")
+LINE_TERMINALS = (
+    "HOW_TITLE",
+    "SUMMARY_TITLE",
+    "ISSUES_TITLE",
+    "CREDENTIALS_INTRO",
+    "LICENSURE",
+    "SPECIALTY",
+    "CLAIMS_GUIDELINE",
+    "MAXIMUS_GUIDELINE",
+    "RATIONALE",
+)
 
 
 def _terminal(name: str) -> re.Pattern[str]:
@@ -131,15 +151,52 @@ def _plain_line_terminal(name: str) -> re.Pattern[str]:
 HEADING = _terminal("ITEM_HEADING")
 PAIRS = [(_plain_line_terminal(name), _terminal(name)) for name in LINE_TERMINALS]
 
-PIECES = [":", " ", "\t", "\n", "\n\n", "Upheld", "overturned", "Claims Administrator guideline:", "x", "word ", "MAXIMUS guideline:",
-          "Decision rationale:", "was the original request.", "by the Claims Administrator.", ".", "?", ".)", '."', "set forth below:",
-          "as follows:", "Norco 10/325mg #120", "  \n", "State(s) of Licensure:", "CLINICAL CASE SUMMARY", "IMR ISSUES, DECISIONS AND RATIONALES"]
+PIECES = [
+    ":",
+    " ",
+    "\t",
+    "\n",
+    "\n\n",
+    "Upheld",
+    "overturned",
+    "Claims Administrator guideline:",
+    "x",
+    "word ",
+    "MAXIMUS guideline:",
+    "Decision rationale:",
+    "was the original request.",
+    "by the Claims Administrator.",
+    ".",
+    "?",
+    ".)",
+    '."',
+    "set forth below:",
+    "as follows:",
+    "Norco 10/325mg #120",
+    "  \n",
+    "State(s) of Licensure:",
+    "CLINICAL CASE SUMMARY",
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+]
 # Whole lines: the ones a heading is made of or stopped by, and runs long enough to pass its limit.
-LINES = ["\nThe Final Determination was based on decisions for the disputed items/services set forth below:", "\nNorco 10/325mg #120",
-         "\nMRI of the knee: Upheld", "\nLabs to include:", "\nOverturned", "\nTherefore the request is not medically necessary.",
-         "\nNorco 10/325mg #60 was the original request.", "\nNorco 10/325mg #25 was authorized by the Claims Administrator.", "\nClaims Administrator guideline: MTUS", "\n(Retro)", "\n\f\n",
-         "\nIMR ISSUES, DECISIONS AND RATIONALES", "\n  indented wrapped text", '\nas "quoted."', "\n" + "\nopen line" * 11,
-         "\n" + "\nopen line" * 12]
+LINES = [
+    "\nThe Final Determination was based on decisions for the disputed items/services set forth below:",
+    "\nNorco 10/325mg #120",
+    "\nMRI of the knee: Upheld",
+    "\nLabs to include:",
+    "\nOverturned",
+    "\nTherefore the request is not medically necessary.",
+    "\nNorco 10/325mg #60 was the original request.",
+    "\nNorco 10/325mg #25 was authorized by the Claims Administrator.",
+    "\nClaims Administrator guideline: MTUS",
+    "\n(Retro)",
+    "\n\f\n",
+    "\nIMR ISSUES, DECISIONS AND RATIONALES",
+    "\n  indented wrapped text",
+    '\nas "quoted."',
+    "\n" + "\nopen line" * 11,
+    "\n" + "\nopen line" * 12,
+]
 
 
 def _assert_same_matches(text: str, where: str = "") -> None:
@@ -151,7 +208,11 @@ def _assert_same_matches(text: str, where: str = "") -> None:
         assert plain_heading(text, position) == (actual and actual.group()), (where, position)
         for plain, current in PAIRS:
             expected, actual = plain.match(text, position), current.match(text, position)
-            assert (expected and expected.group()) == (actual and actual.group()), (where, current.pattern[:40], position)
+            assert (expected and expected.group()) == (actual and actual.group()), (
+                where,
+                current.pattern[:40],
+                position,
+            )
 
 
 @settings(max_examples=600, deadline=None)
@@ -181,17 +242,25 @@ HEADING_FORMS = [
     ("MRI of the knee: Upheld", "MRI of the knee: Upheld"),
     ("Voltaren gel 1%, DOS:\n11/11/2016: Upheld", "Voltaren gel 1%, DOS:\n11/11/2016: Upheld"),
     ("PERMANENT SPINAL CORD STIMULATOR (SCS):\n\nOverturned", "PERMANENT SPINAL CORD STIMULATOR (SCS):\n\nOverturned"),
-    ("Norco 10/325mg #60 was the original request.\nNorco 10/325mg #25 was authorized by the Claims Administrator.\n"
-     "The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is:\nUpheld",
-     "Norco 10/325mg #60 was the original request.\nNorco 10/325mg #25 was authorized by the Claims Administrator.\n"
-     "The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is:\nUpheld"),
-    ("The original request, twelve sessions of physical therapy,\n\f\n  is: Overturned",
-     "The original request, twelve sessions of physical therapy,\n\f\n  is: Overturned"),
+    (
+        "Norco 10/325mg #60 was the original request.\nNorco 10/325mg #25 was authorized by the Claims Administrator.\n"
+        "The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is:\nUpheld",
+        "Norco 10/325mg #60 was the original request.\nNorco 10/325mg #25 was authorized by the Claims Administrator.\n"
+        "The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is:\nUpheld",
+    ),
+    (
+        "The original request, twelve sessions of physical therapy,\n\f\n  is: Overturned",
+        "The original request, twelve sessions of physical therapy,\n\f\n  is: Overturned",
+    ),
     ("Tramadol 50mg #60\nClaims Administrator guideline: MTUS", "Tramadol 50mg #60"),
     ("Tramadol 50mg #60: Denied\nClaims Administrator guideline: MTUS", "Tramadol 50mg #60: Denied"),
     # not headings: a sentence's end, the "set forth below" line and a section title stop a heading
     ("Therefore it is not medically\nnecessary.\nNorco #60: Upheld", "Norco #60: Upheld"),
-    ("The Final Determination was based on decisions for the disputed items/services set\nforth below:\nNorco #60: Upheld", "Norco #60: Upheld"),
+    (
+        "The Final Determination was based on decisions for the disputed items/services set\nforth below:\nNorco #60: "
+        "Upheld",
+        "Norco #60: Upheld",
+    ),
     ("IMR ISSUES, DECISIONS AND RATIONALES\nNorco #60: Upheld", "Norco #60: Upheld"),
     ("The request is not medically necessary.\nClaims Administrator guideline: MTUS", None),
     ("The UR decision was Upheld\nNorco #60: Upheld", "Norco #60: Upheld"),

@@ -26,11 +26,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXPECTED_ITEMS, SHAPES
 from imrlint.input.document import Document
+from imrlint.input.read import read_bytes, read_path
 from imrlint.model.letter import build_letter
 from imrlint.parsing.letter import parse_letter
-from imrlint.input.read import read_bytes, read_path
+
+from conftest import CORPUS, EXPECTED_ITEMS, SHAPES
 
 SHAPE_NAMES = ("docx", "draft", "poppler", "layout", "pdfminer")
 STEMS = sorted(path.stem for path in CORPUS.glob("*.txt"))
@@ -107,7 +108,10 @@ def test_header_values_are_those_of_the_text_or_said_to_be_unpaired(shape):
             unpaired_letters[stem] = unpaired
     if shape == "pdfminer":
         assert len(unpaired_letters) == 29
-        assert set(map(tuple, unpaired_letters.values())) == {("date-of-injury", "ur-denial-date", "application-received"), ("application-received",)}
+        assert set(map(tuple, unpaired_letters.values())) == {
+            ("date-of-injury", "ur-denial-date", "application-received"),
+            ("application-received",),
+        }
     else:
         assert unpaired_letters == {}
 
@@ -115,8 +119,15 @@ def test_header_values_are_those_of_the_text_or_said_to_be_unpaired(shape):
 def test_unpaired_header_values_are_reported_once(linter):
     findings = [f for f in linter.lint_path(str(shape_path("pdfminer", "CM16-0233794"))).findings if f.code == UNPAIRED]
     assert [(f.code, f.span.line, f.span.column, f.severity, f.message) for f in findings] == [
-        ("IMR107", 12, 1, "info", "the header's values for Date of Injury, UR Denial Date and Application Received cannot be paired with their labels in this "
-         "text's layout, so they are not checked; lint the PDF itself or text extracted with its layout kept"),
+        (
+            "IMR107",
+            12,
+            1,
+            "info",
+            "the header's values for Date of Injury, UR Denial Date and Application Received cannot be paired with "
+            "their labels in this "
+            "text's layout, so they are not checked; lint the PDF itself or text extracted with its layout kept",
+        ),
     ]
 
 
@@ -159,7 +170,9 @@ def reshaped(draw):
         if choice < 0.3:
             part = " ".join(part.split())
         elif choice < 0.6:
-            part = textwrap.fill(" ".join(part.split()), width=rng.randrange(60, 160), break_long_words=False, break_on_hyphens=False)
+            part = textwrap.fill(
+                " ".join(part.split()), width=rng.randrange(60, 160), break_long_words=False, break_on_hyphens=False
+            )
         pieces.append(part)
         position = end
     pieces.append(text[position:])
@@ -170,11 +183,18 @@ def reshaped(draw):
     elif blank_lines == "double":
         lines = [piece for line in lines for piece in (line, "")]
     indent, form_feeds = rng.random() * 0.3, rng.random() * 0.1
-    lines = [("\f" if rng.random() < form_feeds else "") + (" " * rng.randrange(1, 12) if rng.random() < indent else "") + line for line in lines]
+    lines = [
+        ("\f" if rng.random() < form_feeds else "")
+        + (" " * rng.randrange(1, 12) if rng.random() < indent else "")
+        + line
+        for line in lines
+    ]
     return STEMS[index], "\n".join(lines)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(reshaped())
 def test_reshaping_a_letter_never_changes_its_findings(linter, text_findings, letter):
     stem, text = letter
@@ -211,7 +231,9 @@ def damaged_docx(data: bytes, defect: str, item: int) -> bytes:
     if defect in ("flipped-label", "missing-label"):
         paragraph = paragraphs[paragraph_at(target.label.start)]
         run = next(run for run in paragraph.runs if target.decision in run.text)
-        replacement = ": " + ("Overturned" if target.decision == "Upheld" else "Upheld") if defect == "flipped-label" else ""
+        replacement = (
+            ": " + ("Overturned" if target.decision == "Upheld" else "Upheld") if defect == "flipped-label" else ""
+        )
         run.text = re.sub(rf":\s*{target.decision}\s*$", replacement, run.text)
     elif defect == "missing-rationale":
         rationale = paragraphs[paragraph_at(target.rationale.start)]._p
@@ -263,13 +285,15 @@ DEFECTS = {
 }
 
 
-@pytest.mark.parametrize("shape", ("text",) + SHAPE_NAMES)
-@pytest.mark.parametrize("defect", list(DEFECTS) + ["missing-section-title"])
+@pytest.mark.parametrize("shape", ["text", *SHAPE_NAMES])
+@pytest.mark.parametrize("defect", [*list(DEFECTS), "missing-section-title"])
 def test_a_defect_in_any_shape_is_found_at_its_item(linter, shape, defect):
     for stem in DEFECT_LETTERS:
         path = CORPUS / f"{stem}.txt" if shape == "text" else shape_path(shape, stem)
         original = linter.lint_path(str(path)).findings
-        item = len(EXPECTED_ITEMS[f"corpus/{stem}.txt"])  # the last item: its damage must not be taken for another item's
+        item = len(
+            EXPECTED_ITEMS[f"corpus/{stem}.txt"]
+        )  # the last item: its damage must not be taken for another item's
         if shape == "docx":
             findings = linter.lint_bytes(damaged_docx(path.read_bytes(), defect, item), f"{stem}.docx").findings
         else:
@@ -286,7 +310,9 @@ def test_a_defect_in_any_shape_is_found_at_its_item(linter, shape, defect):
             assert (code, item + offset) in added, (shape, stem, added)
             # and nothing at another item (a heading cut short by a missing label may read as a
             # sentence cut at a line break: a text artefact, of no item)
-            assert all(found_item == item + offset or found_code.startswith("IMR6") for found_code, found_item in added), (shape, stem, added)
+            assert all(
+                found_item == item + offset or found_code.startswith("IMR6") for found_code, found_item in added
+            ), (shape, stem, added)
 
 
 # --- what Word puts in a draft -----------------------------------------------------------------
@@ -332,7 +358,9 @@ def word_draft(data: bytes) -> bytes:
         lines = [" ".join(words[index : index + 14]) for index in range(0, len(words), 14)]
         for number, line in enumerate(lines):
             if number:
-                paragraph._p.append(_run(_element("w:br", type="page" if number == 1 and len(lines) > 3 else "textWrapping")))
+                paragraph._p.append(
+                    _run(_element("w:br", type="page" if number == 1 and len(lines) > 3 else "textWrapping"))
+                )
             if number == 0 and len(lines) > 2:
                 deleted = _element("w:del", id="1", author="Editor", date="2017-01-01T00:00:00Z")
                 deleted.append(_run(_element("w:delText", "an earlier wording ")))

@@ -23,7 +23,9 @@ CONTRADICTION = ("without contrast: Upheld", "without contrast: Overturned")
 
 
 def imrlint(*args: str, stdin: bytes) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "imrlint", *args], input=stdin, capture_output=True, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "imrlint", *args], input=stdin, capture_output=True, cwd=REPO, timeout=120, check=False
+    )
 
 
 def lines(result: subprocess.CompletedProcess) -> list[str]:
@@ -60,7 +62,10 @@ def test_stdin_without_a_name_is_text_named_stdin(faulty):
 def test_clean_letter_on_stdin_exits_0():
     result = imrlint("check", "-", "--stdin-filename", "letter.txt", stdin=MRI.read_bytes())
 
-    assert (result.returncode, lines(result)) == (0, ["Checked 1 letter: 0 errors, 0 warnings, 0 info (0 with errors)."])
+    assert (result.returncode, lines(result)) == (
+        0,
+        ["Checked 1 letter: 0 errors, 0 warnings, 0 info (0 with errors)."],
+    )
 
 
 def test_pdf_on_stdin_is_read_as_a_pdf_when_named_so():
@@ -90,7 +95,10 @@ def test_unreadable_document_on_stdin_is_a_finding():
     result = imrlint("check", "-", "--stdin-filename", "letter.pdf", stdin=PDF.read_bytes()[:12000])
 
     assert result.returncode == 1
-    assert lines(result)[0] == "letter.pdf:1:1: IMR007 [error] not a readable PDF (PdfStreamError: Stream has ended unexpectedly)"
+    assert (
+        lines(result)[0]
+        == "letter.pdf:1:1: IMR007 [error] not a readable PDF (PdfStreamError: Stream has ended unexpectedly)"
+    )
 
 
 def test_stdin_among_files_keeps_the_order_given(faulty, tmp_path):
@@ -121,7 +129,10 @@ def test_empty_and_oversized_stdin_are_findings(stdin, expected):
     ("args", "message"),
     [
         (["-", "-"], "imrlint: error: '-' (standard input) can be given only once"),
-        ([str(MRI), "--stdin-filename", "letter.txt"], "imrlint: error: --stdin-filename names the letter piped on stdin; give '-' as a PATH"),
+        (
+            [str(MRI), "--stdin-filename", "letter.txt"],
+            "imrlint: error: --stdin-filename names the letter piped on stdin; give '-' as a PATH",
+        ),
     ],
 )
 def test_stdin_usage_errors_exit_2(args, message):

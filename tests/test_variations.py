@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS, SEEDS
 from imrlint.input.document import Document
 from imrlint.model.letter import build_letter
+
+from conftest import CORPUS, SEEDS
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
@@ -57,8 +58,12 @@ def test_positions_survive_line_ends_bom_and_spacing(transform):
     original = letter_of(PRE_OP.read_text(encoding="utf-8"))
     changed = letter_of(transform(PRE_OP.read_text(encoding="utf-8")))
     assert changed.parse_errors == ()
-    assert [(item.name.text, item.decision) for item in changed.items] == [(item.name.text, item.decision) for item in original.items]
-    assert [(line, column) for line, column, _ in labels(changed)] == [(line, column) for line, column, _ in labels(original)]
+    assert [(item.name.text, item.decision) for item in changed.items] == [
+        (item.name.text, item.decision) for item in original.items
+    ]
+    assert [(line, column) for line, column, _ in labels(changed)] == [
+        (line, column) for line, column, _ in labels(original)
+    ]
 
 
 def test_crlf_label_end_column_excludes_the_carriage_return():
@@ -68,7 +73,9 @@ def test_crlf_label_end_column_excludes_the_carriage_return():
 
 
 def test_leading_spaces_and_page_break_between_heading_and_guideline():
-    text = PRE_OP.read_text(encoding="utf-8").replace("Pre-op chest x-ray: Overturned \n", "   Pre-op chest x-ray: Overturned \n\n\n\n\n")
+    text = PRE_OP.read_text(encoding="utf-8").replace(
+        "Pre-op chest x-ray: Overturned \n", "   Pre-op chest x-ray: Overturned \n\n\n\n\n"
+    )
     letter = letter_of(text)
     assert letter.parse_errors == ()
     assert letter.items[0].name.text == "Pre-op chest x-ray"

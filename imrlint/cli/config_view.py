@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 
 from imrlint.config.settings import Config, display_path
-from imrlint.plugins.manager import RuleSet
-from imrlint.lint.linter import DEFAULT_TIME_BUDGET
 from imrlint.input.read import DEFAULT_MAX_BYTES
+from imrlint.lint.linter import DEFAULT_TIME_BUDGET
 from imrlint.lint.session import Session, command_line
+from imrlint.plugins.manager import RuleSet
 
 COMMENT_COLUMN = 56
 
@@ -41,16 +41,30 @@ def describe_config(config: Config, rule_set: RuleSet, path: str, file: str | No
     if file is None:
         lines.append("# configuration file: none found (the defaults: profile recommended)")
     else:
-        lines.append(f"# configuration file: {display_path(file)} ({'given with --config' if given else 'found from ' + display_path(path)})")
+        lines.append(
+            f"# configuration file: {display_path(file)} "
+            f"({'given with --config' if given else 'found from ' + display_path(path)})"
+        )
     lines.append(f"# layers, base first: default, {', '.join(config.layers) or '(none)'}, command line")
     if config.applied:
-        applied = ", ".join(f"{config.overrides[index].source.label}: {config.overrides[index].key} ({', '.join(config.overrides[index].globs)})" for index in config.applied)
+        applied = ", ".join(
+            f"{config.overrides[index].source.label}: {config.overrides[index].key} "
+            f"({', '.join(config.overrides[index].globs)})"
+            for index in config.applied
+        )
         lines.append(f"# overrides that match this path: {applied}")
     lines.append("# after each value: where it came from ('default' = the rule's declaration)")
     lines.append(_line(0, "fail-on", config.fail_on, config.origin("fail-on")))
     lines.append(_line(0, "max-bytes", config.max_bytes or DEFAULT_MAX_BYTES, config.origin("max-bytes")))
     lines.append(_line(0, "time-budget", config.time_budget or DEFAULT_TIME_BUDGET, config.origin("time-budget")))
-    lines.append(_line(0, "exclude", [f"{display_path(base)}: {pattern}" for base, pattern in config.exclude], config.origin("exclude")))
+    lines.append(
+        _line(
+            0,
+            "exclude",
+            [f"{display_path(base)}: {pattern}" for base, pattern in config.exclude],
+            config.origin("exclude"),
+        )
+    )
     lines.append(_line(0, "respect-gitignore", config.respect_gitignore, config.origin("respect-gitignore")))
     lines.append("rules:")
     for code, settings in config.rules.items():
@@ -88,7 +102,11 @@ def run_config(args: argparse.Namespace, rule_set: RuleSet) -> int:
     session = Session(rule_set, args.config, command_line(args))
     lookup = os.path.join(path, "letter.txt") if os.path.isdir(path) else path
     config = session.file_config(lookup) if not os.path.isdir(path) else session.config_for(lookup)
-    sys.stdout.write(describe_config(config, session.rule_set_for(lookup), path, session.config_file(lookup), args.config is not None))
+    sys.stdout.write(
+        describe_config(
+            config, session.rule_set_for(lookup), path, session.config_file(lookup), args.config is not None
+        )
+    )
     return 0
 
 

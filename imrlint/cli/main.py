@@ -14,12 +14,11 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from imrlint import __version__
-from imrlint.errors import UsageError
-from imrlint.errors import ConfigError
-from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
+from imrlint.errors import ConfigError, UsageError
 from imrlint.input.read import STDIN, STDIN_NAME
 from imrlint.lint.parallel import add_report_arguments
 from imrlint.lint.session import add_check_arguments, add_configuration_arguments
+from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SHOW_TRACEBACK = "--show-traceback"
@@ -61,19 +60,61 @@ def _termination_handled() -> Iterator[None]:
 def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="imrlint", description="Lint California IMR Final Determination letters.")
     parser.add_argument("--version", action="version", version=f"imrlint {__version__}")
-    parser.add_argument(SHOW_TRACEBACK, action="store_true", help="print the full traceback of a rule or plugin that fails (for rule and plugin authors)")
+    parser.add_argument(
+        SHOW_TRACEBACK,
+        action="store_true",
+        help="print the full traceback of a rule or plugin that fails (for rule and plugin authors)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="lint letters (files or directories)", description="Lint letters: files, or directories searched recursively for *.txt, *.pdf and *.docx.")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="letter files or directories; '-' reads a letter from stdin")
+    check = commands.add_parser(
+        "check",
+        help="lint letters (files or directories)",
+        description="Lint letters: files, or directories searched recursively for *.txt, *.pdf and *.docx.",
+    )
+    check.add_argument(
+        "paths", nargs="+", metavar="PATH", help="letter files or directories; '-' reads a letter from stdin"
+    )
     check.add_argument("--format", choices=sorted(formats), default="text", help="output format (default: text)")
-    check.add_argument("--config", metavar="FILE", help="configuration file (.yaml, or pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or pyproject.toml from each letter up to the repository root")
-    check.add_argument("--max-bytes", type=int, metavar="N", help="skip (and report) files larger than N bytes, and PDF or Word files whose text is longer (default 10 MB)")
-    check.add_argument("--time-budget", type=float, metavar="SECONDS", help="stop checking a letter after SECONDS and report it (default 10)")
-    check.add_argument("--exclude", action="append", metavar="PATTERNS", help="pass by the paths matching these gitignore-style patterns (relative to the current directory) when searching directories; comma-separated or repeated; added to the configuration's exclude")
-    check.add_argument("--force-exclude", action="store_true", help="exclude files named on the command line too (for pre-commit hooks, which name every file)")
-    check.add_argument("--no-respect-gitignore", action="store_true", help="search the paths .gitignore files ignore too")
-    check.add_argument("--stdin-filename", metavar="NAME", help="with PATH '-': the name of the letter piped on stdin; its suffix (.txt, .pdf, .docx) chooses the reader and findings name it")
+    check.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (.yaml, or pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or "
+        "pyproject.toml from each letter up to the repository root",
+    )
+    check.add_argument(
+        "--max-bytes",
+        type=int,
+        metavar="N",
+        help="skip (and report) files larger than N bytes, and PDF or Word files whose text is longer (default 10 MB)",
+    )
+    check.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="SECONDS",
+        help="stop checking a letter after SECONDS and report it (default 10)",
+    )
+    check.add_argument(
+        "--exclude",
+        action="append",
+        metavar="PATTERNS",
+        help="pass by the paths matching these gitignore-style patterns (relative to the current directory) when "
+        "searching directories; comma-separated or repeated; added to the configuration's exclude",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="exclude files named on the command line too (for pre-commit hooks, which name every file)",
+    )
+    check.add_argument(
+        "--no-respect-gitignore", action="store_true", help="search the paths .gitignore files ignore too"
+    )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="with PATH '-': the name of the letter piped on stdin; its suffix (.txt, .pdf, .docx) chooses the reader "
+        "and findings name it",
+    )
     add_check_arguments(check)
     add_report_arguments(check)
 
@@ -81,15 +122,30 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     parse.add_argument("path", metavar="FILE")
 
     rules = commands.add_parser("rules", help="list every rule: code, name, default severity, summary")
-    rules.add_argument("--format", choices=("text", "markdown"), default="text", help="markdown: the README's rule table")
-    rules.add_argument("--config", metavar="FILE", help="configuration file whose custom rules to list (default: found from the current directory)")
+    rules.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="markdown: the README's rule table"
+    )
+    rules.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file whose custom rules to list (default: found from the current directory)",
+    )
 
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
-    rule.add_argument("--config", metavar="FILE", help="configuration file whose custom rules to look in (default: found from the current directory)")
+    rule.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file whose custom rules to look in (default: found from the current directory)",
+    )
 
     config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
-    config.add_argument("path", nargs="?", metavar="PATH", help="the letter (or directory) whose configuration to show (default: the current directory)")
+    config.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="the letter (or directory) whose configuration to show (default: the current directory)",
+    )
     add_configuration_arguments(config)
     return parser
 
@@ -115,14 +171,17 @@ def lint_stdin(linter, stdin_filename: str | None):
 
 def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     from imrlint.lint.discovery import Exclusions, PathProblem, letter_paths
-    from imrlint.report.base import printable
-    from imrlint.report.output import guard_outputs
     from imrlint.lint.parallel import check_run, problem_report
     from imrlint.lint.session import Session, command_line
+    from imrlint.report.base import printable
+    from imrlint.report.output import guard_outputs
 
     check_stdin_arguments(args)
     if args.redact and args.show_traceback:
-        raise UsageError("--show-traceback prints what failing code raised, which may quote a letter; it cannot be used with --redact")
+        raise UsageError(
+            "--show-traceback prints what failing code raised, which may quote a letter; it cannot be used with "
+            "--redact"
+        )
     if args.max_bytes is not None and args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
     if args.time_budget is not None and not args.time_budget > 0:
@@ -133,7 +192,11 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     missing: list[str] = []
-    written = {path: option for path, option in ((args.output_file, "--output-file"), (args.write_baseline, "--write-baseline")) if path not in (None, "-")}
+    written = {
+        path: option
+        for path, option in ((args.output_file, "--output-file"), (args.write_baseline, "--write-baseline"))
+        if path not in (None, "-")
+    }
     # Letters are linted by --jobs processes (imrlint.lint.parallel) and reported in input order; stdin is
     # read here.  The report goes to stdout or, atomically, to --output-file.
     _, internal_error = check_run(
@@ -146,7 +209,11 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
         redact=args.redact,
         statistics=args.statistics,
         show_traceback=args.show_traceback,
-        local=lambda path: lint_stdin(linter, args.stdin_filename) if path == STDIN else (problem_report(linter, path) if isinstance(path, PathProblem) else None),
+        local=lambda path: (
+            lint_stdin(linter, args.stdin_filename)
+            if path == STDIN
+            else (problem_report(linter, path) if isinstance(path, PathProblem) else None)
+        ),
         finish_report=linter.finish_report,  # baseline, fail-on
         settings={"format": args.format},
     )
@@ -158,9 +225,9 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
 
 
 def run_parse(args: argparse.Namespace) -> int:
-    from imrlint.model.letter import build_letter
     from imrlint.cli.parse_view import describe_letter
     from imrlint.input.read import read_path
+    from imrlint.model.letter import build_letter
 
     if not os.path.lexists(args.path):
         raise UsageError(f"{args.path}: no such file or directory")
@@ -180,7 +247,10 @@ def run_rules(rule_set: RuleSet, format: str = "text") -> int:
 
         sys.stdout.write(markdown_table(rule_set.defaults))
         return EXIT_CLEAN
-    rows = [(code, settings.name, settings.severity if settings.enabled else f"{settings.severity} (off)", settings.summary) for code, settings in rule_set.defaults.items()]
+    rows = [
+        (code, settings.name, settings.severity if settings.enabled else f"{settings.severity} (off)", settings.summary)
+        for code, settings in rule_set.defaults.items()
+    ]
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")

@@ -33,7 +33,10 @@ def describe_tree(letter: Letter) -> list[str]:
         else:
             start, end = line_bounds(node)
             span = letter.document.span(start, end)
-            lines.append(f"{indent}{node.type} {span.line}:{span.column}-{span.end_line}:{span.end_column} {_preview(' '.join(str(node).split()))!r}")
+            lines.append(
+                f"{indent}{node.type} {span.line}:{span.column}-{span.end_line}:{span.end_column} "
+                f"{_preview(' '.join(str(node).split()))!r}"
+            )
 
     visit(letter.tree, 0)
     return lines
@@ -48,21 +51,31 @@ def describe_letter(letter: Letter) -> str:
     for section in letter.sections:
         lines.append(f"section {section.kind}: {_at(section.title)}")
     if letter.credentials is not None:
-        lines.append(f"credentials ({letter.credentials.form}): licensure {_at(letter.credentials.licensure)}; specialty {_at(letter.credentials.specialty)}")
+        lines.append(
+            f"credentials ({letter.credentials.form}): licensure {_at(letter.credentials.licensure)}; specialty "
+            f"{_at(letter.credentials.specialty)}"
+        )
     for item in letter.items:
         lines.append(f"item {item.index}: {_at(item.name)}")
         lines.append(f"  label: {_at(item.label)}")
         if item.partial is not None:
-            lines.append(f"  partial: original {_at(item.partial.original)}; authorized {_at(item.partial.authorized)}; remaining {_at(item.partial.remaining)}")
+            lines.append(
+                f"  partial: original {_at(item.partial.original)}; authorized {_at(item.partial.authorized)}; "
+                f"remaining {_at(item.partial.remaining)}"
+            )
         for title, guideline in (("claims administrator", item.claims), ("maximus", item.maximus)):
             lines.append(f"  {title}: {_at(guideline.content if guideline else None)}")
             if guideline is not None:
                 citations = guideline.citations
                 lines.append(f"    source: {citations.source}")
                 for chapter in citations.chapters:
-                    pages = ", ".join(f"{page.first}-{page.last}" if page.first != page.last else str(page.first) for page in chapter.pages)
+                    pages = ", ".join(
+                        f"{page.first}-{page.last}" if page.first != page.last else str(page.first)
+                        for page in chapter.pages
+                    )
                     lines.append(
-                        f"    chapter {chapter.name.text!r} edition {chapter.edition.text if chapter.edition else None!r}"
+                        f"    chapter {chapter.name.text!r} edition "
+                        f"{chapter.edition.text if chapter.edition else None!r}"
                         f" topic {chapter.topic.text if chapter.topic else None!r}"
                         f" sections {[section.text for section in chapter.sections]!r} pages [{pages}]"
                     )

@@ -55,9 +55,11 @@ def parse_doc(doc: str) -> RuleDoc:
             continue
         if pieces[0].strip():
             why.append(_unwrap(pieces[0]))
-        for label, text in zip(pieces[1::2], pieces[2::2]):
+        for label, text in zip(pieces[1::2], pieces[2::2], strict=False):
             labelled[label].append(_unwrap(text))
-    return RuleDoc(what, "\n\n".join(why), " ".join(labelled["Fails"]), " ".join(labelled["Passes"]), " ".join(labelled["Fix"]))
+    return RuleDoc(
+        what, "\n\n".join(why), " ".join(labelled["Fails"]), " ".join(labelled["Passes"]), " ".join(labelled["Fix"])
+    )
 
 
 def configuration_example(settings: RuleSettings) -> str:
@@ -128,7 +130,9 @@ def markdown_table(defaults: Mapping[str, RuleSettings]) -> str:
     rows = ["| code | name | group | severity | checks |", "|---|---|---|---|---|"]
     for code, settings in defaults.items():
         severity = settings.severity if settings.enabled else f"{settings.severity} (off by default)"
-        rows.append(f"| {code} | `{settings.name}` | {settings.group or '-'} | {severity} | {_cell(settings.summary)} |")
+        rows.append(
+            f"| {code} | `{settings.name}` | {settings.group or '-'} | {severity} | {_cell(settings.summary)} |"
+        )
     groups = group_table(defaults)
     if groups:
         rows += ["", "| group | rules |", "|---|---|"]

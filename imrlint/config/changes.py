@@ -90,7 +90,11 @@ def apply_rule_changes(
             allowed = allowed_fields.get(code, frozenset())
             unknown = fields - allowed
             if unknown:
-                raise source.error(f"{key}.message", f"unknown placeholder(s) {', '.join(sorted(unknown))}; the rule provides {', '.join(sorted(allowed)) or 'none'}")
+                raise source.error(
+                    f"{key}.message",
+                    f"unknown placeholder(s) {', '.join(sorted(unknown))}; the rule provides "
+                    f"{', '.join(sorted(allowed)) or 'none'}",
+                )
         options = dict(current.options)
         for name, value in (change.get("options") or {}).items():
             if name in current.patterns:

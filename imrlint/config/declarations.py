@@ -31,7 +31,9 @@ def load_declarations(sources: Iterable[tuple[str, pathlib.Path | Mapping[str, A
                 raise ConfigError(label, key, f"rule name {entry['name']} is declared twice")
             for position, option in enumerate(entry.get("patterns", [])):
                 if option not in entry["options"]:
-                    raise ConfigError(label, f"{key}.patterns.{position}", f"'{option}' is not one of the rule's options")
+                    raise ConfigError(
+                        label, f"{key}.patterns.{position}", f"'{option}' is not one of the rule's options"
+                    )
                 compile_all(entry["options"][option], label, f"{key}.options.{option}")
             names.add(entry["name"])
             declared[entry["code"]] = RuleSettings(

@@ -81,7 +81,11 @@ def read_config_document(path: pathlib.Path, label: str | None = None) -> tuple[
     A file named otherwise is not read (``--config /etc/shadow`` must not show its lines)."""
     label = label or display_path(path)
     if path.suffix not in CONFIG_SUFFIXES:
-        raise ConfigError(label, "", f"not read: a configuration file's name ends in {', '.join(CONFIG_SUFFIXES[:-1])} or {CONFIG_SUFFIXES[-1]}")
+        raise ConfigError(
+            label,
+            "",
+            f"not read: a configuration file's name ends in {', '.join(CONFIG_SUFFIXES[:-1])} or {CONFIG_SUFFIXES[-1]}",
+        )
     base = path.resolve().parent
     if path.suffix == ".toml":
         document = read_toml(path, label)
@@ -96,8 +100,12 @@ class Resolver:
     """Builds a :class:`Config` from the declared defaults and layers applied in order."""
 
     def __init__(self, defaults: Mapping[str, RuleSettings]):
-        self.rules = {code: replace(settings, options=copy.deepcopy(settings.options)) for code, settings in defaults.items()}
-        self.message_fields: dict[str, frozenset[str]] = {code: frozenset(message_fields(settings.message)) for code, settings in defaults.items()}
+        self.rules = {
+            code: replace(settings, options=copy.deepcopy(settings.options)) for code, settings in defaults.items()
+        }
+        self.message_fields: dict[str, frozenset[str]] = {
+            code: frozenset(message_fields(settings.message)) for code, settings in defaults.items()
+        }
         self.origins: dict[str, str] = {}
         self.custom: list[tuple[Rule, RuleSettings]] = []
         self.fail_on = "error"
@@ -130,7 +138,11 @@ class Resolver:
     def _extend(self, reference: str, source: Source, key: str) -> None:
         if "/" not in reference and "\\" not in reference and not reference.endswith(CONFIG_SUFFIXES):
             if reference not in profile_names():
-                raise source.error(key, f"unknown profile '{reference}'; the profiles are {', '.join(profile_names())} (a file must end in .yaml, .yml or .toml)")
+                raise source.error(
+                    key,
+                    f"unknown profile '{reference}'; the profiles are {', '.join(profile_names())} (a file must end in "
+                    ".yaml, .yml or .toml)",
+                )
             self.apply_file(profile_path(reference), f"profile {reference}")
             return
         base = source.base or data_path("rules", "profiles")
@@ -146,25 +158,42 @@ class Resolver:
         if document is None:
             document = {}
         if not isinstance(document, dict):
-            raise ConfigError(source.label, source.prefix.rstrip("."), "the configuration must be a mapping (key: value)")
+            raise ConfigError(
+                source.label, source.prefix.rstrip("."), "the configuration must be a mapping (key: value)"
+            )
 
         extends = document.get("extends")
         if extends is not None:
             references = [extends] if isinstance(extends, str) else extends
-            if not isinstance(references, list) or not all(isinstance(reference, str) and reference for reference in references):
+            if not isinstance(references, list) or not all(
+                isinstance(reference, str) and reference for reference in references
+            ):
                 raise source.error("extends", "must be a profile name or a file path, or a list of them")
             for index, reference in enumerate(references):
                 self._extend(reference, source, "extends" if isinstance(extends, str) else f"extends.{index}")
         known = dict(self.rules)
         for entry in document.get("custom-rules") or []:
-            if isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("name"), str) and entry["code"] not in known:
+            if (
+                isinstance(entry, dict)
+                and isinstance(entry.get("code"), str)
+                and isinstance(entry.get("name"), str)
+                and entry["code"] not in known
+            ):
                 known[entry["code"]] = RuleSettings(entry["code"], entry["name"], "warning", True, "", "")
         schema = user_config_schema(known)
         keys = list(schema["properties"])
-        if document and not any(key in keys or difflib.get_close_matches(str(key), keys, n=1, cutoff=0.75) for key in document):
+        if document and not any(
+            key in keys or difflib.get_close_matches(str(key), keys, n=1, cutoff=0.75) for key in document
+        ):
             # not a configuration, nor one with a misspelt key: its keys may be anything, secrets
             # too, so they are not shown
-            raise ConfigError(source.label, source.prefix.rstrip("."), f"not an imrlint configuration: {'its key is not' if len(document) == 1 else f'none of its {len(document)} keys is'} a configuration key ({', '.join(keys[:4])}, ...)")
+            raise ConfigError(
+                source.label,
+                source.prefix.rstrip("."),
+                "not an imrlint configuration: "
+                f"{'its key is not' if len(document) == 1 else f'none of its {len(document)} keys is'} a configuration "
+                f"key ({', '.join(keys[:4])}, ...)",
+            )
         validate(document, schema, source.label, source.prefix)
         self._custom_rules(document.get("custom-rules") or [], source)
         apply_rule_changes(self.rules, self.origins, document, source, "", self.message_fields)
@@ -183,7 +212,11 @@ class Resolver:
         if document.get("phrases"):
             conclusions = document["phrases"].get("conclusions")
             if conclusions:
-                compile_all({key: value for key, value in conclusions.items() if not isinstance(value, int)}, source.label, source.key("phrases.conclusions"))
+                compile_all(
+                    {key: value for key, value in conclusions.items() if not isinstance(value, int)},
+                    source.label,
+                    source.key("phrases.conclusions"),
+                )
             self.phrases = merge_additions(self.phrases, document["phrases"])
             self.origins["phrases"] = ", ".join(filter(None, [self.origins.get("phrases"), source.origin("phrases")]))
         for index, entry in enumerate(document.get("overrides") or []):
@@ -210,9 +243,13 @@ class Resolver:
         for index, entry in enumerate(entries):
             key = f"custom-rules.{index}"
             if entry["code"] in self.rules:
-                raise source.error(f"{key}.code", f"rule code {entry['code']} is already used by '{self.rules[entry['code']].name}'")
+                raise source.error(
+                    f"{key}.code", f"rule code {entry['code']} is already used by '{self.rules[entry['code']].name}'"
+                )
             if entry["name"] in names:
-                raise source.error(f"{key}.name", f"rule name {entry['name']} is already used by {names[entry['name']]}")
+                raise source.error(
+                    f"{key}.name", f"rule name {entry['name']} is already used by {names[entry['name']]}"
+                )
             try:
                 rule, settings = build_custom_rule(entry, source.label)
             except CustomRuleError as error:
@@ -230,7 +267,10 @@ class Resolver:
         for index, glob in enumerate(globs):
             problem = glob_problem(glob)
             if problem:
-                raise source.error(f"{key}.files" + ("" if isinstance(entry["files"], str) else f".{index}"), f"invalid glob {glob!r}: {problem}")
+                raise source.error(
+                    f"{key}.files" + ("" if isinstance(entry["files"], str) else f".{index}"),
+                    f"invalid glob {glob!r}: {problem}",
+                )
         spec = pathspec.GitIgnoreSpec.from_lines(globs)
         override = Override(tuple(globs), spec, source.base or pathlib.Path.cwd(), source, key, dict(entry))
         # Check the override's selectors, rules and patterns now, not when a letter first matches.
@@ -283,7 +323,9 @@ def resolve(
     return resolver.config()
 
 
-def load_config(defaults: Mapping[str, RuleSettings], path: str | None, command_line: CommandLine | None = None) -> Config:
+def load_config(
+    defaults: Mapping[str, RuleSettings], path: str | None, command_line: CommandLine | None = None
+) -> Config:
     """The run's configuration: the defaults, changed by the file at ``path`` if given (YAML, or a
     pyproject.toml's ``[tool.imrlint]``) and by the command line."""
     return resolve(defaults, path, command_line)

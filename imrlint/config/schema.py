@@ -52,7 +52,11 @@ def _key_path(error: jsonschema.ValidationError) -> str:
 
 
 def _reason(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+    if (
+        error.validator == "additionalProperties"
+        and isinstance(error.instance, dict)
+        and isinstance(error.schema, dict)
+    ):
         known = list(error.schema.get("properties", {}))
         unknown = [str(key) for key in error.instance if key not in known]
         if unknown:
@@ -68,11 +72,15 @@ def validate(document: Any, schema: Mapping[str, Any], source: str, prefix: str 
     ``prefix`` is prepended to the key of the error (``tool.imrlint.`` in a pyproject.toml).
     """
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(document), key=lambda error: (list(map(str, error.absolute_path)), error.message))
+    errors = sorted(
+        validator.iter_errors(document), key=lambda error: (list(map(str, error.absolute_path)), error.message)
+    )
     if errors:
         best = jsonschema.exceptions.best_match(errors)
         key = _key_path(best)
-        raise ConfigError(source, prefix + key if prefix and key != "(top level)" else (prefix.rstrip(".") or key), _reason(best))
+        raise ConfigError(
+            source, prefix + key if prefix and key != "(top level)" else (prefix.rstrip(".") or key), _reason(best)
+        )
 
 
 def _compile(pattern: Any, source: str, key: str) -> None:
@@ -113,7 +121,11 @@ def _option_schema(value: Any) -> dict[str, Any]:
 def _shape_schema(value: Any) -> dict[str, Any]:
     """A schema accepting values shaped like ``value`` (mappings closed to unknown keys)."""
     if isinstance(value, dict):
-        return {"type": "object", "additionalProperties": False, "properties": {key: _shape_schema(item) for key, item in value.items()}}
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {key: _shape_schema(item) for key, item in value.items()},
+        }
     if isinstance(value, int) and not isinstance(value, bool):
         return {"type": "integer", "minimum": 1}
     return _option_schema(value)
@@ -158,8 +170,18 @@ def user_config_schema(defaults: Mapping[str, RuleSettings]) -> dict[str, Any]:
         rule_properties[settings.name] = rule_schema
     rules = {"type": "object", "additionalProperties": False, "properties": rule_properties}
     selectors = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    severity_map = {"type": "object", "additionalProperties": False, "properties": {severity: {"enum": list(SEVERITIES)} for severity in SEVERITIES}}
-    rule_keys = {"select": selectors, "extend-select": selectors, "ignore": selectors, "severity-map": severity_map, "rules": rules}
+    severity_map = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {severity: {"enum": list(SEVERITIES)} for severity in SEVERITIES},
+    }
+    rule_keys = {
+        "select": selectors,
+        "extend-select": selectors,
+        "ignore": selectors,
+        "severity-map": severity_map,
+        "rules": rules,
+    }
     override = {
         "type": "object",
         "additionalProperties": False,
@@ -173,12 +195,21 @@ def user_config_schema(defaults: Mapping[str, RuleSettings]) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "extends": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}}]},
+            "extends": {
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {"type": "array", "items": {"type": "string", "minLength": 1}},
+                ]
+            },
             **rule_keys,
             "fail-on": {"enum": list(SEVERITIES)},
             "overrides": {"type": "array", "items": override},
             "custom-rules": {"type": "array", "items": CUSTOM_RULE_SCHEMA},
-            "mtus": {"type": "object", "additionalProperties": False, "properties": {"chapters": {"type": "array", "items": {"type": "object"}}}},
+            "mtus": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"chapters": {"type": "array", "items": {"type": "object"}}},
+            },
             "phrases": _phrases_schema(),
             "max-bytes": {"type": "integer", "minimum": 1},
             "time-budget": {"type": "number", "exclusiveMinimum": 0},

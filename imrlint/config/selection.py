@@ -87,4 +87,7 @@ def group_table(rules: Mapping[str, RuleSettings]) -> list[tuple[str, str, list[
             members.setdefault(settings.group, []).append(code)
     descriptions = {name: description for name, (_, description) in GROUPS.items()}
     descriptions.setdefault(CUSTOM_GROUP, "house-style rules defined in YAML (custom-rules)")
-    return [(name, descriptions.get(name, ""), sorted(codes)) for name, codes in sorted(members.items(), key=lambda entry: min(entry[1]))]
+    return [
+        (name, descriptions.get(name, ""), sorted(codes))
+        for name, codes in sorted(members.items(), key=lambda entry: min(entry[1]))
+    ]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
-def display_path(path: pathlib.Path | str) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """A path as messages show it: relative to the working directory when under it."""
     text = os.fspath(path)
     try:
@@ -82,6 +82,7 @@ class Override:
         relative = relative_to(path, self.base)
         return relative is not None and self.spec.match_file(relative)
 
+
 def relative_to(path: str | os.PathLike[str], base: pathlib.Path) -> str | None:
     """``path`` relative to ``base`` with '/' separators, or None when it is not under ``base``."""
     absolute = os.path.abspath(path)
@@ -141,5 +142,7 @@ class Config:
         origins = dict(self.origins)
         for index in matched:
             override = self.overrides[index]
-            apply_rule_changes(rules, origins, override.changes, override.source, override.key + ".", self.message_fields)
+            apply_rule_changes(
+                rules, origins, override.changes, override.source, override.key + ".", self.message_fields
+            )
         return replace(self, rules=rules, origins=origins, applied=matched)

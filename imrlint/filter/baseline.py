@@ -98,21 +98,31 @@ def text_context(document: Document, finding: Finding) -> str:
     end = max(start, _offset(document, finding.span.end_line, finding.span.end_column))
     words = text[start:end].split()
     if len(words) > 2 * SPAN_WORDS:
-        words = words[:SPAN_WORDS] + ["..."] + words[-SPAN_WORDS:]
+        words = [*words[:SPAN_WORDS], "...", *words[-SPAN_WORDS:]]
     before = text[max(0, start - _LOOK) : start].split()[-CONTEXT_WORDS:]
     after = text[end : end + _LOOK].split()[:CONTEXT_WORDS]
     return f"{' '.join(before)} [{' '.join(words)}] {' '.join(after)}"
 
 
 def fingerprint(code: str, item_name: str, context: str) -> str:
-    digest = hashlib.sha256(f"{code}\x00{_normal(item_name).lower()}\x00{context}".encode("utf-8"))
+    digest = hashlib.sha256(f"{code}\x00{_normal(item_name).lower()}\x00{context}".encode())
     return digest.hexdigest()[:24]
 
 
 def with_fingerprints(findings: Iterable[Finding], document: Document, letter: Letter | None) -> list[Finding]:
     """``findings`` with their :attr:`~imrlint.rules.findings.Finding.fingerprint` set."""
     names = {item.index: item.name.text for item in letter.items} if letter is not None else {}
-    return [replace(finding, fingerprint=fingerprint(finding.code, names.get(finding.item, ""), text_context(document, finding))) for finding in findings]
+    return [
+        replace(
+            finding,
+            fingerprint=fingerprint(
+                finding.code,
+                names.get(finding.item, "") if finding.item is not None else "",
+                text_context(document, finding),
+            ),
+        )
+        for finding in findings
+    ]
 
 
 def finding_fingerprint(finding: Finding) -> str:
@@ -140,7 +150,13 @@ class Entry:
     message: str = ""
 
     def record(self) -> dict[str, str]:
-        return {"path": self.path, "code": self.code, "name": self.name, "fingerprint": self.fingerprint, "message": self.message}
+        return {
+            "path": self.path,
+            "code": self.code,
+            "name": self.name,
+            "fingerprint": self.fingerprint,
+            "message": self.message,
+        }
 
 
 class Baseline:
@@ -167,9 +183,17 @@ class Baseline:
         except (ValueError, UnicodeDecodeError) as error:
             raise ConfigError(label, "", f"not a baseline (invalid JSON: {error})") from None
         if isinstance(document, dict) and "version" in document and document["version"] != VERSION:
-            raise ConfigError(label, "version", f"baseline version {document['version']!r} is not supported (this imrlint writes version {VERSION}); write it again with --write-baseline")
+            raise ConfigError(
+                label,
+                "version",
+                f"baseline version {document['version']!r} is not supported (this imrlint writes version {VERSION}); "
+                "write it again with --write-baseline",
+            )
         validate(document, SCHEMA, label)
-        entries = [Entry(item["path"], item["code"], item["fingerprint"], item.get("name", ""), item.get("message", "")) for item in document["findings"]]
+        entries = [
+            Entry(item["path"], item["code"], item["fingerprint"], item.get("name", ""), item.get("message", ""))
+            for item in document["findings"]
+        ]
         return cls(path, entries)
 
     def filter(self, report: Any) -> Any:
@@ -194,7 +218,9 @@ class Baseline:
         stale = []
         for entry in self.entries:
             bucket = self._unused.get((entry.path, entry.code, entry.fingerprint), [])
-            if any(unused is entry for unused in bucket) and (entry.path in self._linted or not (self.base / entry.path).exists()):
+            if any(unused is entry for unused in bucket) and (
+                entry.path in self._linted or not (self.base / entry.path).exists()
+            ):
                 stale.append(entry)
         return stale
 
@@ -216,7 +242,13 @@ class BaselineWriter:
     def add(self, report: Any) -> None:
         path = baseline_path(report.path, self.base)
         for finding in report.findings:
-            self.entries.append((path, len(self.entries), Entry(path, finding.code, finding_fingerprint(finding), finding.name, finding.message)))
+            self.entries.append(
+                (
+                    path,
+                    len(self.entries),
+                    Entry(path, finding.code, finding_fingerprint(finding), finding.name, finding.message),
+                )
+            )
 
     def write(self) -> int:
         """Write the file (atomically); returns the number of findings recorded."""
@@ -224,7 +256,8 @@ class BaselineWriter:
         document = {
             "version": VERSION,
             "generator": f"imrlint {__version__}",
-            "comment": "Findings accepted as they are; 'imrlint check --baseline FILE' reports only new ones. Rewrite with --write-baseline.",
+            "comment": "Findings accepted as they are; 'imrlint check --baseline FILE' reports only new ones. Rewrite "
+            "with --write-baseline.",
             "findings": [entry.record() for entry in entries],
         }
         from imrlint.report.output import OutputError, file_output
@@ -236,7 +269,9 @@ class BaselineWriter:
         except OutputError as error:
             raise ConfigError(display_path(self.path), "", f"cannot write the baseline: {error.reason}") from None
         except OSError as error:
-            raise ConfigError(display_path(self.path), "", f"cannot write the baseline: {error.strerror or error}") from None
+            raise ConfigError(
+                display_path(self.path), "", f"cannot write the baseline: {error.strerror or error}"
+            ) from None
         return len(entries)
 
 
@@ -246,6 +281,12 @@ def stale_lines(baseline: Baseline, stale: list[Entry], redact: bool = False) ->
         return []
     label = display_path(baseline.path)
     count = len(stale)
-    lines = [f"imrlint: {label}: {count} baseline entr{'y' if count == 1 else 'ies'} no longer match{'es' if count == 1 else ''} a finding (fixed, or the text changed); rewrite the baseline with --write-baseline to drop {'it' if count == 1 else 'them'}:"]
-    lines += [f"  {entry.path}: {entry.code} {entry.name}: {'' if redact else entry.message}".rstrip(": ") for entry in stale]
+    lines = [
+        f"imrlint: {label}: {count} baseline entr{'y' if count == 1 else 'ies'} no longer "
+        f"match{'es' if count == 1 else ''} a finding (fixed, or the text changed); rewrite the baseline with "
+        f"--write-baseline to drop {'it' if count == 1 else 'them'}:"
+    ]
+    lines += [
+        f"  {entry.path}: {entry.code} {entry.name}: {'' if redact else entry.message}".rstrip(": ") for entry in stale
+    ]
     return lines

@@ -15,15 +15,22 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from imrlint.input.extracted import ExtractionError, Extracted, exception_summary
+from imrlint.input.extracted import Extracted, ExtractionError, exception_summary
 
 if TYPE_CHECKING:
-    from docx.blkcntnr import BlockItemContainer
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
-__all__ = ["LABEL_WORDS", "ExtractionError", "Extracted", "extract_docx"]
+
+class _Container(Protocol):
+    """A document body, a table cell: what holds paragraphs and tables in document order."""
+
+    def iter_inner_content(self) -> Iterator[Paragraph | Table]: ...
+
+
+__all__ = ["LABEL_WORDS", "Extracted", "ExtractionError", "extract_docx"]
 
 LABEL_WORDS = 6
 """How many leading words of a paragraph name it in messages."""
@@ -46,7 +53,7 @@ def _table_paragraph_texts(table: Table) -> Iterator[str]:
             yield from _paragraph_texts(cell)
 
 
-def _paragraph_texts(container: BlockItemContainer) -> Iterator[str]:
+def _paragraph_texts(container: _Container) -> Iterator[str]:
     """Texts of the paragraphs in ``container`` in document order, descending into tables."""
     from docx.text.paragraph import Paragraph
 
@@ -65,7 +72,10 @@ _RUN_CONTENT = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBrea
 # Containers of runs inside a paragraph whose text is the paragraph's: tracked insertions and moves,
 # hyperlinks, smart tags, content controls, simple fields.  Deleted and moved-away text (w:del,
 # w:moveFrom), field codes (w:instrText) and drawings or text boxes inside runs are not read.
-_RUN_CONTAINERS = {f"{_W}{tag}" for tag in ("ins", "moveTo", "hyperlink", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "dir", "bdo")}
+_RUN_CONTAINERS = {
+    f"{_W}{tag}"
+    for tag in ("ins", "moveTo", "hyperlink", "smartTag", "sdt", "sdtContent", "fldSimple", "customXml", "dir", "bdo")
+}
 
 
 def _run_texts(element) -> Iterator[str]:
@@ -96,7 +106,10 @@ def _check_expanded_size(data: bytes, limit: int) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a zip: python-docx says so
     if expanded > limit:
-        raise ExtractionError("too-large", f"the DOCX file's parts expand to {expanded:,} bytes, over the {limit:,}-byte limit (--max-bytes)")
+        raise ExtractionError(
+            "too-large",
+            f"the DOCX file's parts expand to {expanded:,} bytes, over the {limit:,}-byte limit (--max-bytes)",
+        )
 
 
 def extract_docx(data: bytes, max_chars: int | None = None) -> Extracted:
@@ -124,9 +137,7 @@ def extract_docx(data: bytes, max_chars: int | None = None) -> Extracted:
     try:
         paragraphs = list(_paragraph_texts(docx.Document(io.BytesIO(data))))
     except Exception as exc:
-        raise ExtractionError(
-            "corrupt", f"not a readable DOCX file ({exception_summary(exc)})"
-        ) from exc
+        raise ExtractionError("corrupt", f"not a readable DOCX file ({exception_summary(exc)})") from exc
 
     if not any(paragraph.strip() for paragraph in paragraphs):
         raise ExtractionError("no-text", "the DOCX file has no text in its body")

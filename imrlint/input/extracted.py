@@ -77,4 +77,7 @@ class TextLimit:
     def add(self, characters: int) -> None:
         self.count += characters
         if self.limit is not None and self.count > self.limit:
-            raise ExtractionError("too-large", f"{self.what} is over the {self.limit:,}-character limit (--max-bytes); extraction stopped there")
+            raise ExtractionError(
+                "too-large",
+                f"{self.what} is over the {self.limit:,}-character limit (--max-bytes); extraction stopped there",
+            )

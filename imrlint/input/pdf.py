@@ -16,9 +16,9 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from imrlint.input.extracted import ExtractionError, Extracted, TextLimit, exception_summary
+from imrlint.input.extracted import Extracted, ExtractionError, TextLimit, exception_summary
 
-__all__ = ["MAX_PAGES", "ExtractionError", "Extracted", "extract_pdf"]
+__all__ = ["MAX_PAGES", "Extracted", "ExtractionError", "extract_pdf"]
 
 MAX_PAGES = 100
 """Longest PDF read. IMR letters run 2 to 6 pages; a file far beyond that is not a letter and
@@ -124,8 +124,7 @@ def extract_pdf(data: bytes, max_chars: int | None = None) -> Extracted:
         except DependencyError as exc:
             raise ExtractionError(
                 "missing-extra",
-                f"this PDF is AES-encrypted and needs the cryptography package; "
-                f"install it with {_INSTALL_HINT}",
+                f"this PDF is AES-encrypted and needs the cryptography package; install it with {_INSTALL_HINT}",
             ) from exc
         except Exception as exc:
             detail = exception_summary(exc)
@@ -134,7 +133,6 @@ def extract_pdf(data: bytes, max_chars: int | None = None) -> Extracted:
     if not any(page.strip() for page in pages):
         raise ExtractionError(
             "no-text",
-            "the PDF has no text layer (a scanned image?); "
-            "run OCR on it or lint the source document",
+            "the PDF has no text layer (a scanned image?); run OCR on it or lint the source document",
         )
     return Extracted.from_units(pages, [str(number) for number in range(1, page_count + 1)])

@@ -47,7 +47,12 @@ class ReadResult:
     problems: tuple[InputProblem, ...] = ()
 
 
-_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def _special_file(mode: int) -> InputProblem | None:
@@ -77,7 +82,14 @@ def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAU
                 return ReadResult(None, (InputProblem("unreadable-file", "is a directory, not a letter"),))
             size = status.st_size
             if size > max_bytes:
-                return ReadResult(None, (InputProblem("file-too-large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"),))
+                return ReadResult(
+                    None,
+                    (
+                        InputProblem(
+                            "file-too-large", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"
+                        ),
+                    ),
+                )
             # read(n) allocates n bytes up front: ask for the size just measured (plus one byte,
             # to notice a file that grew meanwhile) rather than for the 10 MB limit
             data = handle.read(size + 1)
@@ -103,7 +115,9 @@ def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Decode ``data`` (the content of ``path``) into a Document, choosing the reader by suffix."""
     if len(data) > max_bytes:
-        return ReadResult(None, (InputProblem("file-too-large", f"file is over the {max_bytes:,}-byte limit (--max-bytes)"),))
+        return ReadResult(
+            None, (InputProblem("file-too-large", f"file is over the {max_bytes:,}-byte limit (--max-bytes)"),)
+        )
     lower = path.lower()
     if not data and lower.endswith(PDF_SUFFIXES + DOCX_SUFFIXES):
         return ReadResult(None, (InputProblem("empty-letter", "the file is empty (0 bytes)"),))
@@ -122,23 +136,35 @@ def _read_text(data: bytes, path: str) -> ReadResult:
             # read all the same, each bad byte replaced: a letter is linted, never skipped
             text = data.decode("utf-16", errors="replace").lstrip("\ufeff")
             offset = len(data[: error.start].decode("utf-16", errors="replace").lstrip("\ufeff"))
-            problem = InputProblem("not-utf8", f"not valid UTF-16 (byte {error.start}); read with the bad bytes replaced - save the letter as UTF-8", offset)
+            problem = InputProblem(
+                "not-utf8",
+                f"not valid UTF-16 (byte {error.start}); read with the bad bytes replaced - save the letter as UTF-8",
+                offset,
+            )
             return _checked_text(Document(path, text), (problem,))
     if _looks_binary(data):
-        return ReadResult(None, (InputProblem("binary-file", "binary data, not a text letter (NUL bytes or control characters)"),))
+        return ReadResult(
+            None, (InputProblem("binary-file", "binary data, not a text letter (NUL bytes or control characters)"),)
+        )
     try:
         text = data.decode("utf-8-sig")
         problems: tuple[InputProblem, ...] = ()
     except UnicodeDecodeError as error:
         text = data.decode("cp1252", errors="replace")
         prefix_offset = len(data[: error.start].decode("cp1252", errors="replace"))
-        problems = (InputProblem("not-utf8", f"not valid UTF-8 (byte 0x{data[error.start]:02x}); read as Windows-1252 - save the letter as UTF-8", prefix_offset),)
+        problems = (
+            InputProblem(
+                "not-utf8",
+                f"not valid UTF-8 (byte 0x{data[error.start]:02x}); read as Windows-1252 - save the letter as UTF-8",
+                prefix_offset,
+            ),
+        )
     return _checked_text(Document(path, text), problems)
 
 
 def _checked_text(document: Document, problems: tuple[InputProblem, ...]) -> ReadResult:
     if not document.text.strip():
-        return ReadResult(None, problems + (InputProblem("empty-letter", "the letter is empty"),))
+        return ReadResult(None, (*problems, InputProblem("empty-letter", "the letter is empty")))
     return ReadResult(document, problems)
 
 
@@ -168,5 +194,5 @@ def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str, max_bytes
     except ExtractionError as error:
         rule = "file-too-large" if error.kind == "too-large" else "unreadable-document"
         return ReadResult(None, (InputProblem(rule, error.message),))
-    units = tuple(zip(extracted.unit_starts, extracted.unit_labels))
+    units = tuple(zip(extracted.unit_starts, extracted.unit_labels, strict=False))
     return _checked_text(Document(path, extracted.text, kind=kind, unit_kind=unit_kind, units=units), ())

@@ -19,8 +19,7 @@ from typing import Any
 
 import yaml
 
-from imrlint.resources import YAML_LOADER
-from imrlint.resources import data_path
+from imrlint.resources import YAML_LOADER, data_path
 
 CONFIDENCES = ("high", "unverified")
 
@@ -33,7 +32,17 @@ _MISSPELLING_CUTOFF = 0.8
 
 _CHAPTER_KEYS = ("id", "name", "aliases", "regions", "editions")
 _MERGED_CHAPTER_KEYS = ("id", "aliases", "regions", "editions")
-_EDITION_KEYS = ("year", "effective", "superseded", "pages", "pages_confidence", "topics", "sections", "sections_complete", "sections_source")
+_EDITION_KEYS = (
+    "year",
+    "effective",
+    "superseded",
+    "pages",
+    "pages_confidence",
+    "topics",
+    "sections",
+    "sections_complete",
+    "sections_source",
+)
 _MERGED_EDITION_KEYS = ("year", "topics", "sections", "sections_complete")
 _TOPIC_KEYS = ("name", "aliases", "pages", "confidence")
 
@@ -211,7 +220,7 @@ def _list_pieces(text: str) -> list[tuple[int, int, int]]:
     if closing:
         cuts = [mark.start() for mark in _LIST_MARK.finditer(text) if mark.group() == ","]
     pieces = []
-    for start, end in zip([-1, *cuts], [*cuts, len(text)]):
+    for start, end in zip([-1, *cuts], [*cuts, len(text)], strict=False):
         piece = _TRIMMED.search(text, start + 1, end)
         if piece is not None:
             conjunction = _LIST_AND.match(text, piece.start(), piece.end())
@@ -229,7 +238,9 @@ class Catalogue:
             for name in (chapter.name, *chapter.aliases):
                 other = self._by_key.setdefault(_chapter_key(name), chapter)
                 if other is not chapter:
-                    raise CatalogueError(f"chapter {chapter.id!r}: the name {name!r} already names chapter {other.id!r}")
+                    raise CatalogueError(
+                        f"chapter {chapter.id!r}: the name {name!r} already names chapter {other.id!r}"
+                    )
         # Indexes by edition identity: editions are compared often and hashing one hashes all its topics.
         self._topics: dict[int, tuple[Edition, dict[str, Topic]]] = {}
         self._sections: dict[int, tuple[Edition, _SectionIndex]] = {}
@@ -292,8 +303,15 @@ class Catalogue:
         number = section_number(name)
         if number is not None:
             title = _title_key(name)
-            return index.numbers.get(number) or next((known for known in index.numbers.values() if _title_key(known) == title), None)
-        close = difflib.get_close_matches(_key(name), [key for key, known in index.names.items() if section_number(known) is None], n=1, cutoff=_SUGGESTION_CUTOFF)
+            return index.numbers.get(number) or next(
+                (known for known in index.numbers.values() if _title_key(known) == title), None
+            )
+        close = difflib.get_close_matches(
+            _key(name),
+            [key for key, known in index.names.items() if section_number(known) is None],
+            n=1,
+            cutoff=_SUGGESTION_CUTOFF,
+        )
         return index.names[close[0]] if close else None
 
     def misspelt_section(self, edition: Edition, name: str) -> str | None:
@@ -306,7 +324,7 @@ class Catalogue:
             known_words = key.split()
             if len(known_words) != len(words):
                 continue
-            differing = [(word, other) for word, other in zip(words, known_words) if word != other]
+            differing = [(word, other) for word, other in zip(words, known_words, strict=False) if word != other]
             if 1 <= len(differing) <= 2 and all(_near_miss(word, other) for word, other in differing):
                 return known
         return None
@@ -335,7 +353,11 @@ class Catalogue:
             last = _longest_known(text, pieces, first, index)
             if last is None:
                 last = first
-            while last + 1 < len(pieces) and _continues(text, pieces[last + 1]) and _longest_known(text, pieces, last + 1, index) is None:
+            while (
+                last + 1 < len(pieces)
+                and _continues(text, pieces[last + 1])
+                and _longest_known(text, pieces, last + 1, index) is None
+            ):
                 last += 1
             spans.append((pieces[first][1], pieces[last][2]))
             first = last + 1
@@ -368,7 +390,7 @@ def _continues(text: str, piece: tuple[int, int, int]) -> bool:
 def _numbered_spans(text: str, pieces: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
     """The spans of a list of numbered sections: each runs up to the next piece with a number."""
     spans: list[tuple[int, int]] = []
-    for start, name_start, end in pieces:
+    for _start, name_start, end in pieces:
         if spans and section_number(text[name_start:end]) is None:
             spans[-1] = (spans[-1][0], end)
         else:
@@ -403,9 +425,9 @@ def _read_chapters(data: Any, known: dict[str, Chapter]) -> dict[str, Chapter]:
     _only_keys(data, ("chapters",), "")
     chapters = dict(known)
     new_ids: set[str] = set()
-    for index, raw in enumerate(_list(data.get("chapters", []), "chapters")):
+    for index, entry in enumerate(_list(data.get("chapters", []), "chapters")):
         path = f"chapters[{index}]"
-        raw = _mapping(raw, path)
+        raw = _mapping(entry, path)
         chapter_id = _string(raw, "id", path)
         if chapter_id in new_ids:
             raise CatalogueError(f"{path}.id: chapter {chapter_id!r} is defined twice")
@@ -434,7 +456,12 @@ def _new_chapter(raw: dict, path: str) -> Chapter:
 
 def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
     """``chapter`` with the aliases, regions, editions, topics and sections of ``raw`` added."""
-    _only_keys(raw, _MERGED_CHAPTER_KEYS, path, f"chapter {chapter.id!r} exists, so only aliases, regions and editions can be added")
+    _only_keys(
+        raw,
+        _MERGED_CHAPTER_KEYS,
+        path,
+        f"chapter {chapter.id!r} exists, so only aliases, regions and editions can be added",
+    )
     aliases = chapter.aliases + tuple(alias for alias in _strings(raw, "aliases", path) if alias not in chapter.aliases)
     regions = chapter.regions + tuple(word for word in _strings(raw, "regions", path) if word not in chapter.regions)
     chapter = replace(chapter, aliases=aliases, regions=regions)
@@ -444,9 +471,9 @@ def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
 def _with_editions(chapter: Chapter, raws: list, path: str) -> Chapter:
     editions = {edition.year: edition for edition in chapter.editions}
     new_years: set[int] = set()
-    for index, raw in enumerate(raws):
+    for index, entry in enumerate(raws):
         edition_path = f"{path}[{index}]"
-        raw = _mapping(raw, edition_path)
+        raw = _mapping(entry, edition_path)
         year = _integer(raw, "year", edition_path)
         if year in new_years:
             raise CatalogueError(f"{edition_path}.year: edition {year} is defined twice")
@@ -468,7 +495,10 @@ def _new_edition(raw: dict, path: str) -> Edition:
         superseded=None if superseded is None else _date(superseded, f"{path}.superseded"),
         pages=None if pages is None else _page_range(pages, f"{path}.pages"),
         pages_confidence=_confidence(raw, "pages_confidence", path),
-        topics=tuple(_topic(topic, f"{path}.topics[{index}]") for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))),
+        topics=tuple(
+            _topic(topic, f"{path}.topics[{index}]")
+            for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))
+        ),
         sections=_strings(raw, "sections", path),
         sections_complete=_boolean(raw, "sections_complete", path),
         sections_source=_optional_string(raw, "sections_source", path),
@@ -477,14 +507,24 @@ def _new_edition(raw: dict, path: str) -> Edition:
 
 def _merged_edition(edition: Edition, raw: dict, path: str, chapter_id: str) -> Edition:
     """``edition`` with the topics and sections of ``raw`` it does not have yet."""
-    _only_keys(raw, _MERGED_EDITION_KEYS, path, f"edition {edition.year} of chapter {chapter_id!r} exists, so only topics, sections and sections_complete can be given")
+    _only_keys(
+        raw,
+        _MERGED_EDITION_KEYS,
+        path,
+        f"edition {edition.year} of chapter {chapter_id!r} exists, so only topics, sections and sections_complete can "
+        "be given",
+    )
     known_topics = {_key(topic.name) for topic in edition.topics}
-    topics = [_topic(topic, f"{path}.topics[{index}]") for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))]
+    topics = [
+        _topic(topic, f"{path}.topics[{index}]")
+        for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))
+    ]
     known_sections = {_key(section) for section in edition.sections}
     return replace(
         edition,
         topics=edition.topics + tuple(topic for topic in topics if _key(topic.name) not in known_topics),
-        sections=edition.sections + tuple(section for section in _strings(raw, "sections", path) if _key(section) not in known_sections),
+        sections=edition.sections
+        + tuple(section for section in _strings(raw, "sections", path) if _key(section) not in known_sections),
         sections_complete=_boolean(raw, "sections_complete", path, edition.sections_complete),
     )
 
@@ -495,7 +535,10 @@ def _topic(raw: Any, path: str) -> Topic:
     return Topic(
         name=_string(raw, "name", path),
         aliases=_strings(raw, "aliases", path),
-        pages=tuple(_page_range(pages, f"{path}.pages[{index}]") for index, pages in enumerate(_list(_required(raw, "pages", path), f"{path}.pages"))),
+        pages=tuple(
+            _page_range(pages, f"{path}.pages[{index}]")
+            for index, pages in enumerate(_list(_required(raw, "pages", path), f"{path}.pages"))
+        ),
         confidence=_confidence(raw, "confidence", path),
     )
 

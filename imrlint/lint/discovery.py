@@ -31,9 +31,9 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from imrlint.config.settings import display_path
-from imrlint.resources import read_toml
+from imrlint.config.settings import Config, display_path
 from imrlint.input.read import LETTER_SUFFIXES, STDIN
+from imrlint.resources import read_toml
 
 CONFIG_NAMES = (".imrlint.yaml", ".imrlint.yml")
 PYPROJECT = "pyproject.toml"
@@ -84,7 +84,11 @@ def _trusted(candidate: pathlib.Path) -> bool:
     if candidate not in _IGNORED_WARNED:
         _IGNORED_WARNED.add(candidate)
         what = "its directory" if untrusted == candidate.parent else "it"
-        print(f"imrlint: warning: {display_path(candidate)} is not read: {what} can be written by other users; give it with --config to use it", file=sys.stderr)
+        print(
+            f"imrlint: warning: {display_path(candidate)} is not read: {what} can be written by other users; give it "
+            "with --config to use it",
+            file=sys.stderr,
+        )
     return False
 
 
@@ -105,7 +109,9 @@ def is_repository_root(directory: pathlib.Path) -> bool:
     return (directory / ".git").exists()
 
 
-def find_config(path: str | os.PathLike[str], cache: dict[pathlib.Path, pathlib.Path | None] | None = None) -> pathlib.Path | None:
+def find_config(
+    path: str | os.PathLike[str], cache: dict[pathlib.Path, pathlib.Path | None] | None = None
+) -> pathlib.Path | None:
     """The configuration file for the letter (or directory) at ``path``, or None.
 
     A path that does not exist (``--stdin-filename``) is looked up from its would-be directory.
@@ -140,12 +146,25 @@ class PathProblem:
     detail: str = ""
 
 
+Target = str | PathProblem
+"""What the search for letters yields: a letter's path, or a problem reported in its place."""
+
+
+def letter_path(target: Target) -> str:
+    """A target that is a letter: its path (problems are reported where they are met)."""
+    assert isinstance(target, str), target
+    return target
+
+
 def is_letter_name(name: str) -> bool:
     return name.lower().endswith(LETTER_SUFFIXES) and not name.startswith("~$")
 
 
 def letter_paths(
-    paths: Sequence[str], missing: list[str], excluded: Callable[[str, bool], bool] | None = None, force_exclude: bool = False
+    paths: Sequence[str],
+    missing: list[str],
+    excluded: Callable[[str, bool], bool] | None = None,
+    force_exclude: bool = False,
 ) -> Iterator[str | PathProblem]:
     """The files named, and the letters found under the directories named (each directory's in
     path order, so every run has one order), with the problems met on the way.  Paths that do
@@ -173,7 +192,7 @@ class Exclusions:
     ignores, as git would.  Patterns are gitignore patterns (``drafts/``, ``*.tmp.txt``,
     ``!keep.txt``), matched by ``pathspec``."""
 
-    def __init__(self, config_for: Callable[[str], object]):
+    def __init__(self, config_for: Callable[[str], Config]):
         self.config_for = config_for  # the configuration of a letter at a path
         self._specs: dict[tuple, list] = {}
         self._ignore_files: dict[pathlib.Path, list | None] = {}
@@ -194,7 +213,9 @@ class Exclusions:
             by_base: dict[pathlib.Path, list[str]] = {}
             for base, pattern in patterns:
                 by_base.setdefault(base, []).append(pattern)
-            self._specs[patterns] = [(base, pathspec.GitIgnoreSpec.from_lines(lines)) for base, lines in by_base.items()]
+            self._specs[patterns] = [
+                (base, pathspec.GitIgnoreSpec.from_lines(lines)) for base, lines in by_base.items()
+            ]
         return self._specs[patterns]
 
     def _ignored_by_git(self, path: pathlib.Path, is_directory: bool) -> bool:
@@ -211,7 +232,11 @@ class Exclusions:
         if directory not in self._ignore_files:
             own = [(directory, spec) for spec in [_read_ignore_file(directory / ".gitignore")] if spec is not None]
             if is_repository_root(directory):
-                found = own + [(directory, spec) for spec in [_read_ignore_file(directory / ".git" / "info" / "exclude")] if spec is not None]
+                found = own + [
+                    (directory, spec)
+                    for spec in [_read_ignore_file(directory / ".git" / "info" / "exclude")]
+                    if spec is not None
+                ]
             elif directory.parent == directory:
                 found = None
             else:
@@ -250,13 +275,25 @@ def _search(top: str, excluded: Callable[[str, bool], bool]) -> list[str | PathP
             status = os.stat(directory)
             identity = (status.st_dev, status.st_ino)
             if identity in searched:
-                found.append(PathProblem(directory, "directory-link-skipped", f"a link to {searched[identity]}, already searched: not searched again"))
+                found.append(
+                    PathProblem(
+                        directory,
+                        "directory-link-skipped",
+                        f"a link to {searched[identity]}, already searched: not searched again",
+                    )
+                )
                 continue
             searched[identity] = directory
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            found.append(PathProblem(directory, "unreadable-directory", f"cannot search this directory for letters: {error.strerror or error}"))
+            found.append(
+                PathProblem(
+                    directory,
+                    "unreadable-directory",
+                    f"cannot search this directory for letters: {error.strerror or error}",
+                )
+            )
             continue
         subdirectories = []
         for entry in entries:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from imrlint.knowledge.catalogue import Catalogue, CatalogueError
-from imrlint.model.conclusions import ConclusionReader
 from imrlint.config.layers import merge_additions
 from imrlint.config.settings import Config
 from imrlint.errors import ConfigError
-from imrlint.resources import read_yaml
-from imrlint.resources import data_path
+from imrlint.knowledge.catalogue import Catalogue, CatalogueError
+from imrlint.model.conclusions import ConclusionReader
+from imrlint.resources import data_path, read_yaml
 from imrlint.rules.base import Knowledge
 
 

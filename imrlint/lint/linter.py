@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from imrlint.config.settings import Config
 from imrlint.errors import describe_error
 from imrlint.input.document import Document, Span
-from imrlint.rules.findings import Finding
+from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, read_bytes, read_path
 from imrlint.lint.knowledge import load_knowledge
 from imrlint.model.letter import Letter, build_letter
 from imrlint.plugins.manager import RuleSet
-from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, read_bytes, read_path
 from imrlint.rules.base import RuleContext
+from imrlint.rules.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class FileReport:
     internal_error: bool = False
     item_details: list[ItemDetail] = field(default_factory=list)
     excerpts: dict[int, str] = field(default_factory=dict)
+    letter: bool = True  # False for a report on what is not a letter (a directory that could not be searched)
 
 
 DEFAULT_TIME_BUDGET = 10.0
@@ -99,17 +100,23 @@ class Linter:
         self.max_bytes = config.max_bytes or DEFAULT_MAX_BYTES
         self.time_budget = config.time_budget or DEFAULT_TIME_BUDGET
         self.checks = [
-            (rule, config.rules[code])
+            (rule.code, rule.check, config.rules[code])
             for code, rule in rule_set.rules.items()
             if rule.check is not None and config.rules[code].enabled
         ]
         self.by_name = {settings.name: settings for settings in config.rules.values()}
 
     def lint_path(self, path: str, display_path: str | None = None) -> FileReport:
-        return self._within_budget(display_path or path, lambda report: self._lint_read(report, read_path(path, display_path, max_bytes=self.max_bytes)))
+        return self._within_budget(
+            display_path or path,
+            lambda report: self._lint_read(report, read_path(path, display_path, max_bytes=self.max_bytes)),
+        )
 
     def lint_bytes(self, data: bytes, display_path: str) -> FileReport:
-        return self._within_budget(display_path, lambda report: self._lint_read(report, read_bytes(data, display_path, max_bytes=self.max_bytes)))
+        return self._within_budget(
+            display_path,
+            lambda report: self._lint_read(report, read_bytes(data, display_path, max_bytes=self.max_bytes)),
+        )
 
     def _within_budget(self, path: str, lint) -> FileReport:
         """``lint(report)`` run on a new report for ``path`` within the letter's time budget: past
@@ -122,7 +129,11 @@ class Linter:
         except TimeBudgetExceeded:
             settings = self.by_name["time-budget-exceeded"]
             if settings.enabled:
-                report.findings.append(RuleContext(settings, self.knowledge, path).finding(Span(1, 1, 1, 1), budget=f"{self.time_budget:g}"))
+                report.findings.append(
+                    RuleContext(settings, self.knowledge, path).finding(
+                        Span(1, 1, 1, 1), budget=f"{self.time_budget:g}"
+                    )
+                )
         finally:
             self._deadline = math.inf
         report.findings.sort(key=lambda finding: finding.sort_key)
@@ -157,13 +168,13 @@ class Linter:
             label = item.decision or "(none)"
             report.labels[label] = report.labels.get(label, 0) + 1
             report.item_details.append(ItemDetail(item.index, item.heading.text, item.decision, item.heading.span))
-        for rule, settings in self.checks:
+        for code, check, settings in self.checks:
             context = RuleContext(settings, self.knowledge, document.path, letter)
             try:
-                report.findings.extend(rule.check(letter, context))
+                report.findings.extend(check(letter, context))
             except Exception as error:  # a rule's bug must not hide the letter's other findings
                 report.internal_error = True
-                report.findings.append(self._internal_error(letter, rule.code, error))
+                report.findings.append(self._internal_error(letter, code, error))
             if time.monotonic() > self._deadline:  # where no alarm can ring (not the main thread)
                 raise TimeBudgetExceeded
         if self.collect_excerpts:
@@ -179,7 +190,12 @@ class Linter:
         if self.show_traceback:
             show_traceback(error)
         context = RuleContext(self.by_name["internal-error"], self.knowledge, letter.document.path, letter)
-        return context.finding(letter.document.span(0, 0), rule=code, detail=describe_error(error), maintainer=self.rule_set.maintainer(code))
+        return context.finding(
+            letter.document.span(0, 0),
+            rule=code,
+            detail=describe_error(error),
+            maintainer=self.rule_set.maintainer(code),
+        )
 
 
 def show_traceback(error: BaseException) -> None:

@@ -23,11 +23,12 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from imrlint.errors import ConfigError
 from imrlint.input.document import Span
-from imrlint.rules.base import RuleContext
+from imrlint.lint.discovery import Target, letter_path
+from imrlint.rules.base import make_finding
 
 if TYPE_CHECKING:  # the engine (and the grammar) load only when letters are linted
     from imrlint.lint.linter import FileReport, Linter
@@ -78,7 +79,14 @@ def internal_error_report(linter, path: str, error: BaseException, stage: str = 
     if getattr(linter, "show_traceback", False):
         show_traceback(error)
     settings = _input_rule_settings(linter, path, "internal-error")
-    finding = RuleContext(settings, None, path).finding(Span(1, 1, 1, 1), rule=stage, detail=describe_error(error), maintainer=BUILTIN_MAINTAINER)
+    finding = make_finding(
+        settings,
+        path,
+        Span(1, 1, 1, 1),
+        None,
+        None,
+        {"rule": stage, "detail": describe_error(error), "maintainer": BUILTIN_MAINTAINER},
+    )
     return FileReport(path, [finding], internal_error=True)
 
 
@@ -89,10 +97,12 @@ def problem_report(linter, problem) -> FileReport:
     from imrlint.lint.linter import FileReport
 
     settings = _input_rule_settings(linter, os.path.join(problem.path, "letter.txt"), problem.rule)
-    findings = [RuleContext(settings, None, problem.path).finding(Span(1, 1, 1, 1), detail=problem.detail)] if settings.enabled else []
-    report = FileReport(problem.path, findings)
-    report.letter = False
-    return report
+    findings = (
+        [make_finding(settings, problem.path, Span(1, 1, 1, 1), None, None, {"detail": problem.detail})]
+        if settings.enabled
+        else []
+    )
+    return FileReport(problem.path, findings, letter=False)
 
 
 def lint_one(linter: Linter, path: str, options: LintOptions) -> FileReport:
@@ -127,7 +137,7 @@ def _local(local, options: LintOptions):
     if local is None:
         return None
 
-    def run(path: str) -> FileReport | None:
+    def run(path: Target) -> FileReport | None:
         report = local(path)
         return None if report is None else _redacted(report, options)
 
@@ -140,7 +150,7 @@ _PARENT_LINTER: Linter | None = None  # inherited by forked workers
 _WORKER: tuple[Linter, LintOptions] | None = None
 
 
-def _worker_payload(linter) -> tuple[str, object]:
+def _worker_payload(linter) -> tuple[str, Any]:
     """What a spawned worker needs to build its linter: the linter itself when it pickles (a
     Session does), else its configuration (a Linter's rules hold functions; the worker loads the
     rule set again from the installed plugins)."""
@@ -189,7 +199,7 @@ def _release_standard_output() -> None:
         os.close(null)
 
 
-def _init_worker(payload: tuple[str, object] | None, options: LintOptions, parent: int) -> None:
+def _init_worker(payload: tuple[str, Any] | None, options: LintOptions, parent: int) -> None:
     """Worker initializer: take the parent's linter (fork) or build one (spawn), once."""
     global _WORKER
     import signal
@@ -200,6 +210,7 @@ def _init_worker(payload: tuple[str, object] | None, options: LintOptions, paren
     _release_standard_output()
     linter = _PARENT_LINTER
     if linter is None:
+        assert payload is not None  # a spawned worker is given its linter or configuration
         kind, value = payload
         if kind == "linter":
             linter = value
@@ -218,6 +229,7 @@ class _ConfigProblem(Exception):
 
 
 def _lint_chunk(paths: list[str]) -> list[FileReport]:
+    assert _WORKER is not None  # set by the pool's initializer
     linter, options = _WORKER
     try:
         return [lint_one(linter, path, options) for path in paths]
@@ -242,23 +254,22 @@ def _warm(linter: Linter) -> None:
     warm = Document(
         "<warm-up>",
         "HOW THE IMR FINAL DETERMINATION WAS MADE\n\nCLINICAL CASE SUMMARY\n\nIMR ISSUES, DECISIONS AND RATIONALES\n\n"
-        "Item: Upheld\n\nClaims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines Page(s): 1\n\n"
+        "Item: Upheld\n\nClaims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment "
+        "Guidelines Page(s): 1\n\n"
         "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines Page(s): 1\n\n"
         "Decision rationale: The request is not medically necessary.\n",
     )
-    try:
+    with contextlib.suppress(Exception):  # warming is an optimisation; a failure here shows up on real letters
         linter.lint_document(warm)
-    except Exception:  # warming is an optimisation; a failure here shows up on real letters
-        pass
 
 
 def lint_paths(
-    paths: Iterable[str],
+    paths: Iterable[Target],
     linter: Linter,
     jobs: int = 1,
     *,
     options: LintOptions = LintOptions(),
-    local: Callable[[str], FileReport | None] | None = None,
+    local: Callable[[Target], FileReport | None] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[FileReport]:
     """One FileReport per path, in input order, linted by ``jobs`` processes.
@@ -270,7 +281,7 @@ def lint_paths(
     _apply(linter, options)
     local = _local(local, options)
     # Look ahead: a run too short to share out is linted here.
-    head: list[str] = []
+    head: list[Target] = []
     if jobs > 1:
         for path in iterator:
             head.append(path)
@@ -279,18 +290,18 @@ def lint_paths(
     if jobs <= 1 or len(head) <= chunk_size * 2:
         for path in [*head, *iterator]:
             report = local(path) if local is not None else None
-            yield report if report is not None else lint_one(linter, path, options)
+            yield report if report is not None else lint_one(linter, letter_path(path), options)
         return
     yield from _lint_parallel(head, iterator, linter, jobs, options, local, chunk_size)
 
 
-def _tasks(paths: Iterator[str], local, chunk_size: int) -> Iterator[tuple[list[str] | None, FileReport | None]]:
+def _tasks(paths: Iterator[Target], local, chunk_size: int) -> Iterator[tuple[list[str] | None, FileReport | None]]:
     """(chunk, None) for paths the pool lints, (None, report) for those ``local`` linted here."""
     chunk: list[str] = []
     for path in paths:
         report = local(path) if local is not None else None
         if report is None:
-            chunk.append(path)
+            chunk.append(letter_path(path))
             if len(chunk) == chunk_size:
                 yield chunk, None
                 chunk = []
@@ -313,7 +324,12 @@ def _lint_parallel(head, iterator, linter, jobs, options, local, chunk_size) -> 
     if forked:
         _warm(linter)
         _PARENT_LINTER = linter
-    executor = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(None if forked else _worker_payload(linter), options, os.getpid()))
+    executor = concurrent.futures.ProcessPoolExecutor(
+        jobs,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(None if forked else _worker_payload(linter), options, os.getpid()),
+    )
     pending: collections.deque = collections.deque()
     limit = jobs * IN_FLIGHT_PER_JOB
     broken = False
@@ -365,7 +381,10 @@ def _collect(entry, linter: Linter, options: LintOptions, broken: bool) -> tuple
             return outcome.result(), broken
         except concurrent.futures.process.BrokenProcessPool:
             if not broken:
-                print("imrlint: warning: a worker process died; linting the remaining letters in this process", file=sys.stderr)
+                print(
+                    "imrlint: warning: a worker process died; linting the remaining letters in this process",
+                    file=sys.stderr,
+                )
             broken = True
         except Exception:
             pass  # the chunk's reports could not be sent back (a report that does not pickle)
@@ -389,14 +408,16 @@ def show_progress(report_on_terminal: bool) -> bool:
     return not report_on_terminal
 
 
-def _with_progress(paths: Iterable[str]) -> Iterator[str]:
+def _with_progress(paths: Iterable[Target]) -> Iterator[Target]:
     """``paths`` counted by a tqdm bar on stderr that appears only once the run has lasted a
     second (a short run never shows one)."""
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked after this
     listed = list(paths)
-    with tqdm(total=len(listed), desc="imrlint", unit="letter", file=sys.stderr, delay=1.0, leave=False, dynamic_ncols=True) as bar:
+    with tqdm(
+        total=len(listed), desc="imrlint", unit="letter", file=sys.stderr, delay=1.0, leave=False, dynamic_ncols=True
+    ) as bar:
         for path in listed:
             yield path
             bar.update(1)
@@ -412,7 +433,11 @@ def run_context(linter, paths: list[str], redact: bool, settings: dict):
         probe = os.path.join(first, "letter.txt") if os.path.isdir(first) else first
         config = linter.file_config(probe) if hasattr(linter, "file_config") else linter.config_for(probe)
         rule_set = linter.rule_set_for(probe) if hasattr(linter, "rule_set_for") else linter.rule_set
-        settings = {"configuration layers": ", ".join(getattr(config, "layers", ()) or ("defaults",)), "fail-on": getattr(config, "fail_on", "error"), **settings}
+        settings = {
+            "configuration layers": ", ".join(getattr(config, "layers", ()) or ("defaults",)),
+            "fail-on": getattr(config, "fail_on", "error"),
+            **settings,
+        }
     else:
         config, rule_set = linter.config, linter.rule_set
     return report_context(rule_set, config, redact=redact, settings=settings)
@@ -434,7 +459,7 @@ def statistics_lines(summary) -> list[str]:
 
 def check_run(
     linter,
-    paths: Iterable[str],
+    paths: Iterable[Target],
     reporter_class,
     *,
     named_paths: list[str],
@@ -443,7 +468,7 @@ def check_run(
     redact: bool = False,
     statistics: bool = False,
     show_traceback: bool = False,
-    local: Callable[[str], FileReport | None] | None = None,
+    local: Callable[[Target], FileReport | None] | None = None,
     finish_report: Callable[[FileReport], FileReport] | None = None,
     settings: dict | None = None,
 ):
@@ -476,9 +501,8 @@ def check_run(
             show_traceback=show_traceback,
         )
         reporter.start()
-        for report in lint_paths(paths, linter, jobs, options=options, local=local):
-            if finish_report is not None:
-                report = finish_report(report)
+        for linted in lint_paths(paths, linter, jobs, options=options, local=local):
+            report = finish_report(linted) if finish_report is not None else linted
             internal_error = internal_error or report.internal_error
             summary.add(report)
             reporter.file(printable_report(report))
@@ -492,7 +516,29 @@ def check_run(
 
 def add_report_arguments(parser) -> None:
     """The check command's output and scale options."""
-    parser.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE (atomically: the file is replaced only by a complete report)")
-    parser.add_argument("--statistics", action="store_true", help="after the report, print the number of findings per rule (to stderr when a machine-readable report is on stdout)")
-    parser.add_argument("--redact", action="store_true", help="reports carry no letter text, only paths, positions, codes and messages with letter text replaced by [redacted]")
-    parser.add_argument("--jobs", "-j", type=int, metavar="N", help=f"lint in N worker processes (default: the number of cores, {default_jobs()} here); the output is the same for any N")
+    parser.add_argument(
+        "--output-file",
+        "-o",
+        metavar="FILE",
+        help="write the report to FILE (atomically: the file is replaced only by a complete report)",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="after the report, print the number of findings per rule (to stderr when a machine-readable report is on "
+        "stdout)",
+    )
+    parser.add_argument(
+        "--redact",
+        action="store_true",
+        help="reports carry no letter text, only paths, positions, codes and messages with letter text replaced by "
+        "[redacted]",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help=f"lint in N worker processes (default: the number of cores, {default_jobs()} here); the output is the "
+        "same for any N",
+    )

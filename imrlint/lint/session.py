@@ -18,14 +18,14 @@ import pathlib
 from dataclasses import replace
 from typing import Any
 
-from imrlint.filter.baseline import Baseline, BaselineWriter, stale_lines
 from imrlint.config.layers import resolve
 from imrlint.config.settings import CommandLine, Config, display_path
 from imrlint.errors import ConfigError
-from imrlint.lint.discovery import find_config
-from imrlint.rules.findings import SEVERITIES
-from imrlint.plugins.manager import RuleSet
+from imrlint.filter.baseline import Baseline, BaselineWriter, stale_lines
 from imrlint.input.read import DEFAULT_MAX_BYTES
+from imrlint.lint.discovery import find_config
+from imrlint.plugins.manager import RuleSet
+from imrlint.rules.findings import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,19 +38,44 @@ def _selectors(values: list[str] | None) -> tuple[str, ...]:
 def add_configuration_arguments(parser: argparse.ArgumentParser, config: bool = True) -> None:
     """The options that choose and change the configuration (check and config commands)."""
     if config:
-        parser.add_argument("--config", metavar="FILE", help="configuration file (.yaml, or a pyproject.toml with [tool.imrlint]); default: the nearest .imrlint.yaml or pyproject.toml from each letter up to the repository root")
-    parser.add_argument("--select", action="append", metavar="RULES", help="check exactly these rules: codes, names, code prefixes (IMR3), groups (citations) or ALL; comma-separated or repeated")
+        parser.add_argument(
+            "--config",
+            metavar="FILE",
+            help="configuration file (.yaml, or a pyproject.toml with [tool.imrlint]); default: the nearest "
+            ".imrlint.yaml or pyproject.toml from each letter up to the repository root",
+        )
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="check exactly these rules: codes, names, code prefixes (IMR3), groups (citations) or ALL; "
+        "comma-separated or repeated",
+    )
     parser.add_argument("--extend-select", action="append", metavar="RULES", help="check these rules too")
     parser.add_argument("--ignore", action="append", metavar="RULES", help="do not check these rules")
-    parser.add_argument("--fail-on", choices=SEVERITIES, help="the lowest severity that makes the exit status 1 (default: error)")
+    parser.add_argument(
+        "--fail-on", choices=SEVERITIES, help="the lowest severity that makes the exit status 1 (default: error)"
+    )
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     """The check command's configuration, exit-status and baseline options (besides --config)."""
     add_configuration_arguments(parser, config=False)
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported (2 still means a usage, configuration or internal error)")
-    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline file; list its entries that no longer match")
-    parser.add_argument("--write-baseline", metavar="FILE", help="record every finding of this run in FILE (JSON) as the baseline, and exit 0")
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings are reported (2 still means a usage, configuration or internal error)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in this baseline file; list its entries that no longer match",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record every finding of this run in FILE (JSON) as the baseline, and exit 0",
+    )
 
 
 def command_line(args: argparse.Namespace) -> CommandLine:
@@ -73,9 +98,17 @@ def with_custom_rules(rule_set: RuleSet, config: Config) -> RuleSet:
         return rule_set
     rules = {**rule_set.rules, **{rule.code: rule for rule, _ in config.custom_rules}}
     defaults = {**rule_set.defaults, **{rule.code: settings for rule, settings in config.custom_rules}}
-    maintainers = {**rule_set.maintainers, **{rule.code: f"whoever wrote its custom-rules entry in {config.path}" for rule, _ in config.custom_rules}}
+    maintainers = {
+        **rule_set.maintainers,
+        **{rule.code: f"whoever wrote its custom-rules entry in {config.path}" for rule, _ in config.custom_rules},
+    }
     ordered = sorted(rules)
-    return replace(rule_set, rules={code: rules[code] for code in ordered}, defaults={code: defaults[code] for code in ordered}, maintainers=maintainers)
+    return replace(
+        rule_set,
+        rules={code: rules[code] for code in ordered},
+        defaults={code: defaults[code] for code in ordered},
+        maintainers=maintainers,
+    )
 
 
 class Session:
@@ -232,7 +265,10 @@ class Session:
             lines += stale_lines(self.baseline, self.baseline.stale(), redact)
         if self.writer is not None:
             count = self.writer.write()
-            lines.append(f"imrlint: wrote {count} finding{'' if count == 1 else 's'} to the baseline {display_path(self.writer.path)}")
+            lines.append(
+                f"imrlint: wrote {count} finding{'' if count == 1 else 's'} to the baseline "
+                f"{display_path(self.writer.path)}"
+            )
         return lines
 
     def exit_status(self, usage_error: bool = False, internal_error: bool = False) -> int:
@@ -245,4 +281,11 @@ class Session:
         return EXIT_CLEAN
 
 
-__all__ = ["ConfigError", "Session", "add_check_arguments", "add_configuration_arguments", "command_line", "with_custom_rules"]
+__all__ = [
+    "ConfigError",
+    "Session",
+    "add_check_arguments",
+    "add_configuration_arguments",
+    "command_line",
+    "with_custom_rules",
+]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
-
+from typing import Any
 
 NECESSARY = "medically necessary"
 NOT_NECESSARY = "not medically necessary"
@@ -69,9 +69,9 @@ class ConclusionReader:
                 return statement
         for patterns, meaning in ((self.opener_negative, NOT_NECESSARY), (self.opener_positive, NECESSARY)):
             for pattern in patterns:
-                match = pattern.search(text)
-                if match:
-                    return Conclusion(meaning, _skip_space(text, match.start()), match.end(), standard=False)
+                opener = pattern.search(text)
+                if opener:
+                    return Conclusion(meaning, _skip_space(text, opener.start()), opener.end(), standard=False)
         return None
 
     def _last_statement(self, text: str) -> Conclusion | None:
@@ -96,8 +96,12 @@ class ConclusionReader:
         if not subject or self.criterion.match(text, match.end()):
             return None
         window = " ".join(text[subject[0].start() : match.start()].split()[-self.window_words :])
-        negative = bool(self.before.search(window)) or any(pattern.search(text[match.end() :]) for pattern in self.after)
-        return Conclusion(NOT_NECESSARY if negative else NECESSARY, _skip_space(text, clause_start), match.end(), standard=False)
+        negative = bool(self.before.search(window)) or any(
+            pattern.search(text[match.end() :]) for pattern in self.after
+        )
+        return Conclusion(
+            NOT_NECESSARY if negative else NECESSARY, _skip_space(text, clause_start), match.end(), standard=False
+        )
 
     def _statements(self, text: str) -> list[tuple[re.Match[str], bool]]:
         """The anchors of necessity statements in ``text``, in order, each with whether it is the
@@ -121,7 +125,10 @@ class ConclusionReader:
         words = deque(pieces, maxlen=self.window_words)
         window = " ".join(words)
         tail = text[match.end() :]
-        if not adjective and not (any(cue.search(window) for cue in self.noun_cues_before) or any(cue.search(tail) for cue in self.noun_cues_after)):
+        if not adjective and not (
+            any(cue.search(window) for cue in self.noun_cues_before)
+            or any(cue.search(tail) for cue in self.noun_cues_after)
+        ):
             return None
         negative = bool(self.before.search(window)) or any(pattern.search(tail) for pattern in self.after)
         if words:
@@ -155,7 +162,9 @@ def _lower_union(patterns: list[str]) -> re.Pattern[str] | None:
     return _union(patterns, 0)
 
 
-def _scan(pattern: re.Pattern[str], lower_pattern: re.Pattern[str] | None, text: str, ascii_lower: str | None) -> Iterator[re.Match[str]]:
+def _scan(
+    pattern: re.Pattern[str], lower_pattern: re.Pattern[str] | None, text: str, ascii_lower: str | None
+) -> Iterator[re.Match[str]]:
     """The matches of ``pattern`` in ``text``: those of ``lower_pattern`` in ``ascii_lower`` (the
     text lower-cased, None unless it is ASCII) when there are both, at the same offsets."""
     if lower_pattern is not None and ascii_lower is not None:

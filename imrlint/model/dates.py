@@ -47,7 +47,11 @@ def _trie(words: set[str]) -> str:
 
 # Month names capitalised ("October", "OCTOBER", "Oct."), so that "may" the verb is no month.
 _MONTH_NAMES = {form for name in MONTHS for form in (name.capitalize(), name.upper())}
-_NAMED_CORE = r"(?P<month_name>" + _trie(_MONTH_NAMES) + r")\.?\s+(?P<named_day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<named_year>(?:19|20)\d\d)\b"
+_NAMED_CORE = (
+    r"(?P<month_name>"
+    + _trie(_MONTH_NAMES)
+    + r")\.?\s+(?P<named_day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<named_year>(?:19|20)\d\d)\b"
+)
 _NAMED = rf"\b{_NAMED_CORE}"
 DATE_PATTERN = re.compile(f"{_NUMERIC}|{_NAMED}")
 _WHOLE = re.compile(rf"\s*(?:{_NUMERIC}|{_NAMED})\s*")
@@ -99,11 +103,11 @@ def _numeric_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     pattern at every digit; the pattern is then tried only where a match can start, in order,
     each try after the previous match as ``finditer`` does."""
     separators = []
-    for separator in "/-":
-        index = text.find(separator, start + 1, end)
+    for mark in "/-":
+        index = text.find(mark, start + 1, end)
         while index >= 0:
             separators.append(index)
-            index = text.find(separator, index + 1, end)
+            index = text.find(mark, index + 1, end)
     separators.sort()
     matches = []
     resume = start
@@ -189,12 +193,19 @@ def _date_of(match: re.Match[str]) -> datetime.date | None:
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date in ``text[start:end]``, in order, with offsets into ``text``."""
     end = len(text) if end is None else end
-    return [DateMention(_date_of(match), match.start(), match.end(), match.group()) for match in _date_matches(text, start, end)]
+    return [
+        DateMention(_date_of(match), match.start(), match.end(), match.group())
+        for match in _date_matches(text, start, end)
+    ]
 
 
 def find_invalid_dates(text: str) -> list[DateMention]:
     """The dates :func:`find_dates` finds in ``text`` that name no calendar day."""
-    return [DateMention(None, match.start(), match.end(), match.group()) for match in _date_matches(text, 0, len(text)) if _date_of(match) is None]
+    return [
+        DateMention(None, match.start(), match.end(), match.group())
+        for match in _date_matches(text, 0, len(text))
+        if _date_of(match) is None
+    ]
 
 
 def parse_date(text: str) -> datetime.date | None:

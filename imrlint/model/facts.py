@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from imrlint.model.dates import DATE_PATTERN, DateMention, date_of_match, find_dates, parse_date
 from imrlint.model.letter import cached_property, lowered  # noqa: F401  (lowered is re-exported: the rules import it from here)
@@ -26,18 +26,21 @@ if TYPE_CHECKING:
     from imrlint.model.letter import Letter, Passage
 
 
-class Fact:
+V = TypeVar("V")
+
+
+class Fact(Generic[V]):
     """A value the letter states, and the passage that states it (``where``)."""
 
-    __slots__ = ("value", "_where", "_within")
+    __slots__ = ("_where", "_within", "value")
 
-    def __init__(self, value: object, where: Passage):
+    def __init__(self, value: V, where: Passage):
         self.value = value
         self._where: Passage | None = where
         self._within: tuple[Passage, int, int] | None = None
 
     @classmethod
-    def within(cls, value: object, passage: Passage, start: int, end: int) -> Fact:
+    def within(cls, value: V, passage: Passage, start: int, end: int) -> Fact[V]:
         """The fact stated by the characters [start, end) of ``passage``'s text.  Its ``where``
         is made when first asked for: mapping them to the document builds the passage's word
         table, which a letter with nothing to report about the fact never needs."""
@@ -48,7 +51,7 @@ class Fact:
     @property
     def where(self) -> Passage:
         if self._where is None:
-            passage, start, end = self._within
+            passage, start, end = cast(tuple["Passage", int, int], self._within)  # set when _where is not
             self._where = passage.sub(start, end)
         return self._where
 
@@ -107,7 +110,13 @@ def sentence_around(text: str, index: int) -> tuple[int, int]:
 
 
 def _anchored(
-    pattern: re.Pattern[str], text: str, lower: str, anchors: tuple[str, ...], before: int, after: int, cues: tuple[str, ...] = ()
+    pattern: re.Pattern[str],
+    text: str,
+    lower: str,
+    anchors: tuple[str, ...],
+    before: int,
+    after: int,
+    cues: tuple[str, ...] = (),
 ) -> list[re.Match[str]]:
     """The matches of ``pattern`` around each occurrence of an anchor (a lower-case literal every
     match contains), in order: scanning a few windows is much cheaper than the whole text.
@@ -134,10 +143,7 @@ def _anchored(
 def _holds_any(text: str, words: tuple[str, ...], start: int, end: int) -> bool:
     """Whether ``text[start:end]`` holds one of ``words`` (a loop: cheaper than any() over a
     generator for the few words and many windows this is asked about)."""
-    for word in words:
-        if text.find(word, start, end) >= 0:
-            return True
-    return False
+    return any(text.find(word, start, end) >= 0 for word in words)
 
 
 # Some case-insensitive patterns below open with a look-ahead for the letters a match can start
@@ -158,7 +164,8 @@ _INJURY = re.compile(
 # What every match of _INJURY contains ("injured" only before "on", "at work on").
 _INJURY_CUES = ("injury", "injured on", "injured at work on", "occupational claim")
 _UR_SUBJECT = re.compile(
-    r"(?=[copu])\b(?:utilization\s+review|UR|prior\s+(?:review|determination)|original\s+review|peer\s+review|claims\s+administrator)\b", re.I
+    r"(?=[copu])\b(?:utilization\s+review|UR|prior\s+(?:review|determination)|original\s+review|peer\s+review|claims\s+administrator)\b",
+    re.I,
 )
 _UR_DECISION = re.compile(
     r"(?=[dfmnp])(?:non-?\s?certif|noncertif|\bdenied\b|\bdenial\b|\bmodified\b|\bfailed\s+to\s+approve|\bpartially\s+approved|\bnot\s+medically\s+necessary|\bdetermin)",
@@ -167,7 +174,8 @@ _UR_DECISION = re.compile(
 # A date tied to the UR by the words before it: "Utilization Review on 12-21-2016", "UR dated
 # 11-14-16", "utilization review (11-8-2016)", "utilization review report dated November 15, 2016";
 _UR_DATE_AFTER = re.compile(
-    r"(?=[dflru])\b(?:utilization\s+review|UR|review|determination|report|letter|documentation|form)\b(?:\s*\((?:UR|utilization review board)\))?[^.;]{0,25}?(?:\bon|\bdated|\bof|\(|,)\s*$",
+    r"(?=[dflru])\b(?:utilization\s+review|UR|review|determination|report|letter|documentation|form)\b"
+    r"(?:\s*\((?:UR|utilization review board)\))?[^.;]{0,25}?(?:\bon|\bdated|\bof|\(|,)\s*$",
     re.I,
 )
 # or by the words after it: "On 11-3-16, utilization review determined".
@@ -180,24 +188,25 @@ _APPLICATION = re.compile(r"\bapplication\s+for\s+(?:an?\s+)?(?:IMR|independent\
 class LetterFacts:
     """What a letter states about its case: header dates and what its summary says."""
 
-    header: dict[str, Fact] = field(default_factory=dict)  # "date-of-injury", ... -> date
-    injury: Fact | None = None  # the summary's date of injury
-    ur: Fact | None = None  # the summary's UR decision date
-    application: Fact | None = None  # the summary's IMR application date
-    age: Fact | None = None  # the summary's age of the patient
-    sex: Fact | None = None  # the summary's sex of the patient ("male"/"female")
+    header: dict[str, Fact[datetime.date]] = field(default_factory=dict)  # "date-of-injury", ... -> date
+    injury: Fact[datetime.date] | None = None  # the summary's date of injury
+    ur: Fact[datetime.date] | None = None  # the summary's UR decision date
+    application: Fact[datetime.date] | None = None  # the summary's IMR application date
+    age: Fact[int] | None = None  # the summary's age of the patient
+    sex: Fact[str] | None = None  # the summary's sex of the patient ("male"/"female")
     summary: Passage | None = None
     ur_statement_spans: list[tuple[int, int]] = field(default_factory=list)  # in the summary's text
 
     @cached_property
     def ur_statements(self) -> list[Passage]:
         """The summary's sentences on UR's decision (passages made when first asked for)."""
-        return [self.summary.sub(start, end) for start, end in self.ur_statement_spans]
+        summary = self.summary
+        return [summary.sub(start, end) for start, end in self.ur_statement_spans] if summary is not None else []
 
     def reference_dates(self) -> list[datetime.date]:
         """The dates that say which MTUS applied: the UR date (header, else summary) and the
         decision date; empty when the letter states neither."""
-        dates = []
+        dates: list[datetime.date] = []
         ur = self.header.get("ur-denial-date") or self.ur
         if ur is not None:
             dates.append(ur.value)
@@ -235,19 +244,25 @@ def _read_facts(letter: Letter) -> LetterFacts:
     facts.age = ages[0] if ages else None
     sexes = patient_sexes(summary)
     facts.sex = sexes[0] if sexes else None
-    decided = sorted({sentence_around(text, match.start()) for match in _anchored(_UR_DECISION, text, lower, _UR_DECISION_ANCHORS, 25, 30)})
+    decided = sorted(
+        {
+            sentence_around(text, match.start())
+            for match in _anchored(_UR_DECISION, text, lower, _UR_DECISION_ANCHORS, 25, 30)
+        }
+    )
     for start, end in decided:
         sentence = text[start:end]
         facts.ur_statement_spans.append((start, end))
         if facts.ur is None and _UR_SUBJECT.search(sentence):
             mention = _ur_date(sentence)
-            if mention is not None:
+            if mention is not None and mention.date is not None:
                 facts.ur = Fact.within(mention.date, summary, start + mention.start, start + mention.end)
     for match in _anchored(_APPLICATION, text, lower, ("application",), 0, 60):
         start, end = sentence_around(text, match.start())
-        dated = [mention for mention in find_dates(text, start, end) if mention.date is not None]
+        dated = [(mention.date, mention) for mention in find_dates(text, start, end) if mention.date is not None]
         if len(dated) == 1:
-            facts.application = Fact.within(dated[0].date, summary, dated[0].start, dated[0].end)
+            date, mention = dated[0]
+            facts.application = Fact.within(date, summary, mention.start, mention.end)
             break
     return facts
 
@@ -264,14 +279,14 @@ def _ur_date(sentence: str) -> DateMention | None:
     return dated[0] if len(dated) == 1 else None
 
 
-def injury_dates(passage: Passage) -> list[Fact]:
+def injury_dates(passage: Passage) -> list[Fact[datetime.date]]:
     """Dates of injury a passage states ("industrial injury on 4/17/2009", "date of injury is
     03/07/01", "occupational claim from 10/23/2016"); read once per passage (the summary's are
     wanted by the facts and again by injury-date-mismatch)."""
     return passage.derived(_injury_dates)
 
 
-def _injury_dates(passage: Passage) -> list[Fact]:
+def _injury_dates(passage: Passage) -> list[Fact[datetime.date]]:
     text = passage.text
     found = []
     for match in _anchored(_INJURY, text, passage.lower, ("injur", "claim"), 32, 40, _INJURY_CUES):
@@ -292,7 +307,14 @@ _AGE = re.compile(
     r"(?=[iwat])\b(?:(?:is|was)\s+(?:a|an|a\(n\))|(?:a|an|the|a\(n\)))\s+(?:now\s+)?(?P<age>\d{1,3})[\s-]+(?:years?|yrs?)[\s-]+old\b",
     re.I,
 )
-_SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female", "woman": "female", "lady": "female"}
+_SEX_WORDS = {
+    "male": "male",
+    "man": "male",
+    "gentleman": "male",
+    "female": "female",
+    "woman": "female",
+    "lady": "female",
+}
 _SEX = re.compile(
     r"(?=[\dfm])(?:\b\d{1,3}[\s-]+(?:years?|yrs?)[\s-]+old,?\s+(?P<a>male|female|man|woman|gentleman|lady)\b"
     rf"|\b(?P<b>male|female)\s+{_PATIENT_NOUNS}\b)",
@@ -315,30 +337,35 @@ _OTHER_PEOPLE = re.compile(
 )
 
 
-def patient_ages(passage: Passage) -> list[Fact]:
+def patient_ages(passage: Passage) -> list[Fact[int]]:
     """Ages a passage states for the patient ("The injured worker is a 51 year old female");
     read once per passage."""
     return passage.derived(_patient_ages)
 
 
-def _patient_ages(passage: Passage) -> list[Fact]:
+def _patient_ages(passage: Passage) -> list[Fact[int]]:
     text = passage.text
-    return [Fact.within(int(match.group("age")), passage, *match.span("age")) for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30)]
+    return [
+        Fact.within(int(match.group("age")), passage, *match.span("age"))
+        for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30)
+    ]
 
 
-def patient_sexes(passage: Passage) -> list[Fact]:
+def patient_sexes(passage: Passage) -> list[Fact[str]]:
     """The patient's sex as a passage states it: "51 year old female", "male patient", or a
     sentence opening "He"/"She"/"His"/"Her" right after a sentence about the patient alone;
     read once per passage."""
     return passage.derived(_patient_sexes)
 
 
-def _patient_sexes(passage: Passage) -> list[Fact]:
+def _patient_sexes(passage: Passage) -> list[Fact[str]]:
     text = passage.text
     found = []
     for match in _anchored(_SEX, text, passage.lower, ("male", "man", "lady"), 30, 40, _SEX_CUES):
         group = "a" if match.group("a") else "b"
-        found.append((match.start(group), Fact.within(_SEX_WORDS[match.group(group).lower()], passage, *match.span(group))))
+        found.append(
+            (match.start(group), Fact.within(_SEX_WORDS[match.group(group).lower()], passage, *match.span(group)))
+        )
     found.extend(_pronoun_sexes(passage))
     found.sort(key=lambda pair: pair[0])
     return [fact for _, fact in found]
@@ -358,6 +385,8 @@ def _pronoun_sexes(passage: Passage) -> list[tuple[int, Fact]]:
                 previous_start, previous_end = sentence_around(text, space)
                 previous = text[previous_start:previous_end]
                 if _PATIENT.search(previous) and not _OTHER_PEOPLE.search(previous):
-                    found.append((start, Fact.within(_PRONOUN_SEX[pronoun.group().lower()], passage, start, pronoun.end())))
+                    found.append(
+                        (start, Fact.within(_PRONOUN_SEX[pronoun.group().lower()], passage, start, pronoun.end()))
+                    )
             space = text.find(opening, start)
     return found

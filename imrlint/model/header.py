@@ -110,8 +110,16 @@ def read_header(text: str, start: int, end: int) -> tuple[dict[str, LabelValue],
     if not left_by_column:
         return _result(split | by_column, tokens, ())
     agreed = {name: field for name, field in by_line.items() if by_column.get(name) == field}
-    unpaired = {token.field: LabelValue(token.field, (token.start, token.end), None, paired=False) for token in tokens if token.kind == "label"}
-    return _result(split | agreed, tokens, tuple(field for name, field in unpaired.items() if name not in agreed and name not in split))
+    unpaired = {
+        token.field: LabelValue(token.field, (token.start, token.end), None, paired=False)
+        for token in tokens
+        if token.kind == "label"
+    }
+    return _result(
+        split | agreed,
+        tokens,
+        tuple(field for name, field in unpaired.items() if name not in agreed and name not in split),
+    )
 
 
 def _tokens(text: str, start: int, end: int, split: dict[str, LabelValue]) -> list[_Token]:
@@ -123,7 +131,7 @@ def _tokens(text: str, start: int, end: int, split: dict[str, LabelValue]) -> li
     for match in _TOKENS.finditer(text, start, end):
         line += text.count("\n", last, match.start())
         last = match.start()
-        group = match.lastgroup
+        group = match.lastgroup or ""  # every alternative of _TOKENS is a named group
         if match.group("split") is not None:
             _add(split, LabelValue(_SPLIT_LABEL, match.span(), match.span("split_value")))
             tokens.append(_Token("word", *match.span(), line=line))
@@ -137,7 +145,9 @@ def _tokens(text: str, start: int, end: int, split: dict[str, LabelValue]) -> li
     return tokens
 
 
-def _result(fields: dict[str, LabelValue], tokens: list[_Token], unpaired: tuple[LabelValue, ...]) -> tuple[dict[str, LabelValue], tuple[LabelValue, ...]]:
+def _result(
+    fields: dict[str, LabelValue], tokens: list[_Token], unpaired: tuple[LabelValue, ...]
+) -> tuple[dict[str, LabelValue], tuple[LabelValue, ...]]:
     """The fields in the order of their labels, with every label left without a value (when no
     value is left over, such a label has none) unless it is unpaired."""
     fields = dict(fields)
@@ -165,7 +175,7 @@ def _pairings(tokens: list[_Token], after_column: bool) -> tuple[dict[str, Label
     True if a value is left that no label takes (the layout mixed labels and values)."""
     fields: dict[str, LabelValue] = {}
     paired: set[int] = set()
-    for before, label, value in zip([None, *tokens], tokens, tokens[1:]):
+    for before, label, value in zip([None, *tokens], tokens, tokens[1:], strict=False):
         if label.kind != "label" or value.kind != "value" or label.end_line != value.line or not _fits(label, value):
             continue
         if before is not None and before.kind == "label" and (before.end_line == label.line or not after_column):
@@ -187,8 +197,12 @@ def _pairings(tokens: list[_Token], after_column: bool) -> tuple[dict[str, Label
         while index < len(tokens) and tokens[index].kind == "value" and id(tokens[index]) not in paired:
             values.append(tokens[index])
             index += 1
-        if labels and len(values) >= len(labels) and all(_fits(label, value) for label, value in zip(labels, values)):
-            for label, value in zip(labels, values):
+        if (
+            labels
+            and len(values) >= len(labels)
+            and all(_fits(label, value) for label, value in zip(labels, values, strict=False))
+        ):
+            for label, value in zip(labels, values, strict=False):
                 _add(fields, LabelValue(label.field, (label.start, label.end), (value.start, value.end)))
             values = values[len(labels) :]
         leftover = leftover or bool(values)

@@ -11,16 +11,16 @@ import bisect
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 import lark
 
-from imrlint.knowledge.catalogue import Catalogue
-from imrlint.parsing.citations import GuidelineCitations, parse_guideline
 from imrlint.input.document import Document, Span
+from imrlint.knowledge.catalogue import Catalogue
 from imrlint.model.header import TITLES as HEADER_TITLES
 from imrlint.model.header import LabelValue, read_header
-from imrlint.parsing.letter import ParseError, line_bounds, parse_letter
+from imrlint.parsing.citations import GuidelineCitations, parse_guideline
+from imrlint.parsing.letter import ParseError, line_bounds, parse_letter, token_start
 
 _WORD = re.compile(r"\S+")
 _LONG_SPACE = re.compile(r"\s{2,}")
@@ -68,7 +68,7 @@ def _derived(owner, function: Callable[..., T], args: tuple) -> T:
 class Passage:
     """A range [start, end) of a document's text, read with its whitespace collapsed."""
 
-    __slots__ = ("document", "start", "end", "__dict__")
+    __slots__ = ("__dict__", "document", "end", "start")
 
     def __init__(self, document: Document, start: int, end: int):
         self.document = document
@@ -151,7 +151,7 @@ class Passage:
             offset = self.offset(start)
             return Passage(self.document, offset, offset)
         passage = Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
-        if 0 <= start and end <= len(self.text):
+        if start >= 0 and end <= len(self.text):
             # the same words, less a collapsed space at either end: no need to collapse them again
             passage.text = self.text[start:end].strip()
         return passage
@@ -294,9 +294,13 @@ _TRAILING_IS = re.compile(r"\s+is\s*$", re.I)
 # The Claims Administrator authorized Y, leaving the original request IMR eligible. The original
 # request, Z is".
 _AUTHORIZED_FIRST = re.compile(r"\s*The\s+Claims\s+Administrator\s+authorized\s+", re.I)
-_LEAVING_ELIGIBLE = re.compile(r",?\s+leaving\s+the\s+original\s+request\s+IMR\s+eligible\.?\s+The\s+original\s+request,?\s+", re.I)
+_LEAVING_ELIGIBLE = re.compile(
+    r",?\s+leaving\s+the\s+original\s+request\s+IMR\s+eligible\.?\s+The\s+original\s+request,?\s+", re.I
+)
 # A specialty or a list of states is a few words: bounding them keeps each search linear.
-_PROSE_SPECIALTY = re.compile(r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][\w&/ -]{0,200}?)(?=,|\.|\s+and\s+(?:has|is)\b)", re.I)
+_PROSE_SPECIALTY = re.compile(
+    r"\b(?:Board\s+Certified|certified)\s+in\s+([A-Z][\w&/ -]{0,200}?)(?=,|\.|\s+and\s+(?:has|is)\b)", re.I
+)
 _PROSE_LICENSURE = re.compile(r"\blicensed\s+to\s+practice\s+in\s+([A-Z][A-Za-z ,]{0,300}?)(?=\.|\s+and\s+|$)")
 
 
@@ -344,7 +348,7 @@ class _Builder:
 
     def section(self, tree: lark.Tree, rule: str) -> None:
         title, *rest = tree.children
-        title_start, title_end = line_bounds(title)
+        title_start, title_end = line_bounds(_token(title))
         body_end = _end(rest) if rest else title_end
         body = self.passage(title_end, body_end)
         kind = rule.removesuffix("_section")
@@ -354,7 +358,9 @@ class _Builder:
             body = self.passage(title_end, _item_start(items[0]))
         self.sections.append(Section(kind, self.passage(title_start, title_end), body))
         if kind == "how":
-            self.credentials = self.reviewer(body, [child for child in rest if isinstance(child, lark.Tree) and _rule(child) == "credential_field"])
+            self.credentials = self.reviewer(
+                body, [child for child in rest if isinstance(child, lark.Tree) and _rule(child) == "credential_field"]
+            )
         elif kind == "summary" and self.summary is None:
             self.summary = body
         self.items.extend(self.item(child) for child in items)
@@ -369,7 +375,7 @@ class _Builder:
     def reviewer(self, body: Passage, fields: list[lark.Tree]) -> Credentials:
         licensure = specialty = None
         for tree in fields:
-            kind = tree.children[0].type
+            kind = _token(tree.children[0]).type
             _, content = self.field_content(tree.children)
             if kind == "LICENSURE":
                 licensure = content
@@ -391,7 +397,7 @@ class _Builder:
 
     def item(self, tree: lark.Tree) -> Item:
         heading_token, *parts = tree.children
-        heading = self.passage(_item_start(tree), line_bounds(heading_token)[1])
+        heading = self.passage(_item_start(tree), line_bounds(_token(heading_token))[1])
         text = heading.text
         label = label_candidate = None
         name_end = len(text)
@@ -404,31 +410,38 @@ class _Builder:
             if candidate:
                 label_candidate = heading.sub(*candidate.span(1))
         name = heading.sub(0, name_end)
-        fields: dict[str, object] = {}
+        guidelines: dict[str, Guideline] = {}
+        rationale = None
         for part in parts:
+            assert isinstance(part, lark.Tree)  # an item's parts are rules of the grammar
             keyword, content = self.field_content(part.children)
             rule = _rule(part)
             if rule == "rationale":
-                fields.setdefault(rule, content)
+                rationale = rationale or content
             else:
-                fields.setdefault(rule, Guideline(keyword, content, self.catalogue))
+                guidelines.setdefault(rule, Guideline(keyword, content, self.catalogue))
         return Item(
             index=len(self.items) + 1,
             heading=heading,
             name=name,
             label=label,
             label_candidate=label_candidate,
-            claims=fields.get("claims_guideline"),
-            maximus=fields.get("maximus_guideline"),
-            rationale=fields.get("rationale"),
+            claims=guidelines.get("claims_guideline"),
+            maximus=guidelines.get("maximus_guideline"),
+            rationale=rationale,
             partial=_partial(name),
         )
 
 
 def _item_start(tree: lark.Tree) -> int:
     """Offset of the first visible character of an item's heading."""
-    heading = tree.children[0]
-    return heading.start_pos - 1 + len(heading) - len(heading.lstrip("\n \t"))
+    heading = _token(tree.children[0])
+    return token_start(heading) - 1 + len(heading) - len(heading.lstrip("\n \t"))
+
+
+def _token(node: lark.Tree | lark.Token) -> lark.Token:
+    """A node the grammar makes a terminal (a line), as a token."""
+    return cast(lark.Token, node)
 
 
 def _rule(tree: lark.Tree) -> str:
@@ -466,7 +479,9 @@ def _partial(name: Passage) -> PartialRequest | None:
     if remaining is None:
         # the form that leaves the whole original request eligible
         authorized = _AUTHORIZED_FIRST.match(text, original.end())
-        remaining = _LEAVING_ELIGIBLE.search(text, authorized.end() + 1) if authorized else None
+        if authorized is None:
+            return None
+        remaining = _LEAVING_ELIGIBLE.search(text, authorized.end() + 1)
         if remaining is None:
             return None
         authorized_start, whole = authorized.end(), True
@@ -474,11 +489,17 @@ def _partial(name: Passage) -> PartialRequest | None:
         return None
     trailing_is = _TRAILING_IS.search(text, remaining.end() + 1)
     remaining_end = trailing_is.start() if trailing_is else len(text.rstrip())
-    spans = ((0, original.start()), (authorized_start, remaining.start()), (remaining.end(), remaining_end))
-    return PartialRequest(*(name.sub(start, end) for start, end in spans), whole=whole)
+    return PartialRequest(
+        name.sub(0, original.start()),
+        name.sub(authorized_start, remaining.start()),
+        name.sub(remaining.end(), remaining_end),
+        whole=whole,
+    )
 
 
-def _header_fields(document: Document, preamble: Passage | None) -> tuple[dict[str, HeaderField], tuple[HeaderField, ...]]:
+def _header_fields(
+    document: Document, preamble: Passage | None
+) -> tuple[dict[str, HeaderField], tuple[HeaderField, ...]]:
     """The header block's fields (imrlint.model.header pairs labels and values in every layout), and those
     whose values cannot be paired with certainty."""
     if preamble is None:

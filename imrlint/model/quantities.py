@@ -21,14 +21,36 @@ import re
 from dataclasses import dataclass
 
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30, "sixty": 60, "ninety": 90,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty": 30,
+    "sixty": 60,
+    "ninety": 90,
 }
 # The number words grouped by first letter, longest first within a group ("s(?:ixteen|even|ixty|ix)"):
 # an alternation tries each branch in turn, so one branch per letter is cheaper.
 NUMBER_WORDS_PATTERN = "|".join(
-    first + "(?:" + "|".join(sorted((re.escape(word[1:]) for word in WORD_NUMBERS if word[0] == first), key=len, reverse=True)) + ")"
+    first
+    + "(?:"
+    + "|".join(sorted((re.escape(word[1:]) for word in WORD_NUMBERS if word[0] == first), key=len, reverse=True))
+    + ")"
     for first in sorted({word[0] for word in WORD_NUMBERS})
 )
 _NUMBER = rf"(?:\d+|{NUMBER_WORDS_PATTERN})"
@@ -47,13 +69,37 @@ _PER_WEEK = r"(?:times?|x|visits?|sessions?)\s*(?:a|per|/)\s*week|times?\s+weekl
 # ones (the Kelvin sign onto "k"), so the words are only relied on in ASCII text.
 _PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     # "2 times a week for 6 weeks", "two times a week times 2 weeks", "3 times weekly for 4 weeks"
-    ("sessions", ("week",), re.compile(rf"{_NUMBER_START}\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?", re.I)),
+    (
+        "sessions",
+        ("week",),
+        re.compile(
+            rf"{_NUMBER_START}\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?",
+            re.I,
+        ),
+    ),
     # "twice a week for 3 weeks"
-    ("sessions", ("twice",), re.compile(rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b", re.I)),
+    (
+        "sessions",
+        ("twice",),
+        re.compile(rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b", re.I),
+    ),
     # "2x4", "3 x 2" (frequency by weeks, as in "physical therapy 2x4"); "1 times 8"
-    ("sessions", ("x", "×", "times"), re.compile(rf"{_NUMBER_START}(?:(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month)))", re.I)),
+    (
+        "sessions",
+        ("x", "×", "times"),
+        re.compile(
+            rf"{_NUMBER_START}(?:(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month)))",
+            re.I,
+        ),
+    ),
     # "(24 sessions)", "six sessions", "Eight physical therapy sessions", "12 visits", "18 treatments"
-    ("sessions", ("session", "visit", "treatments"), re.compile(rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b", re.I)),
+    (
+        "sessions",
+        ("session", "visit", "treatments"),
+        re.compile(
+            rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b", re.I
+        ),
+    ),
     # "times 12" (a number of sessions after a procedure)
     ("sessions", ("times",), re.compile(r"(?<![\d\s])\s+times\s+(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
     # "#120", "# 180", "#60 grams", "#1 box"
@@ -72,7 +118,9 @@ _CUES = frozenset(cue for _, cues, _ in _PATTERNS for cue in cues)
 
 # Every quantity states a number: a digit or a number word, which contains one of these (the
 # words that contain no other: "six" stands for "sixteen" and "sixty").
-_NUMBER_WORD_CUES = tuple(word for word in WORD_NUMBERS if not any(other != word and other in word for other in WORD_NUMBERS))
+_NUMBER_WORD_CUES = tuple(
+    word for word in WORD_NUMBERS if not any(other != word and other in word for other in WORD_NUMBERS)
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import lark
 
@@ -140,7 +140,7 @@ def _parse_partly(text: str, catalogue: Catalogue | None) -> GuidelineCitations:
         if tokens and tokens[-1] is getattr(exception, "token", None):
             tokens.pop()
         error = _error(text, exception, interactive.accepts())
-    accepted = [(token.type, token.start_pos, token.end_pos) for token in tokens]
+    accepted = [(token.type, cast(int, token.start_pos), cast(int, token.end_pos)) for token in tokens]
     return _citations(text, accepted, error, catalogue or _default_catalogue())
 
 
@@ -202,7 +202,10 @@ def _chapter(text: str, tokens: list[Terminal], catalogue: Catalogue) -> Chapter
         chapter = catalogue.find_chapter(name.text)
         known = catalogue.edition(chapter, int(edition.text)) if chapter is not None and edition is not None else None
         base = section_text.start
-        sections = tuple(_located(text, base + start, base + end) for start, end in catalogue.split_sections(known, section_text.text))
+        sections = tuple(
+            _located(text, base + start, base + end)
+            for start, end in catalogue.split_sections(known, section_text.text)
+        )
     return ChapterCitation(
         name=name,
         edition=edition,
@@ -226,13 +229,12 @@ def _page_range(text: str, start: int, end: int) -> PageRange:
 
 def _error(text: str, exception: lark.exceptions.UnexpectedInput, expected: set[str]) -> Located:
     """Where parsing stopped, with a one-line message: what was ``expected`` there, what was found."""
-    if isinstance(exception, lark.exceptions.UnexpectedCharacters):
+    start = end = len(text)  # the text ended too soon
+    if isinstance(exception, lark.exceptions.UnexpectedCharacters) and exception.pos_in_stream is not None:
         start = exception.pos_in_stream
         end = start + len(_word_at(text, start))
     elif isinstance(exception, lark.exceptions.UnexpectedToken) and exception.token.type != "$END":
-        start, end = exception.token.start_pos, exception.token.end_pos
-    else:  # the text ended too soon
-        start = end = len(text)
+        start, end = cast(int, exception.token.start_pos), cast(int, exception.token.end_pos)
     descriptions = dict.fromkeys(_EXPECTED[name] for name in sorted(expected & _EXPECTED.keys(), key=_RANK.__getitem__))
     found = f'"{_word_at(text, start)}"' if start < len(text) else "the end of the text"
     return Located(f"expected {_alternatives(list(descriptions))}; found {found}", start, end)

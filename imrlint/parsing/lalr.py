@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import lark
 from lark.parsers.lalr_analysis import Shift
@@ -88,7 +88,9 @@ class LeanParser:
         # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow each lookup.
         actions = {
             state: {
-                str(symbol): target if action is Shift else _Reduction(len(target.expansion), str(target.origin.name), callbacks.get(target))
+                str(symbol): target
+                if action is Shift
+                else _Reduction(len(target.expansion), str(target.origin.name), callbacks.get(target))
                 for symbol, (action, target) in row.items()
             }
             for state, row in table.states.items()
@@ -137,7 +139,9 @@ class LeanParser:
             end_line = line + newlines
             end_line_start = position + value.rindex("\n") + 1 if newlines else line_start
             if kind not in self.ignored:
-                token = _new_token(kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end)
+                token = _new_token(
+                    kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end
+                )
                 shift = self._reduce(stack, values, kind)
                 if shift is None:
                     return None
@@ -155,12 +159,12 @@ class LeanParser:
         """Apply the reductions the table calls for before ``symbol``; then the state to shift it
         to, or None if it cannot come here."""
         actions = self.actions
-        while type(action := actions[stack[-1]].get(symbol)) is _Reduction:
+        while isinstance(action := actions[stack[-1]].get(symbol), _Reduction):
             size = action.size
             if values is not None:
                 children = values[-size:] if size else []
                 del values[len(values) - size :]
                 values.append(action.build(children) if action.build else children)
             del stack[len(stack) - size :]
-            stack.append(actions[stack[-1]][action.rule])
+            stack.append(cast(int, actions[stack[-1]][action.rule]))  # a rule's goto is a shift
         return action

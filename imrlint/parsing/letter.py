@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import cast
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -55,12 +56,17 @@ class ParseError:
         wanted = []
         if names & _SECTION_TITLES:
             wanted.append("a section title")
-        wanted += sorted({TERMINAL_DESCRIPTIONS.get(name, name) for name in names - _SECTION_TITLES - _ENDINGS - {"TEXT"}})
+        wanted += sorted(
+            {TERMINAL_DESCRIPTIONS.get(name, name) for name in names - _SECTION_TITLES - _ENDINGS - {"TEXT"}}
+        )
         if "TEXT" in names:
             wanted.append("text")
         if not wanted and names & _ENDINGS:
             wanted.append("the end of the letter")
-        return f"{TERMINAL_DESCRIPTIONS.get(self.found, self.found)} is out of place here; expected {' or '.join(wanted) or 'nothing more'}"
+        return (
+            f"{TERMINAL_DESCRIPTIONS.get(self.found, self.found)} is out of place here; expected "
+            f"{' or '.join(wanted) or 'nothing more'}"
+        )
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,11 @@ def lean_letter_parser() -> LeanParser:
     return LeanParser.of(letter_parser())
 
 
+def token_start(token: lark.Token) -> int:
+    """A token's offset in the parser's input: every token the letter grammar makes has one."""
+    return cast(int, token.start_pos)
+
+
 def line_bounds(token: lark.Token) -> tuple[int, int]:
     """Offsets in the letter of a line token's visible content (its leading blank lines skipped).
 
@@ -89,7 +100,7 @@ def line_bounds(token: lark.Token) -> tuple[int, int]:
     with one "\\n" prepended, hence the shift by one.  Trailing spaces (and the carriage return
     of a CRLF line end, a space once normalised) are not part of the content.
     """
-    offset = token.start_pos - 1
+    offset = token_start(token) - 1
     return offset + token.rfind("\n") + 1, offset + len(token.rstrip())
 
 
@@ -115,7 +126,7 @@ def parse_letter(text: str) -> ParseResult:
                 error.interactive_parser.feed_token(lark.Token.new_borrow_pos("TEXT", str(token), token))
             return True
         if isinstance(error, UnexpectedCharacters):
-            position = max(0, error.pos_in_stream - 1)
+            position = max(0, (error.pos_in_stream or 0) - 1)
             errors.append(ParseError(position, position + 1, "character", tuple(sorted(error.allowed))))
             return True
         return False

@@ -5,10 +5,34 @@ from __future__ import annotations
 
 from imrlint.plugins.hookspecs import hookimpl
 from imrlint.resources import data_path
+from imrlint.rules import (
+    anonymity,
+    artefacts,
+    chronology,
+    citations,
+    consistency,
+    decisions,
+    guidelines,
+    header,
+    input,
+    reviewer,
+    structure,
+)
 from imrlint.rules.base import iter_rules
-from imrlint.rules import anonymity, artefacts, chronology, citations, consistency, decisions, guidelines, header, input, reviewer, structure
 
-BUILTIN_RULE_MODULES = (input, structure, header, decisions, consistency, citations, guidelines, reviewer, anonymity, chronology, artefacts)
+BUILTIN_RULE_MODULES = (
+    input,
+    structure,
+    header,
+    decisions,
+    consistency,
+    citations,
+    guidelines,
+    reviewer,
+    anonymity,
+    chronology,
+    artefacts,
+)
 
 RULE_DECLARATION_FILES = (
     "input.yaml",

@@ -9,11 +9,10 @@ from typing import Any
 
 import pluggy
 
-from imrlint.plugins import builtin, hookspecs
 from imrlint.config.declarations import load_declarations
 from imrlint.errors import ConfigError, describe_error
+from imrlint.plugins import builtin, hookspecs
 from imrlint.rules.base import Rule, RuleSettings
-
 
 BUILTIN_MAINTAINER = "imrlint's maintainers"
 
@@ -70,11 +69,15 @@ def _load_entry_points(manager: pluggy.PluginManager) -> None:
 
 
 def _plugin_error(name: str, key: str, error: Exception, failure: str) -> ConfigError:
-    return ConfigError(f"plugin '{name}'", key, f"{failure} ({describe_error(error)}); uninstall or fix the plugin (--show-traceback shows where it failed)")
+    return ConfigError(
+        f"plugin '{name}'",
+        key,
+        f"{failure} ({describe_error(error)}); uninstall or fix the plugin (--show-traceback shows where it failed)",
+    )
 
 
 def _plugin_name(manager: pluggy.PluginManager, plugin: object) -> str:
-    return manager.get_name(plugin) or getattr(plugin, "__name__", repr(plugin))
+    return manager.get_name(plugin) or str(getattr(plugin, "__name__", repr(plugin)))
 
 
 def _each_plugin(manager: pluggy.PluginManager, hook: str) -> Iterator[tuple[str, Any]]:
@@ -96,9 +99,13 @@ def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
     for plugin, provided in _each_plugin(manager, "imrlint_rules"):
         for rule in provided or ():
             if rule.code in rules:
-                raise ConfigError("plugins", rule.code, f"rule code is registered twice ({rules[rule.code].name}, {rule.name})")
+                raise ConfigError(
+                    "plugins", rule.code, f"rule code is registered twice ({rules[rule.code].name}, {rule.name})"
+                )
             if rule.name in names:
-                raise ConfigError("plugins", rule.name, f"rule name is registered twice ({names[rule.name]}, {rule.code})")
+                raise ConfigError(
+                    "plugins", rule.name, f"rule name is registered twice ({names[rule.name]}, {rule.code})"
+                )
             rules[rule.code] = rule
             names[rule.name] = rule.code
             if plugin != BUILTIN_PLUGIN:
@@ -111,7 +118,9 @@ def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
         if code not in rules:
             raise ConfigError("rule declarations", code, "declared but no plugin implements it")
         if settings.name != rules[code].name:
-            raise ConfigError("rule declarations", code, f"declared as '{settings.name}' but implemented as '{rules[code].name}'")
+            raise ConfigError(
+                "rule declarations", code, f"declared as '{settings.name}' but implemented as '{rules[code].name}'"
+            )
     for code in rules:
         if code not in defaults:
             raise ConfigError("rule declarations", code, "implemented but not declared (severity, message, options)")
@@ -119,4 +128,6 @@ def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
     for _, provided in _each_plugin(manager, "imrlint_formats"):
         formats.update(provided or {})
     ordered = sorted(rules)
-    return RuleSet({code: rules[code] for code in ordered}, {code: defaults[code] for code in ordered}, formats, maintainers)
+    return RuleSet(
+        {code: rules[code] for code in ordered}, {code: defaults[code] for code in ordered}, formats, maintainers
+    )

@@ -26,6 +26,23 @@ class RuleInfo:
     group: str = ""
 
 
+def run_date() -> datetime.datetime:
+    """Now, in UTC; or SOURCE_DATE_EPOCH when set (reproducible reports).  A value that is not a
+    date (not a whole number of seconds since 1970, or past the year 9999) is said on standard
+    error and the current time used."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        except (ValueError, OverflowError, OSError):
+            print(
+                f"imrlint: warning: SOURCE_DATE_EPOCH={printable(epoch)[:40]} is not a date (seconds since 1970, up to "
+                "the year 9999); the report is dated now",
+                file=sys.stderr,
+            )
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+
+
 @dataclass(frozen=True)
 class ReportContext:
     """What a report may say about the run besides its findings: every known rule with its
@@ -36,7 +53,7 @@ class ReportContext:
     config_source: str = "defaults"
     version: str = ""
     redact: bool = False
-    created: datetime.datetime = field(default_factory=lambda: run_date())
+    created: datetime.datetime = field(default_factory=run_date)
     settings: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -44,24 +61,13 @@ class ReportContext:
         return tuple(rule for rule in self.rules if rule.enabled)
 
 
-def run_date() -> datetime.datetime:
-    """Now, in UTC; or SOURCE_DATE_EPOCH when set (reproducible reports).  A value that is not a
-    date (not a whole number of seconds since 1970, or past the year 9999) is said on standard
-    error and the current time used."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            print(f"imrlint: warning: SOURCE_DATE_EPOCH={printable(epoch)[:40]} is not a date (seconds since 1970, up to the year 9999); the report is dated now", file=sys.stderr)
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-
-
 # What a terminal or a reader could mistake for something else: control characters (a newline in a
 # file name forges a line, ESC drives the terminal), the marks that reorder text (right-to-left
 # override), line separators, and the lone surrogates that stand for the bytes of a file name that
 # is not UTF-8.  Tab is text.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -91,20 +97,22 @@ def printable_report(report):
     :func:`printable`; in the excerpts of the letter (HTML, SARIF) each such character is
     U+FFFD, one for one, so that columns still point at the same characters."""
     findings = [_printable_finding(finding) for finding in report.findings]
-    headings = [dataclasses.replace(item, heading=printable(item.heading)) if _UNPRINTABLE.search(item.heading) else item for item in report.item_details]
+    headings = [
+        dataclasses.replace(item, heading=printable(item.heading)) if _UNPRINTABLE.search(item.heading) else item
+        for item in report.item_details
+    ]
     excerpts = {line: _UNPRINTABLE.sub("\ufffd", text) for line, text in report.excerpts.items()}
     changed = (
         report.path != printable(report.path)
-        or any(new is not old for new, old in zip(findings, report.findings))
-        or any(new is not old for new, old in zip(headings, report.item_details))
+        or any(new is not old for new, old in zip(findings, report.findings, strict=False))
+        or any(new is not old for new, old in zip(headings, report.item_details, strict=False))
         or excerpts != report.excerpts
     )
     if not changed:
         return report
-    shown = dataclasses.replace(report, path=printable(report.path), findings=findings, item_details=headings, excerpts=excerpts)
-    if not getattr(report, "letter", True):
-        shown.letter = False
-    return shown
+    return dataclasses.replace(
+        report, path=printable(report.path), findings=findings, item_details=headings, excerpts=excerpts
+    )
 
 
 def report_context(rule_set, config, *, redact: bool = False, settings: dict[str, Any] | None = None) -> ReportContext:
@@ -114,8 +122,20 @@ def report_context(rule_set, config, *, redact: bool = False, settings: dict[str
     rules = []
     for code, settings_ in config.rules.items():
         rule = rule_set.rules.get(code)
-        rules.append(RuleInfo(code, settings_.name, settings_.severity, settings_.enabled, settings_.summary, rule.doc if rule else settings_.summary, getattr(settings_, "group", "")))
-    return ReportContext(tuple(rules), getattr(config, "source", "defaults"), __version__, redact, settings=dict(settings or {}))
+        rules.append(
+            RuleInfo(
+                code,
+                settings_.name,
+                settings_.severity,
+                settings_.enabled,
+                settings_.summary,
+                rule.doc if rule else settings_.summary,
+                getattr(settings_, "group", ""),
+            )
+        )
+    return ReportContext(
+        tuple(rules), getattr(config, "source", "defaults"), __version__, redact, settings=dict(settings or {})
+    )
 
 
 @dataclass
@@ -147,7 +167,10 @@ class RunSummary:
         return sum(self.by_severity.values())
 
     def line(self) -> str:
-        counts = ", ".join(f"{count} {severity}{'s' if severity != 'info' and count != 1 else ''}" for severity, count in self.by_severity.items())
+        counts = ", ".join(
+            f"{count} {severity}{'s' if severity != 'info' and count != 1 else ''}"
+            for severity, count in self.by_severity.items()
+        )
         letters = "letter" if self.files == 1 else "letters"
         return f"Checked {self.files} {letters}: {counts} ({self.files_with_errors} with errors)."
 
@@ -180,7 +203,7 @@ class Reporter:
 
 
 def location(finding: Finding) -> str:
-    """"path:line:col", with the page ("path:page 2:line:col") for a PDF."""
+    """ "path:line:col", with the page ("path:page 2:line:col") for a PDF."""
     unit = f"{finding.unit_kind} {finding.unit[0]}:" if finding.unit and finding.unit_kind == "page" else ""
     return f"{finding.path}:{unit}{finding.span.line}:{finding.span.column}"
 

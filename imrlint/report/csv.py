@@ -13,7 +13,22 @@ import csv
 
 from imrlint.report.base import Reporter
 
-COLUMNS = ("path", "line", "column", "end_line", "end_column", "code", "name", "severity", "message", "item", "item_heading", "item_label", "page", "paragraph")
+COLUMNS = (
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "name",
+    "severity",
+    "message",
+    "item",
+    "item_heading",
+    "item_label",
+    "page",
+    "paragraph",
+)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,20 +49,22 @@ class CsvReporter(Reporter):
             span = finding.span
             item = items.get(finding.item) if finding.item is not None else None
             unit = finding.unit[0] if finding.unit is not None else ""
-            rows.append((
-                cell(finding.path),
-                span.line,
-                span.column,
-                span.end_line,
-                span.end_column,
-                finding.code,
-                finding.name,
-                finding.severity,
-                cell(finding.message),
-                finding.item if finding.item is not None else "",
-                cell(item.heading) if item is not None else "",
-                (item.label or "") if item is not None else "",
-                unit if finding.unit_kind == "page" else "",
-                unit if finding.unit_kind == "paragraph" else "",
-            ))
+            rows.append(
+                (
+                    cell(finding.path),
+                    span.line,
+                    span.column,
+                    span.end_line,
+                    span.end_column,
+                    finding.code,
+                    finding.name,
+                    finding.severity,
+                    cell(finding.message),
+                    finding.item if finding.item is not None else "",
+                    cell(item.heading) if item is not None else "",
+                    (item.label or "") if item is not None else "",
+                    unit if finding.unit_kind == "page" else "",
+                    unit if finding.unit_kind == "paragraph" else "",
+                )
+            )
         self.writer.writerows(rows)

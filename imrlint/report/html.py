@@ -23,8 +23,8 @@ import re
 import shutil
 import tempfile
 
-from imrlint.rules.findings import SEVERITIES
 from imrlint.report.base import Reporter, RunSummary
+from imrlint.rules.findings import SEVERITIES
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#d68910", "info": "#2e86c1"}
@@ -33,7 +33,8 @@ STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f23;background:#f6f8fa}
 header,main{max-width:1200px;margin:0 auto;padding:0 20px}
 header{padding-top:16px}
-h1{font-size:22px;margin:12px 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px;margin:0 0 8px;word-break:break-all}
+h1{font-size:22px;margin:12px 0 4px}h2{font-size:18px;margin:28px 0 8px}
+h3{font-size:15px;margin:0 0 8px;word-break:break-all}
 .meta{color:#57606a;margin:0 0 12px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;min-width:130px}
@@ -50,7 +51,8 @@ section.letter{background:#fff;border:1px solid #d0d7de;border-radius:6px;paddin
 .finding{display:grid;grid-template-columns:minmax(260px,2fr) 3fr;gap:12px;border-top:1px solid #eaeef2;padding:8px 0}
 .finding:first-of-type{border-top:0}
 .where{color:#57606a;font-size:12px}
-pre{margin:0;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:6px;overflow-x:auto;font:12px/1.4 ui-monospace,Consolas,monospace;white-space:pre-wrap;word-break:break-word}
+pre{margin:0;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:6px;overflow-x:auto;
+font:12px/1.4 ui-monospace,Consolas,monospace;white-space:pre-wrap;word-break:break-word}
 pre .ln{color:#8c959f;user-select:none;display:inline-block;min-width:3.5em}
 mark{background:#ffe08a;border-bottom:2px solid #d68910}
 .none{color:#57606a;font-style:italic}
@@ -103,7 +105,10 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CSP = f"default-src 'none'; style-src {_csp_hash(STYLE)}; script-src {_csp_hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'"
+CSP = (
+    f"default-src 'none'; style-src {_csp_hash(STYLE)}; script-src {_csp_hash(SCRIPT)}; img-src data:; base-uri "
+    "'none'; form-action 'none'"
+)
 
 
 def bar_chart(counts: list[tuple[str, str, int]], colours: dict[str, str]) -> str:
@@ -113,13 +118,17 @@ def bar_chart(counts: list[tuple[str, str, int]], colours: dict[str, str]) -> st
     bar_height, gap, label_width, bar_width = 20, 6, 330, 520
     top = max(count for _, _, count in counts)
     height = len(counts) * (bar_height + gap) + gap
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 80}" height="{height}" role="img" aria-label="Findings by rule">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 80}" height="{height}" role="img" '
+        'aria-label="Findings by rule">'
+    ]
     for index, (label, severity, count) in enumerate(counts):
         y = gap + index * (bar_height + gap)
         width = max(1, round(bar_width * count / top))
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 14}" text-anchor="end">{esc(label)}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{width}" height="{bar_height}" fill="{colours.get(severity, "#6e7781")}"><title>{esc(label)}: {count}</title></rect>'
+            f'<rect x="{label_width}" y="{y}" width="{width}" height="{bar_height}" '
+            f'fill="{colours.get(severity, "#6e7781")}"><title>{esc(label)}: {count}</title></rect>'
             f'<text x="{label_width + width + 6}" y="{y + 14}">{count}</text>'
         )
     parts.append("</svg>")
@@ -150,8 +159,9 @@ class HtmlReporter(Reporter):
     wants_excerpts = True
 
     def start(self) -> None:
-        self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.sections = tempfile.TemporaryFile("w+", encoding="utf-8")
+        # spools that outlive this method: closed by finish()
+        self.rows = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.sections = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.index = 0
 
     def file(self, report) -> None:
@@ -165,7 +175,7 @@ class HtmlReporter(Reporter):
         cells = [f'<td data-v="{path}">{name}</td>', f'<td class="n">{report.items}</td>']
         cells += [f'<td class="n">{report.labels.get(label, 0)}</td>' for label in ("Upheld", "Overturned")]
         cells += [f'<td class="n">{counts[severity]}</td>' for severity in SEVERITIES]
-        self.rows.write(f'<tr>{"".join(cells)}</tr>\n')
+        self.rows.write(f"<tr>{''.join(cells)}</tr>\n")
         if report.findings:
             self.sections.write(self._section(report, anchor))
 
@@ -187,8 +197,10 @@ class HtmlReporter(Reporter):
             else:
                 passage = render_passage(finding, report.excerpts)
             out.append(
-                f'<div class="finding"><div><span class="sev-{esc(finding.severity)}">{esc(finding.code)} {esc(finding.severity)}</span> '
-                f'<code>{esc(finding.name)}</code><p>{esc(finding.message)}</p><p class="where">{where}</p></div><div>{passage}</div></div>'
+                f'<div class="finding"><div><span class="sev-{esc(finding.severity)}">{esc(finding.code)} '
+                f"{esc(finding.severity)}</span> "
+                f"<code>{esc(finding.name)}</code><p>{esc(finding.message)}</p><p "
+                f'class="where">{where}</p></div><div>{passage}</div></div>'
             )
         out.append("</section>\n")
         return "".join(out)
@@ -206,8 +218,9 @@ class HtmlReporter(Reporter):
         created = context.created.strftime("%Y-%m-%d %H:%M UTC")
         write(
             f"<header><h1>IMR Final Determination letters: audit report</h1>"
-            f'<p class="meta">imrlint {esc(context.version)} &middot; {esc(created)} &middot; configuration: {esc(context.config_source)}'
-            f'{" &middot; redacted: reports carry no letter text" if context.redact else ""}</p></header><main>\n'
+            f'<p class="meta">imrlint {esc(context.version)} &middot; {esc(created)} &middot; configuration: '
+            f"{esc(context.config_source)}"
+            f"{' &middot; redacted: reports carry no letter text' if context.redact else ''}</p></header><main>\n"
         )
         cards = [
             ("Letters checked", summary.files),
@@ -215,44 +228,81 @@ class HtmlReporter(Reporter):
             ("Disputed items", summary.items),
             ("Upheld", summary.labels.get("Upheld", 0)),
             ("Overturned", summary.labels.get("Overturned", 0)),
-        ] + [(severity.capitalize() + (" findings" if severity != "info" else ""), summary.by_severity.get(severity, 0)) for severity in SEVERITIES]
-        write('<h2>Summary</h2><div class="cards">' + "".join(f'<div class="card"><b>{value}</b>{esc(label)}</div>' for label, value in cards) + "</div>\n")
+        ] + [
+            (severity.capitalize() + (" findings" if severity != "info" else ""), summary.by_severity.get(severity, 0))
+            for severity in SEVERITIES
+        ]
+        write(
+            '<h2>Summary</h2><div class="cards">'
+            + "".join(f'<div class="card"><b>{value}</b>{esc(label)}</div>' for label, value in cards)
+            + "</div>\n"
+        )
         if summary.labels.get("(none)"):
             write(f'<p class="meta">{summary.labels["(none)"]} disputed items have no Upheld / Overturned label.</p>\n')
 
         by_rule = sorted(summary.by_rule.items(), key=lambda entry: (-entry[1], entry[0]))
         write("<h2>Findings by rule</h2>\n")
-        write(bar_chart([(label, severities.get(label.split(" ", 1)[0], ""), count) for label, count in by_rule], SEVERITY_COLOURS))
+        write(
+            bar_chart(
+                [(label, severities.get(label.split(" ", 1)[0], ""), count) for label, count in by_rule],
+                SEVERITY_COLOURS,
+            )
+        )
         if by_rule:
-            write('<table class="sortable"><thead><tr><th>Rule</th><th>Severity</th><th class="n" data-type="number">Findings</th></tr></thead><tbody>')
+            write(
+                '<table class="sortable"><thead><tr><th>Rule</th><th>Severity</th><th class="n" '
+                'data-type="number">Findings</th></tr></thead><tbody>'
+            )
             for label, count in by_rule:
                 severity = severities.get(label.split(" ", 1)[0], "")
-                write(f'<tr><td>{esc(label)}</td><td class="sev-{esc(severity)}">{esc(severity)}</td><td class="n">{count}</td></tr>')
+                write(
+                    f'<tr><td>{esc(label)}</td><td class="sev-{esc(severity)}">{esc(severity)}</td><td '
+                    f'class="n">{count}</td></tr>'
+                )
             write("</tbody></table>\n")
 
-        write('<h2>Letters</h2><table class="sortable" id="letters"><thead><tr><th>Letter</th>'
-              '<th class="n" data-type="number">Items</th><th class="n" data-type="number">Upheld</th><th class="n" data-type="number">Overturned</th>'
-              + "".join(f'<th class="n" data-type="number">{esc(severity.capitalize())}</th>' for severity in SEVERITIES)
-              + "</tr></thead><tbody>\n")
+        write(
+            '<h2>Letters</h2><table class="sortable" id="letters"><thead><tr><th>Letter</th>'
+            '<th class="n" data-type="number">Items</th><th class="n" data-type="number">Upheld</th><th class="n" '
+            'data-type="number">Overturned</th>'
+            + "".join(f'<th class="n" data-type="number">{esc(severity.capitalize())}</th>' for severity in SEVERITIES)
+            + "</tr></thead><tbody>\n"
+        )
         self._copy(self.rows)
         write("</tbody></table>\n<h2>Findings by letter</h2>\n")
         if summary.total == 0:
             write('<p class="none">No findings.</p>\n')
         self._copy(self.sections)
 
-        write('<h2>Rules that ran</h2><table class="sortable"><thead><tr><th>Code</th><th>Name</th><th>Severity</th><th>Checks</th></tr></thead><tbody>')
+        write(
+            "<h2>Rules that ran</h2><table "
+            'class="sortable"><thead><tr><th>Code</th><th>Name</th><th>Severity</th><th>Checks</th></tr></thead><tbody>'
+        )
         for rule in context.enabled_rules:
-            write(f'<tr><td>{esc(rule.code)}</td><td><code>{esc(rule.name)}</code></td><td class="sev-{esc(rule.severity)}">{esc(rule.severity)}</td><td>{esc(rule.summary)}</td></tr>')
+            write(
+                f"<tr><td>{esc(rule.code)}</td><td><code>{esc(rule.name)}</code></td><td "
+                f'class="sev-{esc(rule.severity)}">{esc(rule.severity)}</td><td>{esc(rule.summary)}</td></tr>'
+            )
         write("</tbody></table>\n")
         disabled = [rule for rule in context.rules if not rule.enabled]
         if disabled:
-            write('<p class="meta">Not run: ' + ", ".join(f"{esc(rule.code)} {esc(rule.name)}" for rule in disabled) + "</p>\n")
+            write(
+                '<p class="meta">Not run: '
+                + ", ".join(f"{esc(rule.code)} {esc(rule.name)}" for rule in disabled)
+                + "</p>\n"
+            )
         write("<h2>Configuration</h2><table><tbody>")
         write(f"<tr><th>Configuration</th><td>{esc(context.config_source)}</td></tr>")
         for key, value in context.settings.items():
             write(f"<tr><th>{esc(key)}</th><td>{esc(value)}</td></tr>")
-        write(f"<tr><th>imrlint version</th><td>{esc(context.version)}</td></tr><tr><th>Date</th><td>{esc(created)}</td></tr></tbody></table>\n")
-        write(f"</main><footer>Generated by imrlint {esc(context.version)}. Positions are 1-based line:column in each letter as its author has it.</footer>")
+        write(
+            "<tr><th>imrlint "
+            f"version</th><td>{esc(context.version)}</td></tr><tr><th>Date</th><td>{esc(created)}</td></tr></tbody></table>\n"
+        )
+        write(
+            f"</main><footer>Generated by imrlint {esc(context.version)}. Positions are 1-based line:column in each "
+            "letter as its author has it.</footer>"
+        )
         write(f"<script>{SCRIPT}</script></body></html>\n")
 
     def _copy(self, spool) -> None:

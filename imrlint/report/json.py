@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from imrlint.rules.findings import Finding
 from imrlint.report.base import Reporter, RunSummary
+from imrlint.rules.findings import Finding
 
 
 def finding_record(finding: Finding) -> dict:
@@ -43,7 +43,9 @@ class JsonReporter(Reporter):
 
     def file(self, report) -> None:
         for finding in report.findings:
-            self.stream.write(("," if self.count else "") + "\n  " + json.dumps(finding_record(finding), ensure_ascii=False))
+            self.stream.write(
+                ("," if self.count else "") + "\n  " + json.dumps(finding_record(finding), ensure_ascii=False)
+            )
             self.count += 1
 
     def finish(self, summary: RunSummary) -> None:

@@ -18,5 +18,7 @@ class JsonLinesReporter(Reporter):
     def file(self, report) -> None:
         if not report.findings:
             return
-        self.stream.write("".join(json.dumps(finding_record(finding), ensure_ascii=False) + "\n" for finding in report.findings))
+        self.stream.write(
+            "".join(json.dumps(finding_record(finding), ensure_ascii=False) + "\n" for finding in report.findings)
+        )
         self.stream.flush()

@@ -10,9 +10,11 @@ letter finishes (spooled to a temporary file, so the totals can lead the documen
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import tempfile
+from typing import cast
 
 from imrlint.report.base import Reporter, RunSummary
 
@@ -32,7 +34,7 @@ def _line(finding) -> str:
 class JunitReporter(Reporter):
     def start(self) -> None:
         self.rules = [(rule.code, rule.name) for rule in self.context.enabled_rules]
-        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115  (closed by finish())
         self.totals = {"tests": 0, "failures": 0, "errors": 0}
 
     def file(self, report) -> None:
@@ -61,7 +63,12 @@ class JunitReporter(Reporter):
                 element.text = "\n".join(_line(finding) for finding in broken)
                 errors += 1
             elif failing:
-                element = ET.SubElement(case, "failure", message=clean(failing[0].message) if len(failing) == 1 else f"{len(failing)} errors", type="error")
+                element = ET.SubElement(
+                    case,
+                    "failure",
+                    message=clean(failing[0].message) if len(failing) == 1 else f"{len(failing)} errors",
+                    type="error",
+                )
                 element.text = "\n".join(_line(finding) for finding in failing)
                 failures += 1
             others = [finding for finding in findings if finding.severity != "error"]
@@ -79,10 +86,14 @@ class JunitReporter(Reporter):
 
     def finish(self, summary: RunSummary) -> None:
         from xml.sax.saxutils import XMLGenerator
+        from xml.sax.xmlreader import AttributesImpl
 
-        generator = XMLGenerator(self.stream, "utf-8", short_empty_elements=False)
+        # XMLGenerator writes text to a text stream (typeshed knows only its byte streams)
+        generator = XMLGenerator(cast(io.TextIOBase, self.stream), "utf-8", short_empty_elements=False)
         generator.startDocument()
-        generator.startElement("testsuites", {"name": "imrlint", **{key: str(value) for key, value in self.totals.items()}})
+        generator.startElement(
+            "testsuites", AttributesImpl({"name": "imrlint", **{key: str(value) for key, value in self.totals.items()}})
+        )
         self.stream.write("\n")
         self.spool.seek(0)
         shutil.copyfileobj(self.spool, self.stream)

@@ -26,12 +26,14 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 # /dev/stdout leads (through symbolic links) to one of these: an open descriptor of this process,
 # whatever file it is, written where it is
 _DESCRIPTOR = re.compile(r"/(?:dev|proc/(?:self|thread-self|\d+))/fd/\d+")
 _MAX_LINKS = 40  # as the kernel's limit on links followed in one lookup
+
+P = TypeVar("P")
 
 
 class OutputError(Exception):
@@ -138,7 +140,7 @@ def _direct_output(path: str, encoding: str, shown: str) -> Iterator[TextIO]:
     """A device, FIFO or descriptor, written where it is (appending: a descriptor the shell
     opened with ``>`` is already empty, one opened with ``>>`` is to be added to)."""
     try:
-        stream = open(path, "a", encoding=encoding, newline="", errors="backslashreplace")
+        stream = open(path, "a", encoding=encoding, newline="", errors="backslashreplace")  # noqa: SIM115  (the caller's to close)
     except OSError as error:
         raise OutputError(shown, _reason(error)) from None
     with stream:
@@ -172,17 +174,19 @@ def _identity(path: str) -> tuple[int, int] | None:
     return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
 
 
-def guard_outputs(paths: Iterable[str], outputs: dict[str, str]) -> Iterator[str]:
-    """``paths`` (the letters to lint), stopping with an OutputError at a letter that is one of
-    the files ``outputs`` would overwrite (path -> the option naming it, "-o")."""
-    written = {}
-    for path, option in outputs.items():
-        identity = _identity(path)
+def guard_outputs(paths: Iterable[P], outputs: dict[str, str]) -> Iterator[P]:
+    """``paths`` (the letters to lint, and anything else the search reports in their place),
+    stopping with an OutputError at a letter that is one of the files ``outputs`` would
+    overwrite (path -> the option naming it, "-o")."""
+    written: dict[tuple[int, int], str] = {}
+    for output, option in outputs.items():
+        identity = _identity(output)
         if identity is not None:
-            written[identity] = f"{path} ({option})"
+            written[identity] = f"{output} ({option})"
     for path in paths:
         if written and isinstance(path, str) and path != "-":
-            clash = written.get(_identity(path))
+            letter = _identity(path)
+            clash = written.get(letter) if letter is not None else None
             if clash is not None:
                 raise OutputError(clash, "it is one of the letters being linted; write to another file")
         yield path

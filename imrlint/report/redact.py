@@ -124,7 +124,7 @@ def redacted_message(finding: Finding) -> str:
     values = dict(redacted_fields(finding))
     pieces = []
     try:
-        for literal, field_name, format_spec, conversion in _FORMATTER.parse(finding.template):
+        for literal, field_name, format_spec, _conversion in _FORMATTER.parse(finding.template):
             pieces.append(literal)
             if field_name is None:
                 continue

@@ -72,11 +72,23 @@ class SarifReporter(Reporter):
             }
             for rule in context.rules
         ]
-        tool = {"driver": {"name": "imrlint", "version": context.version, "semanticVersion": context.version, "rules": rules}}
+        tool = {
+            "driver": {
+                "name": "imrlint",
+                "version": context.version,
+                "semanticVersion": context.version,
+                "rules": rules,
+            }
+        }
         base = {"%SRCROOT%": {"uri": pathlib.Path.cwd().as_uri().rstrip("/") + "/"}}
         self.stream.write(
-            '{"$schema":' + _json(SCHEMA_URI) + ',"version":"2.1.0","runs":[{\n"tool":' + _json(tool)
-            + ',\n"columnKind":"unicodeCodePoints","originalUriBaseIds":' + _json(base) + ',\n"results":['
+            '{"$schema":'
+            + _json(SCHEMA_URI)
+            + ',"version":"2.1.0","runs":[{\n"tool":'
+            + _json(tool)
+            + ',\n"columnKind":"unicodeCodePoints","originalUriBaseIds":'
+            + _json(base)
+            + ',\n"results":['
         )
 
     def file(self, report) -> None:
@@ -87,12 +99,19 @@ class SarifReporter(Reporter):
         redacted = self.context.redact
         for finding in report.findings:
             heading = headings.get(finding.item, "") if finding.item is not None else ""
-            basis = fingerprint_basis(finding, heading, None if redacted else passage_text(finding, report.excerpts), redacted)
+            basis = fingerprint_basis(
+                finding, heading, None if redacted else passage_text(finding, report.excerpts), redacted
+            )
             occurrence = seen.get(basis, 0)
             seen[basis] = occurrence + 1
             digest = hashlib.sha256(f"{basis}\x00{occurrence}".encode("utf-8", "surrogatepass")).hexdigest()
             span = finding.span
-            region = {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+            region = {
+                "startLine": span.line,
+                "startColumn": span.column,
+                "endLine": span.end_line,
+                "endColumn": span.end_column,
+            }
             properties = {"severity": finding.severity, "name": finding.name}
             if finding.item is not None:
                 properties["item"] = finding.item
@@ -102,8 +121,17 @@ class SarifReporter(Reporter):
                 "ruleId": finding.code,
                 "level": LEVELS.get(finding.severity, "warning"),
                 "message": {"text": finding.message},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(finding.path), "region": region}}],
-                "partialFingerprints": {FINGERPRINT_KEY: digest, **({BASELINE_KEY: finding.fingerprint} if getattr(finding, "fingerprint", None) and not redacted else {})},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": artifact_location(finding.path), "region": region}}
+                ],
+                "partialFingerprints": {
+                    FINGERPRINT_KEY: digest,
+                    **(
+                        {BASELINE_KEY: finding.fingerprint}
+                        if getattr(finding, "fingerprint", None) and not redacted
+                        else {}
+                    ),
+                },
                 "properties": properties,
             }
             if finding.code in self.rule_index:
@@ -123,4 +151,6 @@ class SarifReporter(Reporter):
             "configuration": self.context.config_source,
             "redacted": self.context.redact,
         }
-        self.stream.write("\n],\n\"invocations\":[" + _json(invocation) + "],\n\"properties\":" + _json(properties) + "}]}\n")
+        self.stream.write(
+            '\n],\n"invocations":[' + _json(invocation) + '],\n"properties":' + _json(properties) + "}]}\n"
+        )

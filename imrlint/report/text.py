@@ -14,7 +14,9 @@ class TextReporter(Reporter):
         for finding in report.findings:
             note = paragraph_note(finding)
             paragraph = f" ({note})" if note else ""
-            self.stream.write(f"{location(finding)}: {finding.code} [{finding.severity}] {finding.message}{paragraph}\n")
+            self.stream.write(
+                f"{location(finding)}: {finding.code} [{finding.severity}] {finding.message}{paragraph}\n"
+            )
 
     def finish(self, summary: RunSummary) -> None:
         self.stream.write(summary.line() + "\n")

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from imrlint.rules.base import rule
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter
+    from imrlint.rules.findings import Finding
 
 # "Dr. Smith", "Dr Jane Smith", "John A. Smith, M.D.", "Jane Smith, DO", "J. Smith MD".  Each
 # opens with a capital that starts a word: the pattern takes that capital first, then checks with a
@@ -37,7 +43,7 @@ def _allowed(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 
 @rule("IMR403", "reviewer-named")
-def reviewer_named(letter, context):
+def reviewer_named(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The reviewer's credentials name a person ("Dr. ...", "Jane Smith, M.D.").
 
     The expert reviewer's identity is confidential: the determination describes the reviewer's

@@ -8,8 +8,14 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from imrlint.rules.base import rule
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter
+    from imrlint.rules.findings import Finding
 
 
 @functools.lru_cache(maxsize=64)
@@ -60,7 +66,7 @@ def _footers(footer: str, text: str, start: int):
 
 
 @rule("IMR601", "page-footer-fragment")
-def page_footer_fragment(letter, context):
+def page_footer_fragment(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A page footer, or a piece of one, sits inside the text.
 
     PDF extraction and copy-and-paste carry page footers into the text ("Final Determination
@@ -143,7 +149,7 @@ def _text_end(text: str, start: int, end: int) -> int:
 
 
 @rule("IMR602", "sentence-cut-at-break")
-def sentence_cut_at_break(letter, context):
+def sentence_cut_at_break(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A sentence stops at a line or page break and the text after the break starts another one.
 
     A line that ends in a word no sentence ends with ("the", "of", "and", "with", "both") and is
@@ -162,11 +168,15 @@ def sentence_cut_at_break(letter, context):
     text = document.text
     line_starts = document.line_starts
     body_start = min((section.title.start for section in letter.sections), default=0)
-    first_body_line_start = line_starts[bisect.bisect_left(line_starts, body_start)] if body_start <= line_starts[-1] else len(text)
+    first_body_line_start = (
+        line_starts[bisect.bisect_left(line_starts, body_start)] if body_start <= line_starts[-1] else len(text)
+    )
     after_line_feeds, after_returns = _breaks_before_openers(openers)
     candidates = [match.end() for match in after_line_feeds.finditer(text, max(0, body_start - 1))]
     if "\r" in text:  # lone carriage returns end lines too
-        candidates = sorted((*candidates, *(match.end() for match in after_returns.finditer(text, max(0, body_start - 1)))))
+        candidates = sorted(
+            (*candidates, *(match.end() for match in after_returns.finditer(text, max(0, body_start - 1))))
+        )
     for line_start in candidates:  # each starts a line (a "\r" before a "\n" precedes no opener)
         # the sentence cut is on the last line before it that has text, if that is in the body
         previous_end = _text_end(text, first_body_line_start, line_start)
@@ -184,7 +194,10 @@ def sentence_cut_at_break(letter, context):
             continue
         token = tokens[-1]
         if token.lower() in dangling:
-            yield context.finding(document.span(previous_end - len(token), previous_end), word=text[previous_end - len(token) : previous_end])
+            yield context.finding(
+                document.span(previous_end - len(token), previous_end),
+                word=text[previous_end - len(token) : previous_end],
+            )
 
 
 # A word that the next one repeats, in a collapsed text (words are separated by one space) with a
@@ -200,7 +213,8 @@ _REPEATED_WORD = re.compile(r" (?=([^ ]++) \1(?![^ ]))")
 # entry is all that lies between the two separators, up to four words, taken whole by a
 # look-ahead so that no shorter reading is tried.
 _REPEATED_ENTRY = tuple(
-    re.compile(rf"{separator} (?=(?=([a-z][\w/-]*(?: [a-z][\w/-]*){{0,3}}))\1[,;:] \1(?:[,;.]|\s(?:and|or)\b|$))") for separator in ",;:"
+    re.compile(rf"{separator} (?=(?=([a-z][\w/-]*(?: [a-z][\w/-]*){{0,3}}))\1[,;:] \1(?:[,;.]|\s(?:and|or)\b|$))")
+    for separator in ",;:"
 )
 
 
@@ -217,7 +231,9 @@ def _doubled_words(text: str, lower: str, allowed: set[str] | frozenset[str]):
 
 def _doubled_entries(text: str, lower: str):
     """(start, end, shown) of each list entry written twice in a row in a collapsed text."""
-    for match in sorted((match for pattern in _REPEATED_ENTRY for match in pattern.finditer(lower)), key=lambda match: match.start()):
+    for match in sorted(
+        (match for pattern in _REPEATED_ENTRY for match in pattern.finditer(lower)), key=lambda match: match.start()
+    ):
         first, entry = match.end(), match.group(1)
         start = first + len(entry) + 2
         end = start + len(entry)
@@ -230,7 +246,7 @@ def _allowed_pairs(phrases: tuple[str, ...]) -> frozenset[str]:
 
 
 @rule("IMR603", "doubled-word")
-def doubled_word(letter, context):
+def doubled_word(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A word is written twice in a row ("the the", "is is").
 
     A doubled word is a typing slip, often left where two drafts were joined; it makes the
@@ -252,7 +268,7 @@ def doubled_word(letter, context):
 
 
 @rule("IMR604", "repeated-list-entry")
-def repeated_list_entry(letter, context):
+def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """An entry of a list is written twice in a row ("diagnostic imaging, diagnostic imaging, and
     home exercise program").
 
@@ -290,7 +306,7 @@ def _prose(letter):
 
 
 @rule("IMR605", "repeated-sentence")
-def repeated_sentence(letter, context):
+def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A sentence is written twice in a row, word for word.
 
     A sentence repeated back to back is an editing slip: text pasted twice, or two drafts joined
@@ -321,7 +337,16 @@ def repeated_sentence(letter, context):
 def _item_at(letter, offset: int):
     """The disputed item whose heading, guideline lines or rationale hold ``offset``, if any."""
     for item in letter.items:
-        end = max(part.end for part in (item.heading, item.rationale, item.claims and item.claims.content, item.maximus and item.maximus.content) if part is not None)
+        end = max(
+            part.end
+            for part in (
+                item.heading,
+                item.rationale,
+                item.claims and item.claims.content,
+                item.maximus and item.maximus.content,
+            )
+            if part is not None
+        )
         if item.heading.start <= offset < end:
             return item
     return None

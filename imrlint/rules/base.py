@@ -21,9 +21,9 @@ import re
 import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from imrlint.input.document import Span
+from imrlint.input.document import Document, Span
 from imrlint.rules.findings import Finding
 
 if TYPE_CHECKING:
@@ -34,7 +34,11 @@ if TYPE_CHECKING:
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}\d{3,4}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
-Check = Callable[["Letter", "RuleContext"], Iterable[Finding]]
+
+class Check(Protocol):
+    """A rule's check: the findings it makes on a letter, with what its context gives it."""
+
+    def __call__(self, letter: Letter, context: RuleContext, /) -> Iterable[Finding]: ...
 
 
 @dataclass(frozen=True)
@@ -117,25 +121,32 @@ class RuleContext:
     def finding(self, where: Passage | Span, item: Item | None = None, **fields: Any) -> Finding:
         """A finding of this rule at ``where``, its message formatted from ``fields``."""
         span = where if isinstance(where, Span) else where.span
-        document = self.letter.document if self.letter else None
-        unit = unit_offset = None
-        if document is not None and document.units:
-            offset = document.line_starts[span.line - 1] + span.column - 1
-            unit, unit_offset = document.unit_at(offset), document.unit_offset(offset)
-        return Finding(
-            path=self.path,
-            span=span,
-            code=self.settings.code,
-            name=self.settings.name,
-            severity=self.settings.severity,
-            message=self.settings.message.format(**fields),
-            unit=unit,
-            unit_kind=document.unit_kind if document else "",
-            item=item.index if item is not None else None,
-            unit_offset=unit_offset,
-            template=self.settings.message,
-            fields=tuple((name, value if isinstance(value, int) else str(value)) for name, value in fields.items()),
-        )
+        return make_finding(self.settings, self.path, span, self.letter.document if self.letter else None, item, fields)
+
+
+def make_finding(
+    settings: RuleSettings, path: str, span: Span, document: Document | None, item: Item | None, fields: dict[str, Any]
+) -> Finding:
+    """A finding of the rule ``settings`` declares, at ``span`` of the file at ``path`` (its
+    page or paragraph named when ``document`` has them), its message formatted from ``fields``."""
+    unit = unit_offset = None
+    if document is not None and document.units:
+        offset = document.line_starts[span.line - 1] + span.column - 1
+        unit, unit_offset = document.unit_at(offset), document.unit_offset(offset)
+    return Finding(
+        path=path,
+        span=span,
+        code=settings.code,
+        name=settings.name,
+        severity=settings.severity,
+        message=settings.message.format(**fields),
+        unit=unit,
+        unit_kind=document.unit_kind if document else "",
+        item=item.index if item is not None else None,
+        unit_offset=unit_offset,
+        template=settings.message,
+        fields=tuple((name, value if isinstance(value, int) else str(value)) for name, value in fields.items()),
+    )
 
 
 def iter_rules(*modules: Any) -> Iterator[Rule]:

@@ -7,11 +7,18 @@ The facts are read by :mod:`imrlint.model.facts`; the date formats by :mod:`imrl
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from imrlint.model.dates import find_dates, find_invalid_dates
 from imrlint.model.facts import Fact, injury_dates, letter_facts, patient_ages, patient_sexes, sentence_around
-from imrlint.rules.base import rule
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Item, Letter
+    from imrlint.rules.findings import Finding
 
 _CHAIN = (
     ("date-of-injury", "injury", "the date of injury"),
@@ -22,7 +29,7 @@ _CHAIN = (
 
 
 @rule("IMR501", "invalid-date")
-def invalid_date(letter, context):
+def invalid_date(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A date names no calendar day ("02/30/2016", "13/05/2016").
 
     Dates in a determination fix the time limits that apply to the case: the 30 days to request
@@ -40,7 +47,7 @@ def invalid_date(letter, context):
 
 
 @rule("IMR502", "dates-out-of-order")
-def dates_out_of_order(letter, context):
+def dates_out_of_order(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The case's dates are not in the order of the IMR process.
 
     An injury comes before the utilization review of its treatment, the UR decision before the
@@ -62,7 +69,7 @@ def dates_out_of_order(letter, context):
         ("summary", [(getattr(facts, attribute), label) for _, attribute, label in _CHAIN if attribute]),
     ):
         known = [(fact, label) for fact, label in chain if fact is not None]
-        for (earlier, earlier_label), (later, later_label) in zip(known, known[1:]):
+        for (earlier, earlier_label), (later, later_label) in itertools.pairwise(known):
             if later.value < earlier.value:
                 yield context.finding(
                     later.where,
@@ -76,7 +83,7 @@ def dates_out_of_order(letter, context):
 
 
 @rule("IMR503", "late-imr-application")
-def late_imr_application(letter, context):
+def late_imr_application(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The IMR application was received more than 30 days (plus mailing time) after the UR decision.
 
     A request for IMR must be made within 30 days of service of the UR decision (Labor Code
@@ -91,7 +98,10 @@ def late_imr_application(letter, context):
     Fix: check both dates; if they are right, nothing needs to change.
     """
     facts = letter_facts(letter)
-    for ur, application in ((facts.header.get("ur-denial-date"), facts.header.get("application-received")), (facts.ur, facts.application)):
+    for ur, application in (
+        (facts.header.get("ur-denial-date"), facts.header.get("application-received")),
+        (facts.ur, facts.application),
+    ):
         if ur is None or application is None:
             continue
         days = (application.value - ur.value).days
@@ -109,7 +119,7 @@ def _mismatches(reference: Fact, statements: list[tuple[Fact, str, object]]):
 def _stated(letter, read, summary_fact):
     """What ``read`` finds in the summary (but ``summary_fact`` itself) and in each rationale:
     [(fact, where it is, item or None)]."""
-    statements = []
+    statements: list[tuple[Fact, str, Item | None]] = []
     if letter.summary is not None and summary_fact is not None:
         statements.extend((fact, "the summary", None) for fact in read(letter.summary) if fact is not summary_fact)
     for item in letter.items:
@@ -119,7 +129,7 @@ def _stated(letter, read, summary_fact):
 
 
 @rule("IMR504", "injury-date-mismatch")
-def injury_date_mismatch(letter, context):
+def injury_date_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The date of injury differs between the header, the summary and the rationales.
 
     The date of injury identifies the claim and decides which MTUS and which time limits apply;
@@ -138,16 +148,31 @@ def injury_date_mismatch(letter, context):
     header = facts.header.get("date-of-injury")
     summary = facts.injury
     if header is not None and summary is not None and header.value != summary.value:
-        yield context.finding(summary.where, found=summary.where.text, place="the summary", other=header.where.text, other_source="the header's Date of Injury", line=header.where.span.line)
+        yield context.finding(
+            summary.where,
+            found=summary.where.text,
+            place="the summary",
+            other=header.where.text,
+            other_source="the header's Date of Injury",
+            line=header.where.span.line,
+        )
     reference, source = (summary, "the summary") if summary is not None else (header, "the header's Date of Injury")
     if reference is None:
         return
     for fact, where, item in _mismatches(reference, _stated(letter, injury_dates, summary)):
-        yield context.finding(fact.where, item=item, found=fact.where.text, place=where, other=reference.where.text, other_source=source, line=reference.where.span.line)
+        yield context.finding(
+            fact.where,
+            item=item,
+            found=fact.where.text,
+            place=where,
+            other=reference.where.text,
+            other_source=source,
+            line=reference.where.span.line,
+        )
 
 
 @rule("IMR505", "age-mismatch")
-def age_mismatch(letter, context):
+def age_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The patient's age differs between the summary and a rationale.
 
     The determination is about one worker (Labor Code 4610.6(c): "the specific medical needs of
@@ -166,11 +191,13 @@ def age_mismatch(letter, context):
     if reference is None:
         return
     for fact, where, item in _mismatches(reference, _stated(letter, patient_ages, reference)):
-        yield context.finding(fact.where, item=item, found=fact.value, place=where, other=reference.value, line=reference.where.span.line)
+        yield context.finding(
+            fact.where, item=item, found=fact.value, place=where, other=reference.value, line=reference.where.span.line
+        )
 
 
 @rule("IMR506", "sex-mismatch")
-def sex_mismatch(letter, context):
+def sex_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The patient's sex differs between the summary and a rationale, or within one of them.
 
     As for the age: a rationale that describes a male patient in a letter about a female worker
@@ -188,11 +215,19 @@ def sex_mismatch(letter, context):
     if reference is None:
         return
     for fact, where, item in _mismatches(reference, _stated(letter, patient_sexes, reference)):
-        yield context.finding(fact.where, item=item, found=fact.where.text, sex=fact.value, place=where, other=reference.value, line=reference.where.span.line)
+        yield context.finding(
+            fact.where,
+            item=item,
+            found=fact.where.text,
+            sex=fact.value,
+            place=where,
+            other=reference.value,
+            line=reference.where.span.line,
+        )
 
 
 @rule("IMR507", "ur-date-mismatch")
-def ur_date_mismatch(letter, context):
+def ur_date_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The summary dates the UR decision otherwise than the header's UR Denial Date.
 
     The UR decision's date starts the 30 days in which the worker may ask for IMR (Labor Code
@@ -211,17 +246,21 @@ def ur_date_mismatch(letter, context):
     facts = letter_facts(letter)
     header = facts.header.get("ur-denial-date")
     if header is not None and facts.ur is not None and header.value != facts.ur.value:
-        yield context.finding(facts.ur.where, found=facts.ur.where.text, other=header.where.text, line=header.where.span.line)
+        yield context.finding(
+            facts.ur.where, found=facts.ur.where.text, other=header.where.text, line=header.where.span.line
+        )
 
 
 # A sentence that presents what the request rests on: the request, its form, the plan that made it.
-_REQUEST_BASIS = re.compile(r"\b(?:request(?:ed|s)?|rfa|treatment\s+plan|plan\s+of\s+care|recommend(?:ed|s|ing)?|prescrib\w*|ordered)\b", re.I)
+_REQUEST_BASIS = re.compile(
+    r"\b(?:request(?:ed|s)?|rfa|treatment\s+plan|plan\s+of\s+care|recommend(?:ed|s|ing)?|prescrib\w*|ordered)\b", re.I
+)
 # ... unless it speaks of the IMR application or an appeal, which follow the UR decision.
 _AFTER_UR = re.compile(r"\b(?:independent\s+medical\s+review|IMR|appeal\w*|application)\b", re.I)
 
 
 @rule("IMR508", "request-after-ur-decision")
-def request_after_ur_decision(letter, context):
+def request_after_ur_decision(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The summary presents a request, or the visit it rests on, dated after the UR decision.
 
     IMR reviews the request utilization review decided (Labor Code 4610.5(d); 8 CCR
@@ -256,4 +295,6 @@ def request_after_ur_decision(letter, context):
         words = text[sentence[0] : sentence[1]]
         if _REQUEST_BASIS.search(words) and not _AFTER_UR.search(words):
             reported.add(sentence)
-            yield context.finding(summary.sub(mention.start, mention.end), found=mention.text, ur=ur.where.text, line=ur.where.span.line)
+            yield context.finding(
+                summary.sub(mention.start, mention.end), found=mention.text, ur=ur.where.text, line=ur.where.span.line
+            )

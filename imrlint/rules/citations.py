@@ -9,13 +9,17 @@ import dataclasses
 import difflib
 import functools
 import re
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from imrlint.knowledge.catalogue import Chapter, Edition
-from imrlint.parsing.citations import ChapterCitation
-from imrlint.rules.findings import SEVERITY_RANK, Finding
 from imrlint.model.letter import Guideline, Item
-from imrlint.rules.base import rule
+from imrlint.parsing.citations import ChapterCitation
+from imrlint.rules.base import RuleContext, rule
+from imrlint.rules.findings import SEVERITY_RANK, Finding
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter
 
 
 def guidelines(letter):
@@ -49,14 +53,30 @@ def _look_up_chapters(letter, catalogue) -> list[CitedChapter]:
             chapter = catalogue.find_chapter(citation.name.text)
             edition = None
             if chapter is not None:
-                edition = catalogue.edition(chapter, int(citation.edition.text) if citation.edition is not None else None)
+                edition = catalogue.edition(
+                    chapter, int(citation.edition.text) if citation.edition is not None else None
+                )
             cited.append(CitedChapter(item, guideline, citation, chapter, edition))
     return cited
 
 
-def resolved(letter, catalogue) -> list[CitedChapter]:
+class ResolvedChapter(NamedTuple):
+    """A cited chapter the catalogue knows, in an edition it knows."""
+
+    item: Item
+    guideline: Guideline
+    citation: ChapterCitation
+    chapter: Chapter
+    edition: Edition
+
+
+def resolved(letter, catalogue) -> list[ResolvedChapter]:
     """The cited chapters the catalogue knows, in an edition it knows."""
-    return [cited for cited in cited_chapters(letter, catalogue) if cited.edition is not None]
+    return [
+        ResolvedChapter(cited.item, cited.guideline, cited.citation, cited.chapter, cited.edition)
+        for cited in cited_chapters(letter, catalogue)
+        if cited.chapter is not None and cited.edition is not None
+    ]
 
 
 @functools.lru_cache(maxsize=64)
@@ -82,7 +102,7 @@ def _page_text(page_range) -> str:
 
 
 @rule("IMR301", "page-outside-document")
-def page_outside_document(letter, context):
+def page_outside_document(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited page does not exist in the cited MTUS document.
 
     A citation of a page the guideline does not have cannot support the decision, and it tells
@@ -102,11 +122,18 @@ def page_outside_document(letter, context):
         for page_range in citation.pages:
             for page in dict.fromkeys((page_range.first, page_range.last)):
                 if not first <= page <= last:
-                    yield context.finding(guideline.located(page_range.start, page_range.end), item=item, page=page, document=document_name(chapter, edition), first=first, last=last)
+                    yield context.finding(
+                        guideline.located(page_range.start, page_range.end),
+                        item=item,
+                        page=page,
+                        document=document_name(chapter, edition),
+                        first=first,
+                        last=last,
+                    )
 
 
 @rule("IMR302", "reversed-page-range")
-def reversed_page_range(letter, context):
+def reversed_page_range(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited page range runs backwards ("78-76").
 
     A reversed range is a typing error that makes the citation ambiguous: the reader cannot
@@ -121,7 +148,12 @@ def reversed_page_range(letter, context):
         for citation in guideline.citations.chapters:
             for page_range in citation.pages:
                 if page_range.first > page_range.last:
-                    yield context.finding(guideline.located(page_range.start, page_range.end), item=item, range=f"{page_range.first}-{page_range.last}", fixed=f"{page_range.last}-{page_range.first}")
+                    yield context.finding(
+                        guideline.located(page_range.start, page_range.end),
+                        item=item,
+                        range=f"{page_range.first}-{page_range.last}",
+                        fixed=f"{page_range.last}-{page_range.first}",
+                    )
 
 
 _TOPIC_SEPARATORS = re.compile(r"\s*[;,]\s*")
@@ -163,20 +195,31 @@ def _outside_topic(letter, context, confidence):
             continue
         ranges = accepted_pages(edition, topics)
         for page_range in citation.pages:
-            outside = [page for page in dict.fromkeys((page_range.first, page_range.last)) if not any(low <= page <= high for low, high in ranges)]
-            if outside and edition.pages is not None and all(edition.pages[0] <= page <= edition.pages[1] for page in outside):
+            outside = [
+                page
+                for page in dict.fromkeys((page_range.first, page_range.last))
+                if not any(low <= page <= high for low, high in ranges)
+            ]
+            if (
+                outside
+                and edition.pages is not None
+                and all(edition.pages[0] <= page <= edition.pages[1] for page in outside)
+            ):
                 yield context.finding(
                     guideline.located(page_range.start, page_range.end),
                     item=item,
                     page=_page_text(page_range),
                     topic=citation.topic.text,
-                    topic_pages=", ".join(f"{low}-{high}" if low != high else str(low) for low, high in sorted({page for topic in topics for page in topic.pages})),
+                    topic_pages=", ".join(
+                        f"{low}-{high}" if low != high else str(low)
+                        for low, high in sorted({page for topic in topics for page in topic.pages})
+                    ),
                     document=document_name(chapter, edition),
                 )
 
 
 @rule("IMR303", "page-outside-topic")
-def page_outside_topic(letter, context):
+def page_outside_topic(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited page lies outside the pages of the cited topic.
 
     The page must be where the cited topic is discussed; a page from another topic suggests a
@@ -194,7 +237,7 @@ def page_outside_topic(letter, context):
 
 
 @rule("IMR304", "page-outside-unverified-topic")
-def page_outside_unverified_topic(letter, context):
+def page_outside_unverified_topic(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited page lies outside the cited topic's pages in the unverified page table.
 
     As page-outside-topic, for topics whose page ranges in rules/mtus.yaml are not verified;
@@ -210,7 +253,7 @@ def page_outside_unverified_topic(letter, context):
 
 
 @rule("IMR305", "unknown-chapter")
-def unknown_chapter(letter, context):
+def unknown_chapter(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The cited MTUS chapter does not exist.
 
     The MTUS is a fixed set of guidelines (8 CCR 9792.20 et seq.); a decision "based on" a
@@ -223,12 +266,17 @@ def unknown_chapter(letter, context):
     Fix: cite the chapter by its MTUS name, or cite the guideline as a non-MTUS citation.
     """
     catalogue = context.knowledge.catalogue
-    for item, guideline, citation, chapter, edition in cited_chapters(letter, catalogue):
+    for item, guideline, citation, chapter, _edition in cited_chapters(letter, catalogue):
         if chapter is None:
             names = _chapter_spellings(catalogue)
             close = difflib.get_close_matches(citation.name.text, list(names), n=1, cutoff=0.6)
             suggestion = f"; did you mean '{names[close[0]]}'?" if close else ""
-            yield context.finding(guideline.located(citation.name.start, citation.name.end), item=item, chapter=citation.name.text, suggestion=suggestion)
+            yield context.finding(
+                guideline.located(citation.name.start, citation.name.end),
+                item=item,
+                chapter=citation.name.text,
+                suggestion=suggestion,
+            )
 
 
 @functools.lru_cache(maxsize=16)
@@ -238,7 +286,7 @@ def _chapter_spellings(catalogue) -> dict[str, str]:
 
 
 @rule("IMR306", "unknown-edition")
-def unknown_edition(letter, context):
+def unknown_edition(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The cited edition of an MTUS chapter does not exist.
 
     Each MTUS chapter exists in specific editions (Chronic Pain Medical Treatment 2009 and 2016,
@@ -253,11 +301,17 @@ def unknown_edition(letter, context):
     for item, guideline, citation, chapter, edition in cited_chapters(letter, context.knowledge.catalogue):
         if citation.edition is not None and chapter is not None and edition is None:
             editions = " or ".join(str(known.year) for known in chapter.editions)
-            yield context.finding(guideline.located(citation.edition.start, citation.edition.end), item=item, chapter=citation.name.text, edition=citation.edition.text, editions=editions)
+            yield context.finding(
+                guideline.located(citation.edition.start, citation.edition.end),
+                item=item,
+                chapter=citation.name.text,
+                edition=citation.edition.text,
+                editions=editions,
+            )
 
 
 @rule("IMR307", "no-standard-cited")
-def no_standard_cited(letter, context):
+def no_standard_cited(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A MAXIMUS guideline line cites no standard and does not say why.
 
     Medical necessity is judged by standards in ranked order: the MTUS first, then lower-ranked
@@ -288,7 +342,9 @@ def no_standard_cited(letter, context):
 # A cited section of the California codes or regulations, up to the "(" of its first subdivision:
 # "Section 9792.20(e)", "8 CCR 9792.10.1(b)(1)", "Labor Code section 4610.5(c)(2)", "§ 4610(a)".  A
 # dotted number needs no cue; a plain four-digit one needs "section", "§" or a code's name before it.
-_SECTION_BEFORE = re.compile(r"(?:(?<![\w.])(\d{4}(?:\.\d+)+)|(?:\b(?:sections?|sec\.|code|C\.?C\.?R\.?|LC)|§§?)\s*(\d{4}))$", re.IGNORECASE)
+_SECTION_BEFORE = re.compile(
+    r"(?:(?<![\w.])(\d{4}(?:\.\d+)+)|(?:\b(?:sections?|sec\.|code|C\.?C\.?R\.?|LC)|§§?)\s*(\d{4}))$", re.IGNORECASE
+)
 # A "(" straight after a digit: where a subdivision may open (the literal first, so that the
 # scan jumps from one "(" to the next).
 _PAREN_AFTER_DIGIT = re.compile(r"\((?<=\d\()")
@@ -299,8 +355,10 @@ _SUBDIVISION = re.compile(r"\(([^()]*)\)")
 _VALID_SUBDIVISION = re.compile(
     r"(?:[a-z]|([a-z])\1{1,2}|[ivxl]+|\d{1,3}|[A-Z]|([A-Z])\2{1,2}|[IVXL]+)(?:\s*[-–]\s*(?:[a-z]{1,3}|\d{1,3}|[A-Z]{1,3}))?|(?:19|20)\d\d"
 )
+
+
 @rule("IMR316", "malformed-regulation-citation")
-def malformed_regulation_citation(letter, context):
+def malformed_regulation_citation(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited section of the California codes or regulations has a subdivision that cannot exist.
 
     The codes number a section's subdivisions (a), (b), ... then (aa), (bb); paragraphs (1),
@@ -323,7 +381,9 @@ def malformed_regulation_citation(letter, context):
         if number is None:
             continue
         subdivisions = _SUBDIVISIONS.match(text, position)
-        for subdivision in _SUBDIVISION.finditer(text, position, subdivisions.end()) if subdivisions else ():
+        if subdivisions is None:
+            continue
+        for subdivision in _SUBDIVISION.finditer(text, position, subdivisions.end()):
             if not _VALID_SUBDIVISION.fullmatch(subdivision.group(1)):
                 start = number.start(1) if number.group(1) else number.start(2)
                 yield context.finding(
@@ -355,7 +415,7 @@ def _region_words(catalogue) -> tuple[re.Pattern[str], dict[str, tuple[Chapter, 
     for chapter in catalogue.chapters:
         for word in chapter.regions:
             key = _region_key(word)
-            chapters[key] = chapters.get(key, ()) + (chapter,)
+            chapters[key] = (*chapters.get(key, ()), chapter)
     if not chapters:
         return re.compile("(?!)"), chapters
     # Longest first, so that the longest wins where several start at one place; alternatives are
@@ -384,7 +444,7 @@ def _regions(catalogue, text: str) -> list[Chapter]:
 
 
 @rule("IMR317", "chapter-region-differs")
-def chapter_region_differs(letter, context):
+def chapter_region_differs(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The MAXIMUS guideline line decides an item about one body region under clinical-topic
     chapters for other regions only.
 
@@ -414,7 +474,11 @@ def chapter_region_differs(letter, context):
         regions = _regions(catalogue, item.name.lower)
         if not regions:
             continue
-        cited = [(citation, chapter) for citation in guideline.citations.chapters if (chapter := catalogue.find_chapter(citation.name.text)) is not None]
+        cited = [
+            (citation, chapter)
+            for citation in guideline.citations.chapters
+            if (chapter := catalogue.find_chapter(citation.name.text)) is not None
+        ]
         if any(region in regions for citation, chapter in cited for region in _covered(catalogue, citation, chapter)):
             continue
         by_region = [(citation, chapter) for citation, chapter in cited if chapter.regions]

@@ -12,15 +12,43 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from imrlint.model.facts import letter_facts, lowered, sentence_around
 from imrlint.model.letter import cached_property
-from imrlint.model.quantities import NUMBER_WORDS_PATTERN, find_quantities, quantities_by_kind
-from imrlint.rules.base import rule
+from imrlint.model.quantities import NUMBER_WORDS_PATTERN, Quantity, find_quantities, quantities_by_kind
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter
+    from imrlint.rules.findings import Finding
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
 _NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen eighteen twenty thirty sixty ninety".split()
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "eighteen",
+        "twenty",
+        "thirty",
+        "sixty",
+        "ninety",
+    ]
 )
 
 
@@ -79,7 +107,9 @@ class _Vocabulary:
         # whether a name holds any phrase at all: most hold none, and one scan tells
         distinct = dict.fromkeys(phrase for phrase, _ in self.phrases)
         alternatives = "|".join(map(re.escape, distinct))
-        self.any_phrase = re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if distinct else "(?!)", re.IGNORECASE)
+        self.any_phrase = re.compile(
+            rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if distinct else "(?!)", re.IGNORECASE
+        )
         # ASCII phrases are found in ASCII text, with case ignored, only where they are in its lower-case form
         self.ascii_phrases = all(phrase.isascii() for phrase in distinct)
 
@@ -140,7 +170,11 @@ def _name_phrases(name, vocabulary: _Vocabulary) -> tuple[tuple[str, int], ...]:
 def _name_variants(name: _ItemName, key_only: bool) -> tuple[str, ...]:
     chosen = name.terms[:1] if key_only else name.terms
     key = chosen[0] if chosen else "\0"
-    return _expanded(name.vocabulary, chosen, tuple(index for phrase, index in name.phrases if not key_only or phrase.startswith(key)))
+    return _expanded(
+        name.vocabulary,
+        chosen,
+        tuple(index for phrase, index in name.phrases if not key_only or phrase.startswith(key)),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -225,9 +259,15 @@ _REQUEST_BEFORE = re.compile(
     r"(?=[adnpr])\b(?:request(?:ed|s)?|prescription|prescribed|authori[sz]ation|non-?\s?certif\w*|noncertif\w*|denied|appeal(?:ed)?|review\s+of)\b[^.;]{0,50}$",
     re.IGNORECASE,
 )
-_CONCLUSION_AFTER = re.compile(r"[^.;]{0,90}?\b(?:is|was|are|were)\s+(?:not\s+)?(?:medically|considered|determined|certified|supported)\b", re.IGNORECASE)
+_CONCLUSION_AFTER = re.compile(
+    r"[^.;]{0,90}?\b(?:is|was|are|were)\s+(?:not\s+)?(?:medically|considered|determined|certified|supported)\b",
+    re.IGNORECASE,
+)
 # What UR allowed, not what was requested: "modified ... to Norco #81", "authorized Norco #25".
-_ALLOWED_BEFORE = re.compile(r"(?=[act])(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_ALLOWED_BEFORE = re.compile(
+    r"(?=[act])(?:\bto|(?<!non-)(?<!non)\b(?:authori[sz]ed|certified|approved|allowed))\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 # Every quantity states a number, in digits or in words ("#120", "six sessions"): what holds
@@ -237,7 +277,7 @@ _NUMBER = re.compile(rf"\d|{NUMBER_WORDS_PATTERN}")
 _MENTION_END = re.compile(r"(?=[.;,)\s])(?:[.;](?!\d)|,?\s+(?:and|to|or|with)\s+(?!\d|refills?\b)|\))", re.IGNORECASE)
 
 
-def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> list[tuple[int, int, object]]:
+def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> list[tuple[int, int, Quantity]]:
     """(start, end, quantity) of the quantities stated with the item's requests in the passage's
     text (its lower-case form is shared by every item that reads the summary)."""
     text = passage.text
@@ -306,12 +346,14 @@ def _conclusion_sentences(item, reader) -> list:
     rationale = item.rationale
     if rationale is None or not rationale.text:
         return []
-    spans = dict.fromkeys(sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text))
+    spans = dict.fromkeys(
+        sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text)
+    )
     return [rationale.sub(start, end) for start, end in spans]
 
 
 @rule("IMR208", "quantity-mismatch")
-def quantity_mismatch(letter, context):
+def quantity_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The quantity in an item's heading differs from the one its rationale's conclusion or the
     summary's account of the UR decision states for the request.
 
@@ -335,7 +377,7 @@ def quantity_mismatch(letter, context):
     """
     reader = context.knowledge.conclusions
     ur_statements = letter_facts(letter).ur_statements if letter.summary is not None else []
-    for item, name in zip(letter.items, _vocabulary(context).names(letter)):
+    for item, name in zip(letter.items, _vocabulary(context).names(letter), strict=False):
         decided = item.partial.remaining if item.partial is not None else item.name
         if not _NUMBER.search(decided.lower):
             continue
@@ -378,7 +420,7 @@ def quantity_mismatch(letter, context):
 
 
 @rule("IMR209", "partial-authorization-arithmetic")
-def partial_authorization_arithmetic(letter, context):
+def partial_authorization_arithmetic(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A partial authorization's remaining portion is not the original request less what was
     authorized.
 
@@ -402,7 +444,9 @@ def partial_authorization_arithmetic(letter, context):
         partial = item.partial
         if partial is None or partial.whole:
             continue
-        parts = [quantities_by_kind(passage.text) for passage in (partial.original, partial.authorized, partial.remaining)]
+        parts = [
+            quantities_by_kind(passage.text) for passage in (partial.original, partial.authorized, partial.remaining)
+        ]
         for kind in ("count", "sessions", "refills"):
             original, authorized, remaining = (part.get(kind, []) for part in parts)
             if kind == "refills" and original and remaining and not authorized:
@@ -435,11 +479,13 @@ _STRENGTH = re.compile(r"(?<![\d./])(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)*)\s*(
 
 
 def _strengths(text: str) -> set[str]:
-    return {" ".join(match.group(1).split()).replace(" ", "") + match.group(2).lower() for match in _STRENGTH.finditer(text)}
+    return {
+        " ".join(match.group(1).split()).replace(" ", "") + match.group(2).lower() for match in _STRENGTH.finditer(text)
+    }
 
 
 @rule("IMR214", "partial-strength-mismatch")
-def partial_strength_mismatch(letter, context):
+def partial_strength_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A partial authorization's remaining portion names another strength than the original request.
 
     The remaining IMR eligible portion is part of the original request (Labor Code 4610.5(d): IMR
@@ -460,7 +506,11 @@ def partial_strength_mismatch(letter, context):
             continue
         original, remaining = _strengths(item.partial.original.text), _strengths(item.partial.remaining.text)
         if original and remaining and not remaining <= original:
-            found = next(match for match in _STRENGTH.finditer(item.partial.remaining.text) if _strengths(match.group()) - original)
+            found = next(
+                match
+                for match in _STRENGTH.finditer(item.partial.remaining.text)
+                if _strengths(match.group()) - original
+            )
             yield context.finding(
                 item.partial.remaining.sub(*found.span()),
                 item=item,
@@ -487,12 +537,17 @@ def _one_edit_apart(first: str, second: str) -> bool:
     if first == second or abs(len(first) - len(second)) > 1:
         return False
     if len(first) == len(second):
-        differences = [index for index, (a, b) in enumerate(zip(first, second)) if a != b]
+        differences = [index for index, (a, b) in enumerate(zip(first, second, strict=False)) if a != b]
         if len(differences) == 1:
             return True
-        return len(differences) == 2 and differences[1] == differences[0] + 1 and first[differences[0]] == second[differences[1]] and first[differences[1]] == second[differences[0]]
+        return (
+            len(differences) == 2
+            and differences[1] == differences[0] + 1
+            and first[differences[0]] == second[differences[1]]
+            and first[differences[1]] == second[differences[0]]
+        )
     shorter, longer = (first, second) if len(first) < len(second) else (second, first)
-    index = next((index for index, (a, b) in enumerate(zip(shorter, longer)) if a != b), len(shorter))
+    index = next((index for index, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter))
     return shorter[index:] == longer[index + 1 :]
 
 
@@ -534,7 +589,7 @@ def _same_case(word: str, spellings: list[str]) -> str:
 
 
 @rule("IMR210", "item-name-misspelt")
-def item_name_misspelt(letter, context):
+def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A word of an item's name is spelt one way in its heading and another in the rest of the letter.
 
     The heading names the treatment decided, and the determination must identify the disputed
@@ -568,15 +623,31 @@ def item_name_misspelt(letter, context):
             lower_word = word.lower()
             similar = _similar_words(lower_word[0], len(lower_word))
             candidates = dict.fromkeys(key for passage in nearby for key in _similar_in(passage, similar))
-            close = [key for key in candidates if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)]
+            close = [
+                key
+                for key in candidates
+                if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)
+            ]
             if len(close) == 1:
-                written = (written for passage in nearby for written in passage.derived(_long_words) if written.lower() == close[0])
+                written = (
+                    written
+                    for passage in nearby
+                    for written in passage.derived(_long_words)
+                    if written.lower() == close[0]
+                )
                 suggestion = _same_case(word, list(dict.fromkeys(written)))
-                yield context.finding(name.sub(*match.span()), item=item, word=word, place="the heading", suggestion=suggestion, other="the summary or rationale")
+                yield context.finding(
+                    name.sub(*match.span()),
+                    item=item,
+                    word=word,
+                    place="the heading",
+                    suggestion=suggestion,
+                    other="the summary or rationale",
+                )
     yield from _misspelt_in_conclusions(letter, context)
 
 
-def _misspelt_in_conclusions(letter, context):
+def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """Item-name-misspelt in a rationale's conclusion: a word written there and nowhere else in the
     letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
     reader = context.knowledge.conclusions
@@ -592,18 +663,31 @@ def _misspelt_in_conclusions(letter, context):
                 lower_word = match.group().lower()
                 if counts.get(lower_word, 0) != 1 or lower_word in heading_words:
                     continue
-                close = [key for key in heading_words if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)]
+                close = [
+                    key
+                    for key in heading_words
+                    if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)
+                ]
                 if len(close) == 1:
                     heading_word = heading_words[close[0]]
-                    suggestion = _same_case(match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()])
-                    yield context.finding(sentence.sub(*match.span()), item=item, word=match.group(), place="the rationale's conclusion", suggestion=suggestion, other="the heading")
+                    suggestion = _same_case(
+                        match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()]
+                    )
+                    yield context.finding(
+                        sentence.sub(*match.span()),
+                        item=item,
+                        word=match.group(),
+                        place="the rationale's conclusion",
+                        suggestion=suggestion,
+                        other="the heading",
+                    )
 
 
 # --- IMR211 item-not-in-rationale -------------------------------------------------------------
 
 
 @rule("IMR211", "item-not-in-rationale")
-def item_not_in_rationale(letter, context):
+def item_not_in_rationale(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """An item's rationale never names the item.
 
     The rationale must explain the decision on this item for this worker (Labor Code 4610.6(c);
@@ -620,7 +704,7 @@ def item_not_in_rationale(letter, context):
     Fix: name the item in the rationale's conclusion, or check that the rationale belongs to it.
     """
     reasons = _patterns(tuple(context.options.get("ancillary_phrases", ())))
-    for item, name in zip(letter.items, _vocabulary(context).names(letter)):
+    for item, name in zip(letter.items, _vocabulary(context).names(letter), strict=False):
         rationale = item.rationale
         if rationale is None or not rationale.text:
             continue
@@ -635,7 +719,7 @@ def item_not_in_rationale(letter, context):
 
 
 @rule("IMR212", "item-not-in-ur-decision")
-def item_not_in_ur_decision(letter, context):
+def item_not_in_ur_decision(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A disputed item is not among the requests the summary says UR decided.
 
     IMR reviews only treatment that utilization review denied, delayed or modified (Labor Code
@@ -659,7 +743,9 @@ def item_not_in_ur_decision(letter, context):
         return
     # the statements' text read from the summary's: their passages (whose positions need the
     # summary's word offsets) are only made when a finding is reported
-    text = " ".join(facts.summary.text[start:end] for start, end in facts.ur_statement_spans)
+    summary = facts.summary
+    assert summary is not None  # UR statements are read from it
+    text = " ".join(summary.text[start:end] for start, end in facts.ur_statement_spans)
     generic = _patterns(tuple(context.options.get("group_phrases", ())))
     if any(pattern.search(text) for pattern in generic):
         return
@@ -669,13 +755,17 @@ def item_not_in_ur_decision(letter, context):
     for name in names:
         named = bool(name.terms) and names_item(text, name.variants, lower)
         keys.append(name.terms[0] if named else None)
-    unnamed = [item for item, name, key in zip(letter.items, names, keys) if key is None and name.terms]
+    unnamed = [item for item, name, key in zip(letter.items, names, keys, strict=False) if key is None and name.terms]
     if not unnamed:
         return
     # The other items named are the same for every unnamed item: counted once.  Named by their
     # key terms (the drug or procedure), not by a word they share with others.
     others = {key for key in keys if key is not None}
-    key_named = {key for name, key in zip(names, keys) if key is not None and names_item(text, name.key_variants, lower)}
+    key_named = {
+        key
+        for name, key in zip(names, keys, strict=False)
+        if key is not None and names_item(text, name.key_variants, lower)
+    }
     if len(others) >= 2 and len(key_named) >= 2:
         for item in unnamed:
             yield context.finding(item.name, item=item, title=item.title, line=facts.ur_statements[0].span.line)

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from imrlint.rules.findings import SEVERITIES
 from imrlint.rules.base import CODE_PATTERN, NAME_PATTERN, Rule, RuleSettings
+from imrlint.rules.findings import SEVERITIES
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Item, Letter, Passage
@@ -147,7 +147,10 @@ class BoundedPattern:
     flags: int = 0
 
     def _stopped(self) -> PatternTimeout:
-        return PatternTimeout(f"its {self.key} '{self.compiled.pattern}' ran over {PATTERN_TIMEOUT:g} s on one part of this letter and was stopped: it backtracks too much; simplify it")
+        return PatternTimeout(
+            f"its {self.key} '{self.compiled.pattern}' ran over {PATTERN_TIMEOUT:g} s on one part of this letter and "
+            "was stopped: it backtracks too much; simplify it"
+        )
 
     def finditer(self, text: str) -> Iterator:
         try:
@@ -224,22 +227,28 @@ class CustomCheck:
         if self.type == "consistent-spelling":
             yield from self._spelling(letter, context, fields)
             return
+        pattern = self.pattern
+        assert pattern is not None  # every type but consistent-spelling has one
         for passage, item in iter_scope(letter, self.scopes):
             text = passage.text
             if not text:
                 continue
             item_fields = {**fields, "title": _item_name(item)}
             if self.type == "forbidden-pattern":
-                for match in self.pattern.finditer(text):
+                for match in pattern.finditer(text):
                     if match.end() > match.start():
-                        yield context.finding(passage.sub_span(*match.span()), item=item, match=match.group(), **item_fields)
+                        yield context.finding(
+                            passage.sub_span(*match.span()), item=item, match=match.group(), **item_fields
+                        )
             elif self.type == "required-pattern":
-                if self.pattern.search(text) is None:
+                if pattern.search(text) is None:
                     yield context.finding(_first_line(passage), item=item, match="", **item_fields)
             else:  # if-then
-                match = self.pattern.search(text)
+                match = pattern.search(text)
                 if match is not None and not self._then_found(letter, passage, item):
-                    yield context.finding(passage.sub_span(*match.span()), item=item, match=match.group(), **item_fields)
+                    yield context.finding(
+                        passage.sub_span(*match.span()), item=item, match=match.group(), **item_fields
+                    )
 
     def _then_found(self, letter: Letter, passage: Passage, item: Item | None) -> bool:
         if not self.then_scopes:
@@ -248,13 +257,22 @@ class CustomCheck:
             targets = [found for found, owner in iter_scope(letter, self.then_scopes) if owner is item]
         else:
             targets = [found for found, _ in iter_scope(letter, self.then_scopes)]
-        return any(self.then_pattern.search(target.text) for target in targets)
+        then_pattern = self.then_pattern
+        assert then_pattern is not None  # an if-then rule has one
+        return any(then_pattern.search(target.text) for target in targets)
 
     def _spelling(self, letter: Letter, context, fields: dict[str, str]) -> Iterator:
+        variants = self.variants
+        assert variants is not None  # a consistent-spelling rule has them
         for passage, item in iter_scope(letter, self.scopes):
-            for match in self.variants.finditer(passage.text):
+            for match in variants.finditer(passage.text):
                 if match.group() != self.preferred:
-                    yield context.finding(passage.sub_span(*match.span()), item=item, match=match.group(), **{**fields, "title": _item_name(item)})
+                    yield context.finding(
+                        passage.sub_span(*match.span()),
+                        item=item,
+                        match=match.group(),
+                        **{**fields, "title": _item_name(item)},
+                    )
 
 
 def _item_name(item: Item | None) -> str:
@@ -308,7 +326,11 @@ def _item_passages(item: Item, scope: str) -> list[Passage]:
         return [item.heading]
     if scope == "rationale":
         return [item.rationale] if item.rationale is not None else []
-    guidelines = {"guideline": (item.claims, item.maximus), "claims-guideline": (item.claims,), "maximus-guideline": (item.maximus,)}[scope]
+    guidelines = {
+        "guideline": (item.claims, item.maximus),
+        "claims-guideline": (item.claims,),
+        "maximus-guideline": (item.maximus,),
+    }[scope]
     return [guideline.content for guideline in guidelines if guideline is not None]
 
 
@@ -323,8 +345,13 @@ def _documentation(entry: Mapping[str, Any], source: str, scopes: tuple[str, ...
         fails, passes = f"a {scope} without text that matches '{entry['pattern']}'.", f"a {scope} that contains it."
     elif kind == "if-then":
         then_scope = _scope_text(_scopes(entry["then-scope"])) if "then-scope" in entry else scope
-        what = f"The {scope} matches '{entry['pattern']}' but the {then_scope} does not match '{entry['then-pattern']}'."
-        fails, passes = f"a {scope} matching '{entry['pattern']}' without '{entry['then-pattern']}' in the {then_scope}.", "the same with both."
+        what = (
+            f"The {scope} matches '{entry['pattern']}' but the {then_scope} does not match '{entry['then-pattern']}'."
+        )
+        fails, passes = (
+            f"a {scope} matching '{entry['pattern']}' without '{entry['then-pattern']}' in the {then_scope}.",
+            "the same with both.",
+        )
     else:
         variants = ", ".join(f"'{variant}'" for variant in entry["variants"])
         what = f"The {scope} spells '{entry['preferred']}' another way ({variants})."
@@ -332,7 +359,9 @@ def _documentation(entry: Mapping[str, Any], source: str, scopes: tuple[str, ...
     summary = entry.get("summary", what)
     why = entry.get("why", f"A house-style rule of this repository ({kind}), defined in {source} under custom-rules.")
     fix = entry.get("fix", "Edit the text as the message says.")
-    return "\n\n".join([summary, why, f"Fails: {entry.get('fails', fails)}\nPasses: {entry.get('passes', passes)}", f"Fix: {fix}"])
+    return "\n\n".join(
+        [summary, why, f"Fails: {entry.get('fails', fails)}\nPasses: {entry.get('passes', passes)}", f"Fix: {fix}"]
+    )
 
 
 def build_custom_rule(entry: Mapping[str, Any], source: str) -> tuple[Rule, RuleSettings]:
@@ -346,7 +375,11 @@ def build_custom_rule(entry: Mapping[str, Any], source: str) -> tuple[Rule, Rule
         if key not in entry:
             raise CustomRuleError(key, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} rule needs '{key}'")
     for key in sorted(_SPECIFIC & set(entry) - _ALLOWED[kind]):
-        raise CustomRuleError(key, f"'{key}' is not used by {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule (it uses {', '.join(sorted(_ALLOWED[kind]))})")
+        raise CustomRuleError(
+            key,
+            f"'{key}' is not used by {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule (it uses "
+            f"{', '.join(sorted(_ALLOWED[kind]))})",
+        )
     flags = regex.IGNORECASE if entry.get("ignore-case", False) else 0
     scopes = _scopes(entry["scope"])
     message = entry.get("message", DEFAULT_MESSAGES[kind])
@@ -356,17 +389,37 @@ def build_custom_rule(entry: Mapping[str, Any], source: str) -> tuple[Rule, Rule
         raise CustomRuleError("message", f"invalid message template: {error}") from None
     unknown = placeholders - set(MESSAGE_FIELDS)
     if unknown:
-        raise CustomRuleError("message", f"unknown placeholder(s) {', '.join('{' + name + '}' for name in sorted(unknown))}; a custom rule's message may use {', '.join('{' + name + '}' for name in MESSAGE_FIELDS)}")
+        raise CustomRuleError(
+            "message",
+            f"unknown placeholder(s) {', '.join('{' + name + '}' for name in sorted(unknown))}; a custom rule's "
+            f"message may use {', '.join('{' + name + '}' for name in MESSAGE_FIELDS)}",
+        )
     if kind == "consistent-spelling":
-        variants = [variant for variant in entry["variants"]]
+        variants = list(entry["variants"])
         if entry["preferred"] in variants:
             raise CustomRuleError("variants", f"the preferred spelling '{entry['preferred']}' is listed as a variant")
-        check = CustomCheck(kind, scopes, None, preferred=entry["preferred"], variants=_compile("|".join(_literal(variant) for variant in sorted(variants, key=len, reverse=True)), "variants", flags))
+        check = CustomCheck(
+            kind,
+            scopes,
+            None,
+            preferred=entry["preferred"],
+            variants=_compile(
+                "|".join(_literal(variant) for variant in sorted(variants, key=len, reverse=True)), "variants", flags
+            ),
+        )
     else:
         pattern = _compile(entry["pattern"], "pattern", flags)
         then = _compile(entry["then-pattern"], "then-pattern", flags) if kind == "if-then" else None
         then_scopes = _scopes(entry["then-scope"]) if "then-scope" in entry else ()
-        check = CustomCheck(kind, scopes, pattern, then, then_scopes, source_pattern=entry["pattern"], source_then=entry.get("then-pattern", ""))
+        check = CustomCheck(
+            kind,
+            scopes,
+            pattern,
+            then,
+            then_scopes,
+            source_pattern=entry["pattern"],
+            source_then=entry.get("then-pattern", ""),
+        )
     doc = _documentation(entry, source, scopes)
     rule = Rule(entry["code"], entry["name"], check, doc)
     settings = RuleSettings(

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY
-from imrlint.rules.base import rule
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Item, Letter
+    from imrlint.rules.findings import Finding
 
 LABEL_MEANING = {"Upheld": NOT_NECESSARY, "Overturned": NECESSARY}
 
@@ -22,7 +29,7 @@ def _is_decision_word(text: str, words: frozenset[str]) -> bool:
 
 
 @rule("IMR201", "missing-label")
-def missing_label(letter, context):
+def missing_label(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A disputed item's heading has no decision label.
 
     The IMR reviewer upholds or overturns the utilization review decision for each disputed
@@ -42,7 +49,7 @@ def missing_label(letter, context):
 
 
 @rule("IMR202", "invalid-label")
-def invalid_label(letter, context):
+def invalid_label(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A disputed item's decision label is neither "Upheld" nor "Overturned".
 
     IMR has exactly two outcomes: the reviewer upholds or overturns the UR decision (DWC; Labor
@@ -63,7 +70,7 @@ def invalid_label(letter, context):
 
 
 @rule("IMR203", "missing-guideline")
-def missing_guideline(letter, context):
+def missing_guideline(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A disputed item lacks its "Claims Administrator guideline:" or "MAXIMUS guideline:" line,
     or the line is empty.
 
@@ -79,15 +86,20 @@ def missing_guideline(letter, context):
     Fix: add the line with the guideline cited, or the statement that none was cited.
     """
     for item in letter.items:
-        for guideline, field in ((item.claims, "Claims Administrator guideline:"), (item.maximus, "MAXIMUS guideline:")):
+        for guideline, field in (
+            (item.claims, "Claims Administrator guideline:"),
+            (item.maximus, "MAXIMUS guideline:"),
+        ):
             if guideline is None:
                 yield context.finding(item.heading, item=item, problem="has no", field=field, title=item.title)
             elif not guideline.content.text:
-                yield context.finding(guideline.keyword, item=item, problem="has an empty", field=field, title=item.title)
+                yield context.finding(
+                    guideline.keyword, item=item, problem="has an empty", field=field, title=item.title
+                )
 
 
 @rule("IMR204", "missing-rationale")
-def missing_rationale(letter, context):
+def missing_rationale(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A disputed item lacks its "Decision rationale:", or the rationale is empty.
 
     The reviewer's determination must state its reasons for each disputed item, based on the
@@ -103,11 +115,16 @@ def missing_rationale(letter, context):
             yield context.finding(item.heading, item=item, problem="has no", title=item.title)
         elif not item.rationale.text:
             keyword_end = item.rationale.start
-            yield context.finding(letter.document.span(keyword_end - len("Decision rationale:"), keyword_end), item=item, problem="has an empty", title=item.title)
+            yield context.finding(
+                letter.document.span(keyword_end - len("Decision rationale:"), keyword_end),
+                item=item,
+                problem="has an empty",
+                title=item.title,
+            )
 
 
 @rule("IMR205", "missing-conclusion")
-def missing_conclusion(letter, context):
+def missing_conclusion(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A rationale states no explicit medical-necessity conclusion.
 
     The reviewer determines whether the disputed treatment is medically necessary, and the
@@ -131,7 +148,7 @@ def missing_conclusion(letter, context):
 
 
 @rule("IMR206", "conclusion-contradicts-label")
-def conclusion_contradicts_label(letter, context):
+def conclusion_contradicts_label(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The rationale's conclusion contradicts the item's label.
 
     "Upheld" means the UR denial stands: the treatment is not medically necessary; "Overturned"
@@ -149,7 +166,7 @@ def conclusion_contradicts_label(letter, context):
     """
     reader = context.knowledge.conclusions
     for item in letter.items:
-        if item.decision not in LABEL_MEANING or item.rationale is None:
+        if item.label is None or item.decision not in LABEL_MEANING or item.rationale is None:
             continue
         conclusion = rationale_conclusion(item, reader)
         if conclusion is None or conclusion.meaning == LABEL_MEANING[item.decision]:
@@ -162,7 +179,8 @@ def conclusion_contradicts_label(letter, context):
             label=item.decision,
             conclusion=wording,
             meaning=conclusion.meaning,
-            fix=f"label the item '{other}' or correct the rationale's conclusion (line {item.rationale.sub_span(conclusion.start, conclusion.end).line})",
+            fix=f"label the item '{other}' or correct the rationale's conclusion (line "
+            f"{item.rationale.sub_span(conclusion.start, conclusion.end).line})",
         )
 
 
@@ -175,7 +193,7 @@ def _item_key(item) -> str:
 
 
 @rule("IMR207", "duplicate-item")
-def duplicate_item(letter, context):
+def duplicate_item(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The same disputed item is decided more than once.
 
     Each disputed item gets one determination (Labor Code 4610.6(c)); deciding it twice, possibly
@@ -187,7 +205,7 @@ def duplicate_item(letter, context):
 
     Fix: remove the repeated item, or correct its heading if it is a different request.
     """
-    first = {}
+    first: dict[str, Item] = {}
     for item in letter.items:
         key = _item_key(item)
         if not key:
@@ -199,7 +217,7 @@ def duplicate_item(letter, context):
 
 
 @rule("IMR213", "nonstandard-conclusion")
-def nonstandard_conclusion(letter, context):
+def nonstandard_conclusion(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A rationale concludes on the request in other words than whether it is medically necessary.
 
     The reviewer determines whether the disputed treatment is medically necessary (Labor Code

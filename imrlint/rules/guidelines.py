@@ -10,19 +10,31 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
-from imrlint.knowledge.catalogue import section_number
+from imrlint.knowledge.catalogue import Chapter, section_number
 from imrlint.model.facts import letter_facts, sentence_around
-from imrlint.rules.base import rule
-from imrlint.rules.citations import accepted_pages, at_most, cited_chapters, compiled, document_name, guidelines, resolved
+from imrlint.rules.base import RuleContext, rule
+from imrlint.rules.citations import (
+    accepted_pages,
+    at_most,
+    cited_chapters,
+    compiled,
+    document_name,
+    guidelines,
+    resolved,
+)
 
+if TYPE_CHECKING:
+    from imrlint.model.letter import Item, Letter, Passage
+    from imrlint.rules.findings import Finding
 
 _BARE_NUMBER = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:\s*[,;]\s*\d+(?:\s*[-–]\s*\d+)?)*\.?")
 
 
 @rule("IMR308", "unknown-section")
-def unknown_section(letter, context):
+def unknown_section(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited section is not a known section of the cited chapter and edition.
 
     "Section(s):" names where in the chapter the standard is; a name the chapter does not have
@@ -62,13 +74,15 @@ def unknown_section(letter, context):
                 section=section.text,
                 document=document_name(chapter, edition),
                 suggestion=f"; did you mean '{closest}'?" if closest else "",
-                caveat="" if certain else "; only part of its table of contents is recorded, so check the name against the guideline",
+                caveat=""
+                if certain
+                else "; only part of its table of contents is recorded, so check the name against the guideline",
             )
             yield finding if certain else at_most(finding, "info")
 
 
 @rule("IMR309", "section-is-number")
-def section_is_number(letter, context):
+def section_is_number(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A "Section(s):" field holds a bare number where a section name belongs.
 
     A number is not a section of the cited chapter ("Elbow Complaints 2007, Section(s): 326":
@@ -84,7 +98,12 @@ def section_is_number(letter, context):
         for citation in guideline.citations.chapters:
             for section in citation.sections:
                 if _BARE_NUMBER.fullmatch(section.text):
-                    yield context.finding(guideline.located(section.start, section.end), item=item, number=section.text.rstrip("."), chapter=citation.name.text)
+                    yield context.finding(
+                        guideline.located(section.start, section.end),
+                        item=item,
+                        number=section.text.rstrip("."),
+                        chapter=citation.name.text,
+                    )
 
 
 def in_force(edition, date) -> bool:
@@ -93,7 +112,7 @@ def in_force(edition, date) -> bool:
 
 
 @rule("IMR310", "edition-not-in-force")
-def edition_not_in_force(letter, context):
+def edition_not_in_force(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A cited MTUS edition was not in force at the letter's UR date (or, without one, its
     decision date).
 
@@ -150,18 +169,40 @@ def edition_not_in_force(letter, context):
         where = citation.edition if citation.edition is not None else citation.name
         if guideline is item.claims:
             if context.options["claims_line"]:
-                yield at_most(finding(guideline.located(where.start, where.end), item, chapter, edition, ", which utilization review cited,", "; the line records UR's citation: keep it as UR made it"), "info")
+                yield at_most(
+                    finding(
+                        guideline.located(where.start, where.end),
+                        item,
+                        chapter,
+                        edition,
+                        ", which utilization review cited,",
+                        "; the line records UR's citation: keep it as UR made it",
+                    ),
+                    "info",
+                )
         else:
             yield finding(guideline.located(where.start, where.end), item, chapter, edition, "", "; cite {current}")
     for mention in rationale_editions(letter, catalogue):
-        edition = catalogue.edition(mention.chapter, mention.year)
-        if edition is None or in_force(edition, reference.value) or maximus_years(mention.item, mention.chapter, catalogue) or not own_basis(mention):
+        named = catalogue.edition(mention.chapter, mention.year)
+        if (
+            named is None
+            or in_force(named, reference.value)
+            or maximus_years(mention.item, mention.chapter, catalogue)
+            or not own_basis(mention)
+        ):
             continue
-        yield finding(mention.item.rationale.sub(mention.start, mention.end), mention.item, mention.chapter, edition, ", which the rationale names,", "; name {current}")
+        yield finding(
+            mention.rationale.sub(mention.start, mention.end),
+            mention.item,
+            mention.chapter,
+            named,
+            ", which the rationale names,",
+            "; name {current}",
+        )
 
 
 @rule("IMR311", "non-mtus-only")
-def non_mtus_only(letter, context):
+def non_mtus_only(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The reviewer cited only non-MTUS sources for an item UR decided under the MTUS, without
     saying why the MTUS does not apply.
 
@@ -186,13 +227,22 @@ def non_mtus_only(letter, context):
         maximus, claims = item.maximus, item.claims
         if maximus is None or claims is None or not maximus.content.text or maximus.citations.source != "non-mtus":
             continue
-        chapters = [cited.citation for cited in cited_chapters(letter, catalogue) if cited.guideline is claims and cited.chapter is not None]
+        chapters = [
+            cited.citation
+            for cited in cited_chapters(letter, catalogue)
+            if cited.guideline is claims and cited.chapter is not None
+        ]
         if not chapters:
             continue
         texts = (maximus.content.text, item.rationale.text if item.rationale else "")
         if any(reason.search(text) for reason in reasons for text in texts):
             continue
-        cited = ", ".join(dict.fromkeys(" ".join(part.text for part in (citation.name, citation.edition) if part is not None) for citation in chapters))
+        cited = ", ".join(
+            dict.fromkeys(
+                " ".join(part.text for part in (citation.name, citation.edition) if part is not None)
+                for citation in chapters
+            )
+        )
         yield context.finding(maximus.content, item=item, title=item.title, chapters=cited)
 
 
@@ -209,7 +259,7 @@ def _order_problem(page_range, repeated: bool, highest: int) -> str:
 
 
 @rule("IMR312", "pages-out-of-order")
-def pages_out_of_order(letter, context):
+def pages_out_of_order(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A chapter's cited pages are out of order or repeated.
 
     "Page(s): 60, 61, 76-78, 88,89, 80, 81" reads as a list copied in haste; a reader checking
@@ -230,7 +280,9 @@ def pages_out_of_order(letter, context):
                 pages = set(range(first, last + 1)) if last - first < 1000 else {first, last}
                 if highest is not None and first <= highest:
                     repeated = bool(pages & covered)
-                    ordered = sorted(citation.pages, key=lambda cited: (min(cited.first, cited.last), max(cited.first, cited.last)))
+                    ordered = sorted(
+                        citation.pages, key=lambda cited: (min(cited.first, cited.last), max(cited.first, cited.last))
+                    )
                     yield context.finding(
                         guideline.located(page_range.start, page_range.end),
                         item=item,
@@ -275,7 +327,11 @@ def _names_pattern(names, before: str, after: str) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=16)
 def _chapter_names(catalogue) -> re.Pattern[str]:
-    return _names_pattern({name for chapter in catalogue.chapters for name in (chapter.name, *chapter.aliases) if len(name) > 6}, r"\b", r"\b")
+    return _names_pattern(
+        {name for chapter in catalogue.chapters for name in (chapter.name, *chapter.aliases) if len(name) > 6},
+        r"\b",
+        r"\b",
+    )
 
 
 _TOPIC_PATTERNS: dict[int, tuple[object, re.Pattern[str] | None]] = {}
@@ -368,11 +424,20 @@ def _rationale_document(item, text, start, end, catalogue):
     before_start = _clause_start(text, start, 120)
     before = text[before_start:start]
     after = text[end : end + 80]
-    markers = []  # (end offset in ``before``, rank for ties, kind, match)
-    for kind, rank, pattern in (("mtus", 0, _MTUS), ("name", 1, _chapter_names(catalogue)), ("acoem", 2, _ACOEM_CHAPTER), ("not", 3, _NOT_MTUS)):
+    markers: list[tuple[int, int, str, re.Match[str]]] = []  # (end offset in ``before``, rank for ties, kind, match)
+    for kind, rank, pattern in (
+        ("mtus", 0, _MTUS),
+        ("name", 1, _chapter_names(catalogue)),
+        ("acoem", 2, _ACOEM_CHAPTER),
+        ("not", 3, _NOT_MTUS),
+    ):
         markers.extend((match.end(), rank, kind, match) for match in pattern.finditer(before))
     names = [match for _, _, kind, match in markers if kind == "name"]
-    markers = [marker for marker in markers if marker[2] != "mtus" or not any(0 <= marker[3].start() - name.end() <= _TITLE_TAIL for name in names)]
+    markers = [
+        marker
+        for marker in markers
+        if marker[2] != "mtus" or not any(0 <= marker[3].start() - name.end() <= _TITLE_TAIL for name in names)
+    ]
     if not markers:
         of = _PAGE_OF.match(after)
         if of is None or _NOT_MTUS.match(after, of.end()):
@@ -451,7 +516,9 @@ _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _YEAR_BEFORE = re.compile(r"(?:\)?\s+(?:(?:CA|California)\s+)?(?:MTUS\s+)?)?")
 # From a chapter name to a year right after it: "Chronic Pain Medical Treatment Guidelines 2016",
 # "... (July 28, 2016)".
-_YEAR_AFTER = re.compile(r"\s*(?:Guidelines?\s*)?,?\s*(?:\((?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+)?((?:19|20)\d\d)\)|((?:19|20)\d\d)(?![\d/-]))")
+_YEAR_AFTER = re.compile(
+    r"\s*(?:Guidelines?\s*)?,?\s*(?:\((?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+)?((?:19|20)\d\d)\)|((?:19|20)\d\d)(?![\d/-]))"
+)
 # A sentence about another basis than the reviewer's own (UR's, an older one): its editions are
 # not the reviewer's.
 _OTHER_BASIS = re.compile(
@@ -463,11 +530,12 @@ _OTHER_BASIS = re.compile(
 class EditionMention(NamedTuple):
     """A chapter a rationale names with an edition year; start and end hold the year."""
 
-    item: object
+    item: Item
     start: int
     end: int
-    chapter: object
+    chapter: Chapter
     year: int
+    rationale: Passage  # the item's rationale
 
 
 def rationale_editions(letter, catalogue) -> list[EditionMention]:
@@ -477,7 +545,7 @@ def rationale_editions(letter, catalogue) -> list[EditionMention]:
 
 def _read_rationale_editions(letter, catalogue) -> list[EditionMention]:
     names = _chapter_names(catalogue)
-    mentions = []
+    mentions: list[EditionMention] = []
     for item in letter.items:
         if item.rationale is None:
             continue
@@ -486,19 +554,29 @@ def _read_rationale_editions(letter, catalogue) -> list[EditionMention]:
         for year in _YEAR_DIGITS.finditer(text):
             if not _stands_alone(text, year.start(), year.end()):
                 continue
-            named = names.match(text, _YEAR_BEFORE.match(text, year.end()).end())
+            before = _YEAR_BEFORE.match(text, year.end())
+            named = names.match(text, before.end() if before else year.end())
             if named is None:
-                named = next((match for match in names.finditer(text, max(0, year.start() - 80), year.start()) if _is_year_after(text, match.end(), year)), None)
+                named = next(
+                    (
+                        match
+                        for match in names.finditer(text, max(0, year.start() - 80), year.start())
+                        if _is_year_after(text, match.end(), year)
+                    ),
+                    None,
+                )
             chapter = catalogue.find_chapter(named.group()) if named is not None else None
             if chapter is not None:
-                mentions.append(EditionMention(item, year.start(), year.end(), chapter, int(year.group())))
+                mentions.append(
+                    EditionMention(item, year.start(), year.end(), chapter, int(year.group()), item.rationale)
+                )
     return mentions
 
 
 def own_basis(mention: EditionMention) -> bool:
     """Whether the sentence naming ``mention`` speaks of the reviewer's own basis, not of UR's or
     an older one (asked only of the few mentions a rule would report)."""
-    text = mention.item.rationale.text
+    text = mention.rationale.text
     start, end = sentence_around(text, mention.start)
     return _OTHER_BASIS.search(text, start, end) is None
 
@@ -520,7 +598,11 @@ def _line_years(guideline, chapter, catalogue) -> set[int]:
     """The edition years a guideline line gives ``chapter``."""
     if guideline is None or not guideline.content.text:
         return set()
-    return {int(cited.edition.text) for cited in guideline.citations.chapters if cited.edition is not None and catalogue.find_chapter(cited.name.text) is chapter}
+    return {
+        int(cited.edition.text)
+        for cited in guideline.citations.chapters
+        if cited.edition is not None and catalogue.find_chapter(cited.name.text) is chapter
+    }
 
 
 def maximus_years(item, chapter, catalogue) -> set[int]:
@@ -529,7 +611,7 @@ def maximus_years(item, chapter, catalogue) -> set[int]:
 
 
 @rule("IMR315", "rationale-edition-differs")
-def rationale_edition_differs(letter, context):
+def rationale_edition_differs(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The rationale names another edition of a chapter than the MAXIMUS guideline line cites.
 
     The guideline line and the rationale state the one standard the decision rests on (Labor
@@ -553,14 +635,21 @@ def rationale_edition_differs(letter, context):
     mentions = rationale_editions(letter, catalogue)
     for mention in mentions:
         cited = maximus_years(mention.item, mention.chapter, catalogue)
-        if not cited or mention.year in cited or mention.year in _line_years(mention.item.claims, mention.chapter, catalogue):
+        if (
+            not cited
+            or mention.year in cited
+            or mention.year in _line_years(mention.item.claims, mention.chapter, catalogue)
+        ):
             continue
-        if any(other.item is mention.item and other.chapter is mention.chapter and other.year in cited for other in mentions):
+        if any(
+            other.item is mention.item and other.chapter is mention.chapter and other.year in cited
+            for other in mentions
+        ):
             continue  # the rationale names both editions: it compares them
         if not own_basis(mention):
             continue
         yield context.finding(
-            mention.item.rationale.sub(mention.start, mention.end),
+            mention.rationale.sub(mention.start, mention.end),
             item=mention.item,
             year=mention.year,
             chapter=mention.chapter.name,
@@ -569,7 +658,7 @@ def rationale_edition_differs(letter, context):
 
 
 @rule("IMR313", "rationale-page-outside-document")
-def rationale_page_outside_document(letter, context):
+def rationale_page_outside_document(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A page a rationale quotes does not exist in the MTUS document it quotes.
 
     Rationales quote the guideline by page ("MTUS Guidelines pages 88 and 89 states ...",
@@ -604,7 +693,7 @@ def rationale_page_outside_document(letter, context):
 
 
 @rule("IMR314", "rationale-page-outside-topic")
-def rationale_page_outside_topic(letter, context):
+def rationale_page_outside_topic(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A page a rationale quotes for a topic lies outside that topic's pages.
 
     As page-outside-topic, for quotes in the rationale: "MTUS pg 69, NSAIDs, GI symptoms &
@@ -635,11 +724,16 @@ def rationale_page_outside_topic(letter, context):
         if not topics or any(topic.confidence != "high" for topic in topics):
             continue
         ranges = accepted_pages(edition, topics)
-        outside = [page for page in dict.fromkeys((first, last)) if not any(low <= page <= high for low, high in ranges)]
+        outside = [
+            page for page in dict.fromkeys((first, last)) if not any(low <= page <= high for low, high in ranges)
+        ]
         low, high = edition.pages
         if outside and all(low <= page <= high for page in outside):
             names = sorted({topic.name for topic in topics})
-            topic_pages = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in sorted({pages for topic in topics for pages in topic.pages}))
+            topic_pages = ", ".join(
+                f"{a}-{b}" if a != b else str(a)
+                for a, b in sorted({pages for topic in topics for pages in topic.pages})
+            )
             yield context.finding(
                 item.rationale.sub(start, end),
                 item=item,

@@ -8,16 +8,23 @@ has none, and then these rules say nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from imrlint.model.facts import letter_facts
 from imrlint.model.header import LABEL_PATTERN
-from imrlint.rules.base import rule
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.input.document import Span
+    from imrlint.model.letter import Letter, Passage
+    from imrlint.rules.findings import Finding
 
 _TOKEN = re.compile(r"\S+")
 
 
 @rule("IMR105", "case-number-format")
-def case_number_format(letter, context):
+def case_number_format(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The header's case number is missing or not in the DWC form (CM16-0213037).
 
     The IMR case number is how the worker, the claims administrator and the WCAB find the
@@ -38,8 +45,11 @@ def case_number_format(letter, context):
         if any(unpaired.name == "case-number" for unpaired in letter.unpaired_header):
             return  # header-values-unpaired says why it is not checked
         first = min(letter.header.values(), key=lambda header_field: header_field.key.start)
-        yield context.finding(first.key, problem="the header block has no case number", example=context.options["example"])
+        yield context.finding(
+            first.key, problem="the header block has no case number", example=context.options["example"]
+        )
         return
+    where: Passage | Span
     if field.value is not None:
         where, number = field.value, field.value.text
     else:
@@ -50,11 +60,13 @@ def case_number_format(letter, context):
             return
         where, number = letter.document.span(*token.span()), token.group()
     if not pattern.fullmatch(number):
-        yield context.finding(where, problem=f"case number '{number}' is not in the DWC form", example=context.options["example"])
+        yield context.finding(
+            where, problem=f"case number '{number}' is not in the DWC form", example=context.options["example"]
+        )
 
 
 @rule("IMR106", "decision-before-assignment")
-def decision_before_assignment(letter, context):
+def decision_before_assignment(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The header's Decision Date is before its Date Assigned.
 
     The expert reviewer decides a case after MAXIMUS assigns it (8 CCR 9792.10.5-9792.10.6); a
@@ -69,11 +81,13 @@ def decision_before_assignment(letter, context):
     dates = letter_facts(letter).header
     assigned, decided = dates.get("date-assigned"), dates.get("decision-date")
     if assigned is not None and decided is not None and decided.value < assigned.value:
-        yield context.finding(decided.where, decision=decided.where.text, assigned=assigned.where.text, line=assigned.where.span.line)
+        yield context.finding(
+            decided.where, decision=decided.where.text, assigned=assigned.where.text, line=assigned.where.span.line
+        )
 
 
 @rule("IMR107", "header-values-unpaired")
-def header_values_unpaired(letter, context):
+def header_values_unpaired(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The header block's values cannot be paired with their labels with certainty.
 
     Text extracted from a PDF may list the header's labels and values apart, in an order that

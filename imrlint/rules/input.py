@@ -5,11 +5,18 @@ Except for parse-error, the engine reports these itself, before there is a lette
 
 from __future__ import annotations
 
-from imrlint.rules.base import input_rule, rule
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from imrlint.rules.base import RuleContext, input_rule, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter
+    from imrlint.rules.findings import Finding
 
 
 @rule("IMR001", "parse-error")
-def parse_error(letter, context):
+def parse_error(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A line does not fit the structure of an IMR Final Determination letter.
 
     The grammar expects an optional header block, then the sections HOW THE IMR FINAL
@@ -28,7 +35,10 @@ def parse_error(letter, context):
         yield context.finding(letter.document.span(error.start, error.end), detail=error.message)
 
 
-unreadable_file = input_rule("IMR002", "unreadable-file", """
+unreadable_file = input_rule(
+    "IMR002",
+    "unreadable-file",
+    """
     The file cannot be opened or read (missing, a directory, no permission, an I/O error).
 
     A letter that cannot be read cannot be checked, and a run that skipped it silently would
@@ -38,9 +48,13 @@ unreadable_file = input_rule("IMR002", "unreadable-file", """
     Passes: a readable file.
 
     Fix: check the path and the file's permissions.
-""")
+""",
+)
 
-binary_file = input_rule("IMR003", "binary-file", """
+binary_file = input_rule(
+    "IMR003",
+    "binary-file",
+    """
     The file holds binary data (NUL bytes or many control characters), not letter text.
 
     A letter saved in a word processor's format, or a damaged file, cannot be checked as text.
@@ -49,9 +63,13 @@ binary_file = input_rule("IMR003", "binary-file", """
     Passes: the letter exported as plain text, PDF or DOCX.
 
     Fix: export the letter as plain text (UTF-8), PDF or DOCX.
-""")
+""",
+)
 
-empty_letter = input_rule("IMR004", "empty-letter", """
+empty_letter = input_rule(
+    "IMR004",
+    "empty-letter",
+    """
     The file is empty or holds only whitespace: there is no determination to check.
 
     An empty file is usually a failed export or text extraction; the letter it stands for has
@@ -61,9 +79,13 @@ empty_letter = input_rule("IMR004", "empty-letter", """
     Passes: the letter's text.
 
     Fix: check that the export or extraction of the letter worked.
-""")
+""",
+)
 
-file_too_large = input_rule("IMR005", "file-too-large", """
+file_too_large = input_rule(
+    "IMR005",
+    "file-too-large",
+    """
     The file is larger than the size limit (10 MB by default, --max-bytes), so it was not linted.
 
     A Final Determination is a few pages; a file this large is almost certainly not one letter.
@@ -72,9 +94,13 @@ file_too_large = input_rule("IMR005", "file-too-large", """
     Passes: one letter per file.
 
     Fix: lint the letters one per file, or raise --max-bytes.
-""")
+""",
+)
 
-not_utf8 = input_rule("IMR006", "not-utf8", """
+not_utf8 = input_rule(
+    "IMR006",
+    "not-utf8",
+    """
     The file is not valid UTF-8; it was read as Windows-1252 and linted.  A file that starts with
     a UTF-16 byte-order mark but holds bytes that are not UTF-16 is read with each bad byte
     replaced (U+FFFD) and linted.
@@ -87,9 +113,13 @@ not_utf8 = input_rule("IMR006", "not-utf8", """
     Passes: the same letter saved as UTF-8.
 
     Fix: save the letter as UTF-8.
-""")
+""",
+)
 
-unreadable_document = input_rule("IMR007", "unreadable-document", """
+unreadable_document = input_rule(
+    "IMR007",
+    "unreadable-document",
+    """
     A PDF or Word document whose text cannot be extracted: encrypted with a password, scanned
     without a text layer, damaged, or the optional reader is not installed.
 
@@ -100,9 +130,13 @@ unreadable_document = input_rule("IMR007", "unreadable-document", """
     Passes: a PDF exported from the word processor.
 
     Fix: follow the message: install the extra it names, or supply a text-layer copy.
-""")
+""",
+)
 
-special_file = input_rule("IMR008", "special-file", """
+special_file = input_rule(
+    "IMR008",
+    "special-file",
+    """
     A FIFO, socket or device is named like a letter (``*.txt``, ``*.pdf``, ``*.docx``); it was
     skipped, not read.
 
@@ -113,9 +147,13 @@ special_file = input_rule("IMR008", "special-file", """
     Passes: letters saved as regular files.
 
     Fix: remove the special file, or give it a name that is not a letter's.
-""")
+""",
+)
 
-unreadable_directory = input_rule("IMR009", "unreadable-directory", """
+unreadable_directory = input_rule(
+    "IMR009",
+    "unreadable-directory",
+    """
     A directory could not be searched for letters (no permission, an I/O error); the letters in
     it, if any, were not checked.
 
@@ -128,9 +166,13 @@ unreadable_directory = input_rule("IMR009", "unreadable-directory", """
 
     Fix: give the user running imrlint permission to read the directory, or lint it as a user who
     can.
-""")
+""",
+)
 
-directory_link_skipped = input_rule("IMR010", "directory-link-skipped", """
+directory_link_skipped = input_rule(
+    "IMR010",
+    "directory-link-skipped",
+    """
     A symbolic link leads to a directory already searched in this run (a link back up the tree, or
     a second way to the same directory); it was not searched again.
 
@@ -142,9 +184,13 @@ directory_link_skipped = input_rule("IMR010", "directory-link-skipped", """
     Passes: links to directories that are not otherwise searched.
 
     Fix: nothing to check; remove the link if it is a mistake.
-""")
+""",
+)
 
-time_budget_exceeded = input_rule("IMR011", "time-budget-exceeded", """
+time_budget_exceeded = input_rule(
+    "IMR011",
+    "time-budget-exceeded",
+    """
     Checking the letter took longer than its time budget (10 seconds by default,
     ``--time-budget`` or ``time-budget`` in the configuration), so it was stopped and not fully
     checked; the findings made before the budget ran out are reported, and the run goes on.
@@ -156,9 +202,13 @@ time_budget_exceeded = input_rule("IMR011", "time-budget-exceeded", """
     Passes: a letter.
 
     Fix: check that the file is one letter; if it is, raise the budget.
-""")
+""",
+)
 
-no_letters_found = input_rule("IMR012", "no-letters-found", """
+no_letters_found = input_rule(
+    "IMR012",
+    "no-letters-found",
+    """
     A directory named on the command line holds no letters (``*.txt``, ``*.pdf``, ``*.docx``, in
     it or below, hidden directories not searched).
 
@@ -169,9 +219,13 @@ no_letters_found = input_rule("IMR012", "no-letters-found", """
     Passes: a directory of letters.
 
     Fix: name the directory that holds the letters.
-""")
+""",
+)
 
-internal_error = input_rule("IMR900", "internal-error", """
+internal_error = input_rule(
+    "IMR900",
+    "internal-error",
+    """
     A rule failed with an unexpected error on this letter: a bug in imrlint or in a plugin.
 
     The letter's other rules still ran and the run went on; the exit status is 2 so the failure
@@ -181,4 +235,5 @@ internal_error = input_rule("IMR900", "internal-error", """
     Passes: every rule runs to its end.
 
     Fix: report the message and the letter (or a redacted copy) to the rule's maintainers.
-""")
+""",
+)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from imrlint.rules.base import rule
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter
+    from imrlint.rules.findings import Finding
 
 
 def _where(letter):
@@ -11,7 +18,7 @@ def _where(letter):
 
 
 @rule("IMR401", "missing-licensure")
-def missing_licensure(letter, context):
+def missing_licensure(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The reviewer's state(s) of licensure are not stated.
 
     The determination describes the reviewer's qualifications while keeping the reviewer
@@ -32,7 +39,7 @@ def missing_licensure(letter, context):
 
 
 @rule("IMR402", "missing-specialty")
-def missing_specialty(letter, context):
+def missing_specialty(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The reviewer's certification or specialty is not stated.
 
     The reviewer must practise in the same or a similar specialty as the one that usually treats

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from imrlint.rules.base import rule
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from imrlint.rules.base import RuleContext, rule
+
+if TYPE_CHECKING:
+    from imrlint.model.letter import Letter, Section
+    from imrlint.rules.findings import Finding
 
 SECTION_TITLES = {
     "how": "HOW THE IMR FINAL DETERMINATION WAS MADE",
@@ -12,8 +19,8 @@ SECTION_TITLES = {
 ORDER = ", ".join(f"'{title}'" for title in SECTION_TITLES.values())
 
 
-def _first_sections(letter):
-    firsts = {}
+def _first_sections(letter: Letter) -> dict[str, Section]:
+    firsts: dict[str, Section] = {}
     for section in letter.sections:
         firsts.setdefault(section.kind, section)
     return firsts
@@ -24,7 +31,7 @@ def _start_of(letter):
 
 
 @rule("IMR101", "missing-section")
-def missing_section(letter, context):
+def missing_section(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """One of the three required sections is missing.
 
     Every Final Determination explains how it was made (and who the reviewer is), summarises the
@@ -52,7 +59,7 @@ def missing_section(letter, context):
 
 
 @rule("IMR102", "section-order")
-def section_order(letter, context):
+def section_order(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The three sections are not in the required order.
 
     The order HOW THE IMR FINAL DETERMINATION WAS MADE, CLINICAL CASE SUMMARY, IMR ISSUES,
@@ -67,13 +74,15 @@ def section_order(letter, context):
     furthest = None
     for section in _first_sections(letter).values():
         if furthest is not None and rank[section.kind] < rank[furthest.kind]:
-            yield context.finding(section.title, section=SECTION_TITLES[section.kind], previous=SECTION_TITLES[furthest.kind], order=ORDER)
+            yield context.finding(
+                section.title, section=SECTION_TITLES[section.kind], previous=SECTION_TITLES[furthest.kind], order=ORDER
+            )
         elif furthest is None or rank[section.kind] > rank[furthest.kind]:
             furthest = section
 
 
 @rule("IMR103", "duplicate-section")
-def duplicate_section(letter, context):
+def duplicate_section(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """A section title appears more than once.
 
     A repeated title usually means two drafts were pasted together, and a reader cannot tell
@@ -85,16 +94,18 @@ def duplicate_section(letter, context):
 
     Fix: merge the two sections and remove the extra title.
     """
-    seen = {}
+    seen: dict[str, Section] = {}
     for section in letter.sections:
         if section.kind in seen:
-            yield context.finding(section.title, section=SECTION_TITLES[section.kind], first_line=seen[section.kind].title.span.line)
+            yield context.finding(
+                section.title, section=SECTION_TITLES[section.kind], first_line=seen[section.kind].title.span.line
+            )
         else:
             seen[section.kind] = section
 
 
 @rule("IMR104", "no-disputed-items")
-def no_disputed_items(letter, context):
+def no_disputed_items(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The decisions section decides no disputed item.
 
     The reviewer determines each disputed treatment (Labor Code 4610.6(c)); a letter with no

@@ -58,7 +58,8 @@ def imrlint_rule_declarations():
                     "enabled": True,
                     "group": "plain-language",
                     "summary": "A sentence of a decision rationale is longer than the limit (60 words by default).",
-                    "message": "this sentence has {words} words (the limit is {limit}); split it (Labor Code 4610.6(d)(1): layperson's terms)",
+                    "message": "this sentence has {words} words (the limit is {limit}); split it (Labor Code "
+                    "4610.6(d)(1): layperson's terms)",
                     "options": {"max_words": 60},
                 }
             ]
@@ -82,7 +83,9 @@ class TallyReporter(Reporter):
     def finish(self, summary) -> None:
         for (code, name), count in sorted(self.counts.items(), key=lambda entry: (-entry[1], entry[0])):
             self.stream.write(f"{count:6d}  {code}  {name}\n")
-        self.stream.write(f"{sum(self.counts.values()):6d}  findings in {summary.files} letter{'' if summary.files == 1 else 's'}\n")
+        self.stream.write(
+            f"{sum(self.counts.values()):6d}  findings in {summary.files} letter{'' if summary.files == 1 else 's'}\n"
+        )
 
 
 @hookimpl
