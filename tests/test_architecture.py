@@ -22,7 +22,7 @@ def test_stages_import_only_the_stages_below_them():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 1 kept, 0 broken." in result.stdout
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -74,3 +74,23 @@ def test_the_cycle_finder_finds_a_cycle():
     graph.add_import(importer="b", imported="a")
     graph.add_import(importer="b", imported="c")
     assert _cycles(graph) == [["a", "b"]]
+
+
+def test_a_rule_s_group_is_its_code_prefix_its_module_and_its_declaration_file():
+    from imrlint.config.selection import GROUPS, default_group
+    from imrlint.plugins.builtin import BUILTIN_RULE_MODULES, RULE_DECLARATION_FILES
+    from imrlint.resources import read_yaml
+    from imrlint.rules.base import iter_rules
+
+    module_groups = {}
+    for module in BUILTIN_RULE_MODULES:
+        group = module.__name__.split(".")[2]
+        for rule in iter_rules(module):
+            module_groups[rule.code] = group
+    file_groups = {}
+    for name in RULE_DECLARATION_FILES:
+        for entry in read_yaml(REPO / "rules" / name)["rules"]:
+            file_groups[entry["code"]] = name.removesuffix(".yaml")
+    assert module_groups.keys() == file_groups.keys()
+    assert {code: default_group(code) for code in module_groups} == module_groups == file_groups
+    assert set(module_groups.values()) == set(GROUPS)

@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from imrlint.config.layers import glob_problem, profile_names, resolve
+from imrlint.config.selection import GROUPS, resolve_selector
 
 from conftest import EXAMPLES, run
 
@@ -210,6 +211,11 @@ def test_select_in_the_file_and_on_the_command_line(repo, capsys):
     assert [c for _, c, _ in found(run(capsys, "check", "--extend-select", "IMR303", "letters")[1])] == ["IMR303"]
 
 
+def test_a_group_selects_the_rules_of_its_code_prefix(rule_set):
+    for group, (prefix, _) in GROUPS.items():
+        assert resolve_selector(group, rule_set.defaults) == resolve_selector(prefix, rule_set.defaults), group
+
+
 def test_extend_select_turns_on_a_rule_that_is_off_by_default(rule_set):
     off = [code for code, settings in rule_set.defaults.items() if not settings.enabled]
     config = resolve(rule_set.defaults, document={"extend-select": ["ALL"]}, source="t")
@@ -222,6 +228,7 @@ def test_extend_select_turns_on_a_rule_that_is_off_by_default(rule_set):
         (["--select", "IMR99"], "command line: --select: 'IMR99' is not a rule code, rule name, group"),
         (["--ignore", "citation"], "did you mean 'citations'?"),
         (["--extend-select", "no-such-rule"], "command line: --extend-select: 'no-such-rule' is not"),
+        (["--ignore", "consistency"], "'consistency' is no longer a group: its rules are now in 'decisions'"),
     ],
 )
 def test_unknown_selectors_are_errors(repo, capsys, options, reason):

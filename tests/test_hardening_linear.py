@@ -72,7 +72,7 @@ def test_items_the_ur_decision_does_not_name_are_found_in_linear_work(linter):
         findings = linter.lint_document(Document("letter.txt", letter_with_items(count))).findings
         assert len(findings_of(findings, "IMR212")) == count + 1  # the stimulator and the made-up drugs
 
-    small, large = grows_linearly("rules/consistency.py", lint, 150)
+    small, large = grows_linearly("rules/decisions/names.py", lint, 150)
     assert large < 2.3 * small
 
 
@@ -88,7 +88,7 @@ def test_heading_words_are_looked_up_in_linear_work(linter):
         findings = linter.lint_document(Document("letter.txt", text)).findings
         assert findings_of(findings, "IMR210") == []
 
-    small, large = grows_linearly("rules/consistency.py", lint, 150)
+    small, large = grows_linearly("rules/decisions/names.py", lint, 150)
     assert large < 2.3 * small
 
 

@@ -82,7 +82,7 @@ def letters(tmp_path):
     (repo / "notes.md").write_text("not a letter\n", encoding="utf-8")
     # The team's configuration, found by the hook from the letters it is given.
     (repo / ".imrlint.yaml").write_text(
-        "select: [structure, decisions, reviewer]\nignore: [consistency]\n", encoding="utf-8"
+        "select: [structure, decisions, reviewer]\nignore: [item-not-in-rationale]\n", encoding="utf-8"
     )
     git("add", "-A", cwd=repo)
     return repo

@@ -20,17 +20,26 @@ from collections.abc import Iterable, Mapping
 from imrlint.rules.base import RuleSettings
 from imrlint.rules.custom import CUSTOM_GROUP
 
-#: The built-in groups: name -> (code prefix, description).  A plugin may declare a rule's group
-#: (``group:`` in its declaration); custom YAML rules are in the group ``custom`` unless they say.
+#: The built-in groups: name -> (code prefix, description).  A built-in rule's group is the one of
+#: its code prefix, its module (imrlint/rules/<group>) and its declaration file
+#: (rules/<group>.yaml).  A plugin may declare a rule's group (``group:`` in its declaration);
+#: custom YAML rules are in the group ``custom`` unless they say.
 GROUPS: dict[str, tuple[str, str]] = {
     "input": ("IMR0", "the file can be read and parsed as a letter (IMR0xx)"),
-    "structure": ("IMR1", "the letter's sections and disputed items (IMR1xx)"),
-    "decisions": ("IMR2", "each item's label, guideline lines, rationale and conclusion (IMR2xx)"),
-    "citations": ("IMR3", "the MTUS chapters, editions and pages cited (IMR3xx)"),
-    "reviewer": ("IMR4", "the expert reviewer's qualifications (IMR4xx)"),
+    "structure": ("IMR1", "the letter's sections, its disputed items and its header block (IMR1xx)"),
+    "decisions": ("IMR2", "each item's label, guideline lines, rationale, conclusion, quantity and name (IMR2xx)"),
+    "citations": ("IMR3", "the MTUS chapters, editions, sections and pages cited (IMR3xx)"),
+    "reviewer": ("IMR4", "the expert reviewer's qualifications and anonymity (IMR4xx)"),
+    "facts": ("IMR5", "the case's dates, age and sex, the same throughout the letter (IMR5xx)"),
+    "artefacts": ("IMR6", "text artefacts: page footers, cut sentences, doubled words (IMR6xx)"),
     "internal": ("IMR9", "imrlint's own failures (IMR9xx)"),
 }
 ALL = "ALL"
+#: Groups that once existed: where their rules are now.
+RETIRED_GROUPS: dict[str, str] = {
+    "consistency": "its rules are now in 'decisions' (IMR208-IMR214: each item's quantity and name) "
+    "and 'facts' (IMR5xx: dates, age and sex)",
+}
 _PREFIX = re.compile(r"^[A-Za-z]{1,4}\d{0,4}$")
 
 
@@ -64,6 +73,8 @@ def resolve_selector(selector: str, rules: Mapping[str, RuleSettings]) -> list[s
 
 
 def _unknown(text: str, rules: Mapping[str, RuleSettings]) -> str:
+    if text in RETIRED_GROUPS:
+        return f"'{text}' is no longer a group: {RETIRED_GROUPS[text]}"
     groups = sorted({settings.group for settings in rules.values() if settings.group})
     known = [*rules, *(settings.name for settings in rules.values()), *groups]
     close = difflib.get_close_matches(text, known, n=1, cutoff=0.7)

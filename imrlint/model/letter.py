@@ -257,6 +257,14 @@ class Item:
         text = (self.partial.remaining if self.partial else self.name).text or self.heading.text
         return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1].rstrip() + "…"
 
+    @property
+    def end(self) -> int:
+        """Offset just past the item's last part: its heading, guideline lines or rationale."""
+        ends = [self.heading.end]
+        ends += [part.end for part in (self.rationale,) if part is not None]
+        ends += [line.content.end for line in (self.claims, self.maximus) if line is not None]
+        return max(ends)
+
 
 @dataclass
 class Letter:
@@ -272,6 +280,10 @@ class Letter:
 
     def section(self, kind: str) -> Section | None:
         return next((section for section in self.sections if section.kind == kind), None)
+
+    def item_at(self, offset: int) -> Item | None:
+        """The disputed item whose heading, guideline lines or rationale hold ``offset``, if any."""
+        return next((item for item in self.items if item.heading.start <= offset < item.end), None)
 
     def derived(self, function: Callable[..., T], *args: Hashable) -> T:
         """``function(self, *args)``, computed once per letter: what several rules read from the

@@ -5,47 +5,37 @@ from __future__ import annotations
 
 from imrlint.plugins.hookspecs import hookimpl
 from imrlint.resources import data_path
-from imrlint.rules import (
-    anonymity,
-    artefacts,
-    chronology,
-    citations,
-    consistency,
-    decisions,
-    guidelines,
-    header,
-    input,
-    reviewer,
-    structure,
-)
+from imrlint.rules import artefacts, facts, input, internal, reviewer, structure
 from imrlint.rules.base import iter_rules
+from imrlint.rules.citations import chapters, pages, rationale_pages, sections, standards
+from imrlint.rules.decisions import determination, names, quantities
 
 BUILTIN_RULE_MODULES = (
     input,
     structure,
-    header,
-    decisions,
-    consistency,
-    citations,
-    guidelines,
+    determination,
+    quantities,
+    names,
+    pages,
+    chapters,
+    sections,
+    standards,
+    rationale_pages,
     reviewer,
-    anonymity,
-    chronology,
+    facts,
     artefacts,
+    internal,
 )
 
 RULE_DECLARATION_FILES = (
     "input.yaml",
     "structure.yaml",
-    "header.yaml",
     "decisions.yaml",
-    "consistency.yaml",
     "citations.yaml",
-    "guidelines.yaml",
     "reviewer.yaml",
-    "anonymity.yaml",
-    "chronology.yaml",
+    "facts.yaml",
     "artefacts.yaml",
+    "internal.yaml",
 )
 
 

@@ -264,7 +264,7 @@ def doubled_word(letter: Letter, context: RuleContext) -> Iterator[Finding]:
         passage = section.body
         text = passage.text
         for start, end, shown in _doubled_words(text, passage.lower, allowed):
-            yield context.finding(passage.sub(start, end), item=_item_at(letter, passage.offset(start)), text=shown)
+            yield context.finding(passage.sub(start, end), item=letter.item_at(passage.offset(start)), text=shown)
 
 
 @rule("IMR604", "repeated-list-entry")
@@ -288,7 +288,7 @@ def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Findin
         passage = section.body
         text = passage.text
         for start, end, shown in _doubled_entries(text, passage.lower):
-            yield context.finding(passage.sub(start, end), item=_item_at(letter, passage.offset(start)), text=shown)
+            yield context.finding(passage.sub(start, end), item=letter.item_at(passage.offset(start)), text=shown)
 
 
 _SENTENCE_WORDS = re.compile(r"[^\W_]+")
@@ -332,21 +332,3 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
             if len(words) >= least and words == previous:
                 yield context.finding(passage.sub(start, end), item=item, words=len(words))
             previous = words
-
-
-def _item_at(letter, offset: int):
-    """The disputed item whose heading, guideline lines or rationale hold ``offset``, if any."""
-    for item in letter.items:
-        end = max(
-            part.end
-            for part in (
-                item.heading,
-                item.rationale,
-                item.claims and item.claims.content,
-                item.maximus and item.maximus.content,
-            )
-            if part is not None
-        )
-        if item.heading.start <= offset < end:
-            return item
-    return None

@@ -221,19 +221,3 @@ no_letters_found = input_rule(
     Fix: name the directory that holds the letters.
 """,
 )
-
-internal_error = input_rule(
-    "IMR900",
-    "internal-error",
-    """
-    A rule failed with an unexpected error on this letter: a bug in imrlint or in a plugin.
-
-    The letter's other rules still ran and the run went on; the exit status is 2 so the failure
-    is not mistaken for a clean letter.
-
-    Fails: a rule that raises an exception on a letter it did not expect.
-    Passes: every rule runs to its end.
-
-    Fix: report the message and the letter (or a redacted copy) to the rule's maintainers.
-""",
-)

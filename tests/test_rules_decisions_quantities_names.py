@@ -1,4 +1,4 @@
-"""Item consistency (IMR208-IMR212), on real letters and on copies with one defect each; and the
+"""Each item's quantity and name (IMR208-IMR212, IMR214), on real letters and on copies with one defect each; and the
 quantity reading they rest on (imrlint.model.quantities)."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import pytest
 from imrlint.input.document import Document
 from imrlint.model.letter import Passage, lowered
 from imrlint.model.quantities import find_quantities
-from imrlint.rules.consistency import _NUMBER, _similar_in, _similar_words
+from imrlint.rules.decisions.names import _similar_in, _similar_words
+from imrlint.rules.decisions.quantities import _NUMBER
 
 from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.model.letter import lowered
-from imrlint.rules.guidelines import _PAGE_REFERENCE, _page_reference_intros
+from imrlint.rules.citations.rationale_pages import _PAGE_REFERENCE, _page_reference_intros
 
 from conftest import CORPUS, SEEDS, edited, findings_of, located
 

@@ -1,4 +1,4 @@
-"""Dates and patient facts (IMR501-IMR506), on real letters and on copies with one defect each;
+"""Dates and patient facts (IMR501-IMR508), on real letters and on copies with one defect each;
 and the date reading they rest on (imrlint.model.dates, imrlint.model.facts)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Decision rules: each disputed item's label, guideline lines, rationale and conclusion."""
+"""Decision rules on each disputed item's determination (IMR201-IMR207, IMR213): its label, its
+guideline lines, its rationale and the conclusion the rationale states."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY
+from imrlint.model.facts import sentence_around
 from imrlint.rules.base import RuleContext, rule
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Item, Letter
     from imrlint.rules.findings import Finding
+
 
 LABEL_MEANING = {"Upheld": NOT_NECESSARY, "Overturned": NECESSARY}
 
@@ -246,3 +249,16 @@ def nonstandard_conclusion(letter: Letter, context: RuleContext) -> Iterator[Fin
             conclusion=item.rationale.text[conclusion.start : conclusion.end],
             meaning=conclusion.meaning,
         )
+
+
+def conclusion_sentences(item, reader) -> list:
+    """The sentences of an item's rationale that state whether the request is medically
+    necessary (a conclusion may come first, last or both): what the rationale decides, rather
+    than the quantities its history or the guidelines speak of."""
+    rationale = item.rationale
+    if rationale is None or not rationale.text:
+        return []
+    spans = dict.fromkeys(
+        sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text)
+    )
+    return [rationale.sub(start, end) for start, end in spans]

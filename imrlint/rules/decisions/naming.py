@@ -1,0 +1,234 @@
+"""How the decision rules read item names: an item's name by its terms, the names of things
+(rules/phrases.yaml item_names) and a rule's stop words and synonyms, and where a text names an
+item."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from imrlint.model.facts import lowered
+from imrlint.model.letter import cached_property
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
+
+
+_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "eighteen",
+        "twenty",
+        "thirty",
+        "sixty",
+        "ninety",
+    ]
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _stop_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word.lower() for word in words) | _NUMBER_WORDS
+
+
+@functools.lru_cache(maxsize=256)
+def _synonym_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(term.lower() for term in group) for group in groups)
+
+
+@functools.lru_cache(maxsize=256)
+def phrase_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+def _frozen(value) -> tuple:
+    return tuple(tuple(group) if isinstance(group, list | tuple) else group for group in value)
+
+
+def _stem(term: str) -> str:
+    """The pattern of a term found by its stem: "stimulator" also finds "stimulation",
+    "Omepraxole" finds "omeprazole" (a misspelling is item-name-misspelt's business, not a
+    missing name)."""
+    if " " in term or len(term) <= 5:
+        return re.escape(term)
+    return re.escape(term[: max(5, len(term) - 4)])
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", re.IGNORECASE)
+
+
+class Vocabulary:
+    """The rule options that say how item names are read: stop words and synonym groups.
+
+    Rules with the same options share one vocabulary, and an item's terms and variants are worked
+    out once per letter (kept with the letter) for every rule that reads them."""
+
+    def __init__(self, stop_words: frozenset[str], groups: tuple[tuple[str, ...], ...]):
+        self.stop_words = stop_words
+        self.groups = groups
+        # Which groups a term belongs to; the members of several words are phrases, looked for
+        # in the name itself (a term is one word).
+        self.groups_of_term: dict[str, list[int]] = {}
+        self.phrases: list[tuple[str, int]] = []
+        for index, group in enumerate(groups):
+            for member in group:
+                if " " in member:
+                    self.phrases.append((member, index))
+                else:
+                    self.groups_of_term.setdefault(member, []).append(index)
+        # whether a name holds any phrase at all: most hold none, and one scan tells
+        distinct = dict.fromkeys(phrase for phrase, _ in self.phrases)
+        alternatives = "|".join(map(re.escape, distinct))
+        self.any_phrase = re.compile(
+            rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if distinct else "(?!)", re.IGNORECASE
+        )
+        # ASCII phrases are found in ASCII text, with case ignored, only where they are in its lower-case form
+        self.ascii_phrases = all(phrase.isascii() for phrase in distinct)
+
+    def names(self, letter) -> tuple[ItemName, ...]:
+        """How each of the letter's items is named (in the order of ``letter.items``): one
+        look-up per letter and rule rather than one per item and value."""
+        return letter.derived(_item_names, self)
+
+
+class ItemName:
+    """How one item is named, read with a vocabulary; each value is worked out on first use."""
+
+    def __init__(self, passage, vocabulary: Vocabulary):
+        self.passage = passage  # for a partial authorization, the original request
+        self.vocabulary = vocabulary
+
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """The terms of the name (lower case, in order, once each)."""
+        return _name_terms(self.passage, self.vocabulary)
+
+    @cached_property
+    def variants(self) -> tuple[str, ...]:
+        """What counts as naming the item: its terms and the synonyms of every group one of them,
+        or a phrase of the name, belongs to."""
+        return _name_variants(self, key_only=False)
+
+    @cached_property
+    def key_variants(self) -> tuple[str, ...]:
+        """What counts as naming the item by its key (first) term: the term and its synonyms."""
+        return _name_variants(self, key_only=True)
+
+    @cached_property
+    def phrases(self) -> tuple[tuple[str, int], ...]:
+        """The (phrase, group) of the synonym phrases the name holds."""
+        return _name_phrases(self.passage, self.vocabulary)
+
+
+def _item_names(letter, vocabulary: Vocabulary) -> tuple[ItemName, ...]:
+    return tuple(ItemName(item.partial.original if item.partial else item.name, vocabulary) for item in letter.items)
+
+
+def _name_terms(name, vocabulary: Vocabulary) -> tuple[str, ...]:
+    words = [word.lower() for word in _WORD.findall(name.text) if len(word) >= 3 or word.isupper()]
+    return tuple(dict.fromkeys(word for word in words if word not in vocabulary.stop_words))
+
+
+def _name_phrases(name, vocabulary: Vocabulary) -> tuple[tuple[str, int], ...]:
+    """The (phrase, group) of the synonym phrases a name holds."""
+    if not vocabulary.any_phrase.search(name.text):
+        return ()
+    phrases = vocabulary.phrases
+    if vocabulary.ascii_phrases and name.text.isascii():
+        phrases = [(phrase, index) for phrase, index in phrases if phrase in name.lower]
+    return tuple((phrase, index) for phrase, index in phrases if _word_pattern(phrase).search(name.text))
+
+
+def _name_variants(name: ItemName, key_only: bool) -> tuple[str, ...]:
+    chosen = name.terms[:1] if key_only else name.terms
+    key = chosen[0] if chosen else "\0"
+    return _expanded(
+        name.vocabulary,
+        chosen,
+        tuple(index for phrase, index in name.phrases if not key_only or phrase.startswith(key)),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _expanded(vocabulary: Vocabulary, terms: tuple[str, ...], phrase_groups: tuple[int, ...]) -> tuple[str, ...]:
+    """``terms`` and the synonyms of every group one of them belongs to or ``phrase_groups``
+    lists: worked out once per run for each set of terms (items of many letters share them)."""
+    groups = {index for term in terms for index in vocabulary.groups_of_term.get(term, ())}
+    groups.update(phrase_groups)
+    variants = list(terms)
+    for index in sorted(groups):
+        variants.extend(vocabulary.groups[index])
+    return tuple(dict.fromkeys(variants))
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_vocabulary(stop_words: frozenset[str], groups: tuple[tuple[str, ...], ...]) -> Vocabulary:
+    return Vocabulary(stop_words, groups)
+
+
+_VOCABULARIES: dict[int, tuple[object, Vocabulary]] = {}
+
+
+def item_vocabulary(context) -> Vocabulary:
+    """The vocabulary of a rule: its stop words, the names of things (rules/phrases.yaml
+    item_names, with the configuration's) and its own synonyms; looked up once per run (options
+    are one object per run)."""
+    options = context.options
+    known = _VOCABULARIES.get(id(options))
+    if known is not None and known[0] is options:
+        return known[1]
+    groups = context.knowledge.item_names + _synonym_groups(_frozen(options.get("synonyms", ())))
+    vocabulary = _shared_vocabulary(_stop_words(tuple(options.get("stop_words", ()))), groups)
+    if len(_VOCABULARIES) > 64:
+        _VOCABULARIES.clear()
+    _VOCABULARIES[id(options)] = (options, vocabulary)
+    return vocabulary
+
+
+@functools.lru_cache(maxsize=4096)
+def _variants_pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of ``variants`` (lower case) by its stem in lower-case text: one
+    scan of a text, not one per variant.  Word starts are checked by :func:`find_variants`, as
+    a pattern opening with a look-behind scans several times slower."""
+    stems = sorted({_stem(variant) for variant in variants}, key=len, reverse=True)
+    return re.compile("|".join(stems))
+
+
+def find_variants(lower: str, variants: tuple[str, ...]):
+    """The matches of ``variants`` that start a word of ``lower`` (a text in lower case)."""
+    if not variants:
+        return
+    for match in _variants_pattern(tuple(variants)).finditer(lower):
+        start = match.start()
+        if start == 0 or not ("a" <= lower[start - 1] <= "z"):
+            yield match
+
+
+# A word hyphenated at a line's end reads, once the text is collapsed, as "x- rays", "non- steroidal".
+_HYPHEN_AT_BREAK = re.compile(r"(?<=[a-z])- (?=[a-z])")
+
+
+def names_item(text: str, variants: tuple[str, ...], lower: str | None = None) -> bool:
+    """Whether ``text`` names one of ``variants``; ``lower`` is ``text`` in lower case
+    (:func:`lowered`), when the caller has it already (a passage's ``lower``).  A word hyphenated
+    at a line break names what it names whole."""
+    lower = lowered(text) if lower is None else lower
+    if "- " in lower:
+        lower = _HYPHEN_AT_BREAK.sub("-", lower)
+    return next(find_variants(lower, variants), None) is not None
