@@ -328,7 +328,7 @@ def plugin_declaring(severity: str) -> str:
 @hookimpl
 def imrlint_rule_declarations():
     return [{{"rules": [{{"code": "BS101", "name": "always-fails", "severity": "{severity}", "enabled": True,
-                         "summary": "Fails.", "message": "fails", "options": {{}}}}]}}]
+                         "message": "fails", "options": {{}}}}]}}]
 '''
     )
 

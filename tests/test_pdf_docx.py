@@ -120,7 +120,6 @@ PROBE_DECLARATION = {
             "name": "probe",
             "severity": "info",
             "enabled": True,
-            "summary": "Reports every passage the rules key on (tests only).",
             "message": "{what}: {text}",
             "options": {},
         }

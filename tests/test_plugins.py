@@ -26,7 +26,6 @@ DECLARATION = {
             "name": "no-iw-abbreviation",
             "severity": "info",
             "enabled": True,
-            "summary": "Rationales spell out 'injured worker'.",
             "message": "write 'injured worker' instead of '{abbreviation}' (Labor Code 4610.6(d)(1))",
             "options": {},
         }
@@ -117,7 +116,7 @@ def test_plugin_found_through_its_entry_point(tmp_path):
             @hookimpl
             def imrlint_rule_declarations():
                 return [{"rules": [{"code": "HS102", "name": "doubled-period", "severity": "warning", "enabled": True,
-                                    "summary": "No doubled periods.", "message": "doubled period", "options": {}}]}]
+                                    "message": "doubled period", "options": {}}]}]
             '''
         ),
         encoding="utf-8",

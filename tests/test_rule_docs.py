@@ -3,9 +3,12 @@ generated from the same source and kept in step."""
 
 from __future__ import annotations
 
+import inspect
+import json
 import re
 
 import pytest
+import yaml
 
 from imrlint.cli.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_table, parse_doc, replace_table
 from imrlint.plugins.manager import load_rule_set, plugin_manager
@@ -78,12 +81,125 @@ def test_readme_rule_table_is_generated_from_the_rules():
     assert readme == expected, "the README's rule table is out of date: run `python -m imrlint.cli.ruledoc README.md`"
 
 
-def test_rules_markdown_is_the_table(capsys):
+def _declared(code: str) -> dict:
+    """A built-in rule's declaration as written in rules/<group>.yaml, read without imrlint."""
+    for path in sorted((REPO / "rules").glob("*.yaml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in (document or {}).get("rules", []) if isinstance(document, dict) else []:
+            if entry["code"] == code:
+                return {**entry, "file": path.stem}
+    raise AssertionError(f"{code} is declared in no rules/*.yaml file")
+
+
+def _first_paragraph(doc: str) -> str:
+    return " ".join(inspect.cleandoc(doc).split("\n\n", 1)[0].split())
+
+
+@pytest.mark.parametrize("code", list(BUILTIN.rules))
+def test_a_rule_s_summary_is_one_sentence_its_docstring_opens_with(code):
+    summary = _first_paragraph(BUILTIN.rules[code].doc)
+    assert summary.endswith("."), f"{code}: the docstring's first paragraph is its summary, one sentence"
+    assert not re.search(r"[a-z)]\.\s+[A-Z]", summary), f"{code}: the summary is more than one sentence: {summary}"
+    assert "summary" not in _declared(code), f"{code}: the summary is the docstring's first paragraph, not declared"
+
+
+def test_rules_and_rule_describe_every_rule_alike(capsys):
+    status, listing, _ = run(capsys, "rules")
+    assert status == 0
+    lines = {line.split()[0]: line for line in listing.splitlines()}
+    assert list(lines) == list(BUILTIN.rules)
+    for code, rule in BUILTIN.rules.items():
+        summary = _first_paragraph(rule.doc)
+        assert lines[code].endswith("  " + summary), code
+        status, documentation, _ = run(capsys, "rule", code)
+        what = documentation.split("What\n----\n", 1)[1].split("\n\n", 1)[0]
+        assert " ".join(what.split()) == summary, code
+
+
+def test_rules_json_lists_every_rule_for_tools(capsys):
+    status, out, _ = run(capsys, "rules", "--format", "json")
+    assert status == 0
+    listing = json.loads(out)
+    assert [entry["code"] for entry in listing] == sorted(BUILTIN.rules)
+    for entry in listing:
+        declared = _declared(entry["code"])
+        rule = BUILTIN.rules[entry["code"]]
+        assert entry == {
+            "code": declared["code"],
+            "name": declared["name"],
+            "group": declared["file"],
+            "severity": declared["severity"],
+            "enabled": declared["enabled"],
+            "summary": _first_paragraph(rule.doc),
+            "message": declared["message"],
+            "options": declared["options"],
+            "documentation": inspect.cleandoc(rule.doc),
+        }
+
+
+def test_rules_markdown_lists_every_rule_with_its_group_severity_and_summary(capsys):
     status, out, _ = run(capsys, "rules", "--format", "markdown")
     assert status == 0
-    rule_set = load_rule_set(plugin_manager())
-    assert out == markdown_table(rule_set.defaults)
-    assert out.splitlines()[0] == "| code | name | group | severity | checks |"
+    assert out.splitlines()[:2] == ["| code | name | group | severity | checks |", "|---|---|---|---|---|"]
+    rows = [line.split(" | ") for line in out.splitlines()[2:] if line.startswith("| IMR")]
+    assert [row[0].removeprefix("| ") for row in rows] == list(BUILTIN.rules)
+    for code, name, group, severity, summary in rows:
+        declared = _declared(code.removeprefix("| "))
+        assert name == f"`{declared['name']}`" and group == declared["file"]
+        assert severity == declared["severity"] + ("" if declared["enabled"] else " (off by default)")
+        assert summary.removesuffix(" |").replace("\\|", "|") == _first_paragraph(BUILTIN.rules[declared["code"]].doc)
+    groups = [line for line in out.splitlines() if line.startswith("| `")]
+    assert groups[2].startswith("| `decisions` | each item's label") and groups[2].endswith("IMR213, IMR214 |")
+
+
+def _plugin_rule_set(doc: str | None, summary: str | None):
+    from imrlint.plugins.hookspecs import hookimpl
+    from imrlint.rules.base import Rule
+
+    entry = {"code": "ZZ101", "name": "summarised", "severity": "info", "enabled": True, "message": "m", "options": {}}
+    if summary is not None:
+        entry["summary"] = summary
+
+    class Plugin:
+        @hookimpl
+        def imrlint_rules(self):
+            return [Rule("ZZ101", "summarised", lambda letter, context: iter(()), doc or "")]
+
+        @hookimpl
+        def imrlint_rule_declarations(self):
+            return [{"rules": [entry]}]
+
+    return load_rule_set(plugin_manager([Plugin()], entry_points=False))
+
+
+@pytest.mark.parametrize(
+    ("doc", "summary", "expected"),
+    [
+        ("What the docstring says it finds.\n\nWhy.", None, "What the docstring says it finds."),
+        ("", "What the declaration says it finds.", "What the declaration says it finds."),
+        ("What it finds.", "What it finds.", "What it finds."),
+    ],
+)
+def test_a_summary_has_one_source(doc, summary, expected):
+    assert _plugin_rule_set(doc, summary).defaults["ZZ101"].summary == expected
+
+
+@pytest.mark.parametrize(
+    ("doc", "summary", "reason"),
+    [
+        (
+            "What the docstring says.",
+            "Something else.",
+            "ZZ101.summary: differs from the first paragraph of the rule's",
+        ),
+        ("", None, "ZZ101: has no summary: give the rule a docstring or its declaration a summary"),
+    ],
+)
+def test_a_second_or_missing_summary_is_an_error(doc, summary, reason):
+    from imrlint.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(reason)):
+        _plugin_rule_set(doc, summary)
 
 
 def test_table_cells_escape_pipes():

@@ -86,7 +86,6 @@ class CrashingPlugin:
                         "name": "crashes-on-overturned",
                         "severity": "error",
                         "enabled": True,
-                        "summary": "test",
                         "message": "never",
                         "options": {},
                     }
@@ -333,7 +332,6 @@ class KillingPlugin:
                         "name": "kills-its-worker",
                         "severity": "error",
                         "enabled": True,
-                        "summary": "test",
                         "message": "never",
                         "options": {},
                     }

@@ -123,7 +123,11 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every rule: code, name, default severity, summary")
     rules.add_argument(
-        "--format", choices=("text", "markdown"), default="text", help="markdown: the README's rule table"
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="json: every rule's code, name, group, default severity, enabled flag, summary, message, options "
+        "and documentation, for tools; markdown: the README's rule table",
     )
     rules.add_argument(
         "--config",
@@ -246,6 +250,11 @@ def run_rules(rule_set: RuleSet, format: str = "text") -> int:
         from imrlint.cli.ruledoc import markdown_table
 
         sys.stdout.write(markdown_table(rule_set.defaults))
+        return EXIT_CLEAN
+    if format == "json":
+        from imrlint.cli.ruledoc import json_listing
+
+        sys.stdout.write(json_listing(rule_set.rules, rule_set.defaults))
         return EXIT_CLEAN
     rows = [
         (code, settings.name, settings.severity if settings.enabled else f"{settings.severity} (off)", settings.summary)

@@ -7,13 +7,16 @@ A rule's docstring is written in paragraphs:
 - a paragraph of ``Fails: ...`` and ``Passes: ...`` lines gives a failing and a passing example;
 - a paragraph starting ``Fix:`` says how to fix a finding.
 
-``imrlint rule CODE`` prints these with the rule's configuration; ``imrlint rules --format
-markdown`` prints the README's rule table (``python -m imrlint.cli.ruledoc README.md`` rewrites the
-table between its markers), and a test keeps the two in step.
+``imrlint rule CODE`` prints these with the rule's configuration; ``imrlint rules --format json``
+lists every rule for tools; ``imrlint rules --format markdown`` prints the README's rule table
+(``python -m imrlint.cli.ruledoc README.md`` rewrites the table between its markers), and a test
+keeps the two in step.
 """
 
 from __future__ import annotations
 
+import inspect
+import json
 import re
 import sys
 import textwrap
@@ -92,7 +95,7 @@ def rule_documentation(rule: Rule, settings: RuleSettings) -> str:
     lines = [title, "=" * len(title), ""]
     if settings.group:
         lines += [f"Group: {settings.group}", ""]
-    lines += _section("What", doc.what or settings.summary)
+    lines += _section("What", settings.summary)
     if doc.why:
         lines += _section("Why", doc.why)
     if doc.fails or doc.passes:
@@ -139,6 +142,25 @@ def markdown_table(defaults: Mapping[str, RuleSettings]) -> str:
         for name, description, codes in groups:
             rows.append(f"| `{name}` | {_cell(description) + ': ' if description else ''}{', '.join(codes)} |")
     return "\n".join(rows) + "\n"
+
+
+def json_listing(rules: Mapping[str, Rule], defaults: Mapping[str, RuleSettings]) -> str:
+    """``imrlint rules --format json``: every rule with its defaults and documentation, for tools."""
+    listing = [
+        {
+            "code": code,
+            "name": settings.name,
+            "group": settings.group,
+            "severity": settings.severity,
+            "enabled": settings.enabled,
+            "summary": settings.summary,
+            "message": settings.message,
+            "options": settings.options,
+            "documentation": inspect.cleandoc(rules[code].doc) if code in rules else settings.summary,
+        }
+        for code, settings in defaults.items()
+    ]
+    return json.dumps(listing, indent=2, ensure_ascii=False) + "\n"
 
 
 def builtin_table() -> str:

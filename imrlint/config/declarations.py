@@ -42,7 +42,7 @@ def load_declarations(sources: Iterable[tuple[str, pathlib.Path | Mapping[str, A
                 severity=entry["severity"],
                 enabled=entry["enabled"],
                 message=entry["message"],
-                summary=entry["summary"],
+                summary=entry.get("summary", ""),
                 options=dict(entry["options"]),
                 group=entry.get("group") or default_group(entry["code"]),
                 patterns=tuple(entry.get("patterns", ())),

@@ -27,17 +27,19 @@ DECLARATION_SCHEMA = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["code", "name", "severity", "enabled", "summary", "message", "options"],
+                "required": ["code", "name", "severity", "enabled", "message", "options"],
                 "properties": {
                     "code": {"type": "string", "pattern": CODE_PATTERN.pattern},
                     "name": {"type": "string", "pattern": NAME_PATTERN.pattern},
                     "severity": {"enum": list(SEVERITIES)},
                     "enabled": {"type": "boolean"},
-                    "summary": {"type": "string", "minLength": 1},
                     "message": {"type": "string", "minLength": 1},
                     "options": {"type": "object"},
-                    # Optional: the rule's group for --select/--ignore (default: by IMR code
-                    # prefix), and the options whose values are regular expressions.
+                    # Optional: the one-line summary, for a rule whose implementation has no
+                    # docstring (else the docstring's first paragraph is the summary); the rule's
+                    # group for --select/--ignore (default: by IMR code prefix); the options whose
+                    # values are regular expressions.
+                    "summary": {"type": "string", "minLength": 1},
                     "group": {"type": "string", "pattern": NAME_PATTERN.pattern},
                     "patterns": {"type": "array", "items": {"type": "string"}},
                 },

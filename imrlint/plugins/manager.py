@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -91,6 +92,23 @@ def _each_plugin(manager: pluggy.PluginManager, hook: str) -> Iterator[tuple[str
             raise _plugin_error(name, hook, error, "failed") from error
 
 
+def _with_summary(settings: RuleSettings, rule: Rule) -> RuleSettings:
+    """A rule's summary has one source: its docstring's first paragraph, or, for a rule without a
+    docstring, its declaration's ``summary``."""
+    if rule.summary and settings.summary and settings.summary != rule.summary:
+        raise ConfigError(
+            "rule declarations",
+            f"{rule.code}.summary",
+            "differs from the first paragraph of the rule's docstring, which is its summary: remove the "
+            "declaration's summary or make the two the same",
+        )
+    if not rule.summary and not settings.summary:
+        raise ConfigError(
+            "rule declarations", rule.code, "has no summary: give the rule a docstring or its declaration a summary"
+        )
+    return dataclasses.replace(settings, summary=rule.summary or settings.summary)
+
+
 def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
     """Collect rules and declarations from every plugin and check they match one to one."""
     rules: dict[str, Rule] = {}
@@ -124,6 +142,7 @@ def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
     for code in rules:
         if code not in defaults:
             raise ConfigError("rule declarations", code, "implemented but not declared (severity, message, options)")
+        defaults[code] = _with_summary(defaults[code], rules[code])
     formats: dict[str, Any] = {}
     for _, provided in _each_plugin(manager, "imrlint_formats"):
         formats.update(provided or {})

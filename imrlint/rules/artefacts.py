@@ -269,8 +269,7 @@ def doubled_word(letter: Letter, context: RuleContext) -> Iterator[Finding]:
 
 @rule("IMR604", "repeated-list-entry")
 def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Finding]:
-    """An entry of a list is written twice in a row ("diagnostic imaging, diagnostic imaging, and
-    home exercise program").
+    """An entry of a list is written twice in a row.
 
     A repeated entry says less than the writer meant: was another treatment, diagnosis or
     finding left out?  The summary must give the reviewer's account of the case accurately

@@ -48,7 +48,7 @@ def invalid_date(letter: Letter, context: RuleContext) -> Iterator[Finding]:
 
 @rule("IMR502", "dates-out-of-order")
 def dates_out_of_order(letter: Letter, context: RuleContext) -> Iterator[Finding]:
-    """The case's dates are not in the order of the IMR process.
+    """The case's dates (injury, UR decision, IMR application, IMR decision) are out of order.
 
     An injury comes before the utilization review of its treatment, the UR decision before the
     application for IMR (which must follow it, 8 CCR 9792.10.1(b)(1)), and the application before

@@ -39,7 +39,10 @@ unreadable_file = input_rule(
     "IMR002",
     "unreadable-file",
     """
-    The file cannot be opened or read (missing, a directory, no permission, an I/O error).
+    The file cannot be opened or read.
+
+    The file is missing, is a directory, cannot be read with the permissions of the user running
+    imrlint, or reading it failed with an I/O error.
 
     A letter that cannot be read cannot be checked, and a run that skipped it silently would
     look clean: every letter released must have been checked.
@@ -55,7 +58,9 @@ binary_file = input_rule(
     "IMR003",
     "binary-file",
     """
-    The file holds binary data (NUL bytes or many control characters), not letter text.
+    The file holds binary data, not letter text.
+
+    Binary data: NUL bytes, or many control characters.
 
     A letter saved in a word processor's format, or a damaged file, cannot be checked as text.
 
@@ -70,7 +75,9 @@ empty_letter = input_rule(
     "IMR004",
     "empty-letter",
     """
-    The file is empty or holds only whitespace: there is no determination to check.
+    The file is empty or holds only whitespace.
+
+    There is no determination to check.
 
     An empty file is usually a failed export or text extraction; the letter it stands for has
     not been checked.
@@ -86,7 +93,9 @@ file_too_large = input_rule(
     "IMR005",
     "file-too-large",
     """
-    The file is larger than the size limit (10 MB by default, --max-bytes), so it was not linted.
+    The file is larger than the size limit, so it was not linted.
+
+    The limit is 10 MB by default (``--max-bytes``).
 
     A Final Determination is a few pages; a file this large is almost certainly not one letter.
 
@@ -101,9 +110,11 @@ not_utf8 = input_rule(
     "IMR006",
     "not-utf8",
     """
-    The file is not valid UTF-8; it was read as Windows-1252 and linted.  A file that starts with
-    a UTF-16 byte-order mark but holds bytes that are not UTF-16 is read with each bad byte
-    replaced (U+FFFD) and linted.
+    The file is not valid UTF-8 (or UTF-16), so it was decoded as well as possible and linted.
+
+    A file that is not valid UTF-8 is read as Windows-1252.  A file that starts with a UTF-16
+    byte-order mark but holds bytes that are not UTF-16 is read with each bad byte replaced
+    (U+FFFD).
 
     Characters such as "°", "®" or curly quotes may read wrongly, and other tools may reject the
     file.  Positions are reported in the text as read.
@@ -120,8 +131,10 @@ unreadable_document = input_rule(
     "IMR007",
     "unreadable-document",
     """
-    A PDF or Word document whose text cannot be extracted: encrypted with a password, scanned
-    without a text layer, damaged, or the optional reader is not installed.
+    A PDF or Word document whose text cannot be extracted.
+
+    The document is encrypted with a password, scanned without a text layer or damaged, or the
+    optional reader it needs is not installed.
 
     A letter whose text cannot be read cannot be checked; a scanned letter has no text layer
     for imrlint (or a screen reader) to read.
@@ -137,8 +150,10 @@ special_file = input_rule(
     "IMR008",
     "special-file",
     """
-    A FIFO, socket or device is named like a letter (``*.txt``, ``*.pdf``, ``*.docx``); it was
-    skipped, not read.
+    A FIFO, socket or device named like a letter was skipped, not read.
+
+    A file named like a letter (``*.txt``, ``*.pdf``, ``*.docx``) that is a FIFO, a socket or a
+    device is skipped without being opened.
 
     Reading a FIFO waits for a writer that may never come, and a device may never end: a run
     that tried would never finish.  A letter is a regular file.
@@ -154,7 +169,9 @@ unreadable_directory = input_rule(
     "IMR009",
     "unreadable-directory",
     """
-    A directory could not be searched for letters (no permission, an I/O error); the letters in
+    A directory could not be searched for letters.
+
+    The user running imrlint may not list it, or listing it failed with an I/O error; the letters in
     it, if any, were not checked.
 
     A run that skipped a directory silently would look clean while letters in it went unchecked:
@@ -173,8 +190,10 @@ directory_link_skipped = input_rule(
     "IMR010",
     "directory-link-skipped",
     """
-    A symbolic link leads to a directory already searched in this run (a link back up the tree, or
-    a second way to the same directory); it was not searched again.
+    A link to a directory already searched (a loop, or a second way to it) was not searched again.
+
+    A symbolic link leads to a directory already searched in this run: a link back up the tree, or a
+    second way to the same directory.
 
     Links to directories are followed, so letters kept elsewhere are checked; a directory reached
     twice would be checked twice, and a link back up the tree would be searched forever.  Every
@@ -191,9 +210,11 @@ time_budget_exceeded = input_rule(
     "IMR011",
     "time-budget-exceeded",
     """
-    Checking the letter took longer than its time budget (10 seconds by default,
-    ``--time-budget`` or ``time-budget`` in the configuration), so it was stopped and not fully
-    checked; the findings made before the budget ran out are reported, and the run goes on.
+    Checking the letter took longer than its time budget, so it was not fully checked.
+
+    The budget is 10 seconds by default (``--time-budget``, or ``time-budget`` in the
+    configuration).  The letter's check was stopped; the findings made before the budget ran out are
+    reported, and the run goes on.
 
     A letter takes milliseconds to check; one that takes seconds is far larger than a letter, or
     built to make a pattern work hard.  A budget keeps one such file from stopping a whole run.
@@ -209,8 +230,10 @@ no_letters_found = input_rule(
     "IMR012",
     "no-letters-found",
     """
-    A directory named on the command line holds no letters (``*.txt``, ``*.pdf``, ``*.docx``, in
-    it or below, hidden directories not searched).
+    A directory named on the command line holds no letters.
+
+    Letters are ``*.txt``, ``*.pdf`` and ``*.docx`` files in the directory or below it; hidden
+    directories are not searched.
 
     A run over an empty or mistyped directory checks nothing and would otherwise pass: a
     continuous-integration job whose letters moved would stay green.

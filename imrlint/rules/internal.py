@@ -9,10 +9,11 @@ internal_error = input_rule(
     "IMR900",
     "internal-error",
     """
-    A rule failed with an unexpected error on this letter: a bug in imrlint or in a plugin.
+    A rule failed with an unexpected error on this letter (a bug in imrlint or a plugin); the run
+    goes on.
 
-    The letter's other rules still ran and the run went on; the exit status is 2 so the failure
-    is not mistaken for a clean letter.
+    The letter's other rules still ran; the exit status is 2 so the failure is not mistaken for a
+    clean letter.
 
     Fails: a rule that raises an exception on a letter it did not expect.
     Passes: every rule runs to its end.

@@ -57,7 +57,6 @@ def imrlint_rule_declarations():
                     "severity": "info",
                     "enabled": True,
                     "group": "plain-language",
-                    "summary": "A sentence of a decision rationale is longer than the limit (60 words by default).",
                     "message": "this sentence has {words} words (the limit is {limit}); split it (Labor Code "
                     "4610.6(d)(1): layperson's terms)",
                     "options": {"max_words": 60},

@@ -138,7 +138,7 @@ def _outside_topic(letter, context, confidence):
 
 @rule("IMR303", "page-outside-topic")
 def page_outside_topic(letter: Letter, context: RuleContext) -> Iterator[Finding]:
-    """A cited page lies outside the pages of the cited topic.
+    """A cited page lies outside the pages of the cited topic (high-confidence page table).
 
     The page must be where the cited topic is discussed; a page from another topic suggests a
     copying error and misleads whoever checks the decision against the MTUS.  Topic pages come

@@ -259,7 +259,8 @@ def rationale_page_outside_document(letter: Letter, context: RuleContext) -> Ite
 
 @rule("IMR314", "rationale-page-outside-topic")
 def rationale_page_outside_topic(letter: Letter, context: RuleContext) -> Iterator[Finding]:
-    """A page a rationale quotes for a topic lies outside that topic's pages.
+    """A page a rationale quotes for a topic lies outside that topic's pages (high-confidence page
+    table).
 
     As page-outside-topic, for quotes in the rationale: "MTUS pg 69, NSAIDs, GI symptoms &
     cardiovascular risk Section states ..." must quote a page of that topic.  The topic is one

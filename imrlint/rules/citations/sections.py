@@ -21,7 +21,8 @@ _BARE_NUMBER = re.compile(r"\d+(?:\s*[-–]\s*\d+)?(?:\s*[,;]\s*\d+(?:\s*[-–]\
 
 @rule("IMR308", "unknown-section")
 def unknown_section(letter: Letter, context: RuleContext) -> Iterator[Finding]:
-    """A cited section is not a known section of the cited chapter and edition.
+    """A cited section is not a known section of the cited chapter and edition (information only
+    where its table of contents is recorded in part).
 
     "Section(s):" names where in the chapter the standard is; a name the chapter does not have
     cannot be checked, and is usually a misspelling ("Inital Care") or a section of another

@@ -152,7 +152,8 @@ def missing_conclusion(letter: Letter, context: RuleContext) -> Iterator[Finding
 
 @rule("IMR206", "conclusion-contradicts-label")
 def conclusion_contradicts_label(letter: Letter, context: RuleContext) -> Iterator[Finding]:
-    """The rationale's conclusion contradicts the item's label.
+    """The rationale's conclusion contradicts the item's label (Upheld = not medically necessary,
+    Overturned = medically necessary).
 
     "Upheld" means the UR denial stands: the treatment is not medically necessary; "Overturned"
     means it is medically necessary (Labor Code 4610.6(c); DWC).  A label that says one thing and

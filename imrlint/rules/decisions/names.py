@@ -4,6 +4,7 @@ read by their terms, with the names of things in rules/phrases.yaml (item_names)
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 from collections.abc import Iterator
@@ -22,13 +23,13 @@ if TYPE_CHECKING:
 _LONG_WORD = re.compile(r"[A-Za-z]{6,}")
 
 
-_ASCII_RUN = re.compile(r"[A-Za-z]+")
-
-
-def _ascii_runs(text: str) -> frozenset[str]:
-    """The whole runs of ASCII letters in ``text``, in lower case: one scan of the text answers
-    whether it holds any word, however many words are looked up."""
-    return frozenset(run.lower() for run in _ASCII_RUN.findall(text))
+def _long_runs(text: str) -> list[str]:
+    """The whole runs of six ASCII letters or more in ``text`` (the only words looked up), in
+    lower case: one scan in C answers whether the text holds any such word, however many words
+    are looked up.  ASCII text is lowered first (same runs, no Python call per word)."""
+    if text.isascii():
+        return _LONG_WORD.findall(text.lower())
+    return [run.lower() for run in _LONG_WORD.findall(text)]
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
@@ -111,7 +112,7 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
     summary = letter.summary
     bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
     # one text to search for each word of the headings (a line break keeps the passages' words apart)
-    body_words = _ascii_runs("\n".join(body.text for body in bodies))
+    body_words = frozenset(_long_runs("\n".join(body.text for body in bodies)))
     for item in letter.items:
         name = item.name
         unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
@@ -153,9 +154,7 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     reader = context.knowledge.conclusions
     texts = [letter.summary.text if letter.summary is not None else ""]
     texts += [part.text for item in letter.items for part in (item.heading, item.rationale) if part is not None]
-    counts: dict[str, int] = {}
-    for run in _ASCII_RUN.findall("\n".join(texts)):
-        counts[run.lower()] = counts.get(run.lower(), 0) + 1
+    counts = collections.Counter(_long_runs("\n".join(texts)))
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
         for sentence in conclusion_sentences(item, reader):
