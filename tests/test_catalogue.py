@@ -8,9 +8,12 @@ malformed knowledge base with a CatalogueError that names the offending key.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime
+import json
 import pathlib
 
+import jsonschema
 import pytest
 import yaml
 from test_citations import guideline_fields
@@ -18,7 +21,7 @@ from test_citations import guideline_fields
 from imrlint.knowledge.catalogue import Catalogue, CatalogueError, Chapter, Edition, Topic
 from imrlint.parsing.citations import parse_guideline
 
-from conftest import real_letters
+from conftest import REPO, real_letters
 
 CITED_SECTIONS = pathlib.Path(__file__).parent / "data" / "cited_sections.txt"
 
@@ -306,7 +309,7 @@ EDITION = "chapters[0].editions[0]"
         ),
         (
             lambda data: data["chapters"][0].update(editions=[]),
-            "chapters[0].editions: a chapter needs at least one edition",
+            "chapters[0].editions: expected a list of at least one edition, got list []",
         ),
         (lambda data: data["chapters"][0].pop("editions"), "chapters[0].editions: missing"),
         (
@@ -592,3 +595,38 @@ def test_extra_can_declare_an_edition_s_sections_complete(catalogue):
     edition = chapter_edition(extended, "Elbow Complaints", 2007)
     assert edition.sections_complete and "Work-Relatedness" in edition.sections
     assert not chapter_edition(catalogue, "Elbow Complaints", 2007).sections_complete
+
+
+SCHEMA = json.loads((REPO / "rules" / "mtus.schema.json").read_text(encoding="utf-8"))
+
+
+def _as_json(value):
+    """The YAML as a JSON Schema sees it: dates as ISO strings (as a YAML 1.2 editor reads them)."""
+    return json.loads(json.dumps(value, default=lambda date: date.isoformat()))
+
+
+def test_the_shipped_knowledge_base_fits_its_schema():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    shipped = (REPO / "rules" / "mtus.yaml").read_text(encoding="utf-8")
+    assert shipped.startswith("# yaml-language-server: $schema=mtus.schema.json\n")
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert [error.message for error in validator.iter_errors(_as_json(yaml.safe_load(shipped)))] == []
+
+
+def test_the_schema_describes_what_the_loader_reads():
+    # every key the schema allows is one the catalogue reads: a key added to one is added to both
+    edition = SCHEMA["$defs"]["edition"]["properties"]
+    assert set(edition) == {field.name for field in dataclasses.fields(Edition)}
+    assert set(SCHEMA["$defs"]["chapter"]["properties"]) == {field.name for field in dataclasses.fields(Chapter)}
+    assert set(SCHEMA["$defs"]["topic"]["properties"]) == {field.name for field in dataclasses.fields(Topic)}
+    assert set(SCHEMA["$defs"]["editionAddition"]["properties"]) == set(edition)
+
+
+def test_additions_are_checked_against_the_schema():
+    addition = {"$ref": "#/$defs/addition", "$defs": SCHEMA["$defs"]}
+    valid = {"chapters": [{"id": "low-back", "editions": [{"year": 2004, "sections": ["Red Flags"]}]}]}
+    assert list(jsonschema.Draft202012Validator(addition).iter_errors(valid)) == []
+    with pytest.raises(CatalogueError, match=r"^chapters\[0\]\.editions\[0\]\.year: expected an integer"):
+        Catalogue.load(extra={"chapters": [{"id": "low-back", "editions": [{"year": "2004"}]}]})
+    with pytest.raises(CatalogueError, match=r"^chapters\[0\]\.aliases\[1\]: expected a non-empty string, got str ' '"):
+        Catalogue.load(extra={"chapters": [{"id": "low-back", "aliases": ["Lumbar", " "]}]})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import json
 import pathlib
 import re
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from imrlint.resources import YAML_LOADER, data_path
+from imrlint.validation import best_error, json_shaped
 
 CONFIDENCES = ("high", "unverified")
 
@@ -30,21 +32,8 @@ _SUGGESTION_CUTOFF = 0.8
 # 0.92, "diagnositc" / "diagnostic" 0.9, "studies" / "study" 0.67).
 _MISSPELLING_CUTOFF = 0.8
 
-_CHAPTER_KEYS = ("id", "name", "aliases", "regions", "editions")
 _MERGED_CHAPTER_KEYS = ("id", "aliases", "regions", "editions")
-_EDITION_KEYS = (
-    "year",
-    "effective",
-    "superseded",
-    "pages",
-    "pages_confidence",
-    "topics",
-    "sections",
-    "sections_complete",
-    "sections_source",
-)
 _MERGED_EDITION_KEYS = ("year", "topics", "sections", "sections_complete")
-_TOPIC_KEYS = ("name", "aliases", "pages", "confidence")
 
 
 class CatalogueError(ValueError):
@@ -257,17 +246,18 @@ class Catalogue:
         """The knowledge base at ``path`` (default: the shipped rules/mtus.yaml), with ``extra``
         merged in: a mapping of the same shape (a user's configuration) whose new chapters are
         appended and whose chapters with a known id add aliases, editions, topics and sections."""
+        shipped = path is None
         path = pathlib.Path(path) if path is not None else data_path("rules", "mtus.yaml")
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CatalogueError(f"{path}: cannot read the knowledge base: {error}") from None
         try:
-            chapters = _read_chapters(data, {})
+            chapters = _read_chapters(data, {}, validated=shipped)
         except CatalogueError as error:
             raise CatalogueError(f"{path}: {error}") from None
         if extra is not None:
-            chapters = _read_chapters(extra, chapters)
+            chapters = _read_chapters(extra, chapters, validated=False)
         return cls(chapters.values())
 
     def find_chapter(self, name: str) -> Chapter | None:
@@ -417,41 +407,75 @@ def _topic_index(edition: Edition) -> dict[str, Topic]:
 
 
 # --- reading and validating the YAML ---------------------------------------------------------------
+#
+# The shape of the knowledge base and of a configuration's additions is rules/mtus.schema.json
+# (editors complete and check rules/mtus.yaml with it); what a schema cannot say (a name or year
+# given twice, a page range that runs backwards, what may be added to a known chapter) is checked
+# here.  The shipped file is checked against the schema by the tests, not on every run.
 
 
-def _read_chapters(data: Any, known: dict[str, Chapter]) -> dict[str, Chapter]:
-    """``known`` (by id) with the chapters of ``data`` added or merged into it."""
-    data = _mapping(data, "")
-    _only_keys(data, ("chapters",), "")
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return json.loads(data_path("rules", "mtus.schema.json").read_text(encoding="utf-8"))
+
+
+def _check(value: Any, definition: str | None, path: str) -> None:
+    """Raise a CatalogueError naming the key if ``value`` does not fit the schema's
+    ``definition`` (None: the whole knowledge base)."""
+    schema = _schema()
+    if definition is not None:
+        schema = {"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
+    error = best_error(json_shaped(value), schema)
+    if error is None:
+        return
+    parts = [path] if path else []
+    parts += [f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path]
+    where = "".join(parts).lstrip(".")
+    failed: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    instance: Any = error.instance
+    if error.validator == "required":
+        missing = next(key for key in failed["required"] if key not in instance)
+        raise CatalogueError(f"{where}.{missing}: missing" if where else f"{missing}: missing")
+    if error.validator == "additionalProperties":
+        known = list(failed.get("properties", {}))
+        unknown = next(key for key in instance if key not in known)
+        key = f"{where}.{unknown}" if where else unknown
+        raise CatalogueError(f"{key}: unknown key (expected one of {', '.join(known)})")
+    expected = failed.get("description")
+    reason = f"expected {expected}, got {_describe(error.instance)}" if expected else error.message
+    raise CatalogueError(f"{where or 'top level'}: {reason}")
+
+
+def _read_chapters(data: Any, known: dict[str, Chapter], validated: bool) -> dict[str, Chapter]:
+    """``known`` (by id) with the chapters of ``data`` added or merged into it; ``data`` is checked
+    against the schema unless ``validated`` (the shipped knowledge base, checked by the tests)."""
+    if not validated:
+        _check(data, None if not known else "addition", "")
     chapters = dict(known)
     new_ids: set[str] = set()
-    for index, entry in enumerate(_list(data.get("chapters", []), "chapters")):
+    for index, raw in enumerate(data.get("chapters") or ()):
         path = f"chapters[{index}]"
-        raw = _mapping(entry, path)
-        chapter_id = _string(raw, "id", path)
+        chapter_id = raw["id"]
         if chapter_id in new_ids:
             raise CatalogueError(f"{path}.id: chapter {chapter_id!r} is defined twice")
         new_ids.add(chapter_id)
         if chapter_id in chapters:
             chapters[chapter_id] = _merged_chapter(chapters[chapter_id], raw, path)
         else:
-            chapters[chapter_id] = _new_chapter(raw, path)
+            if known and not validated:
+                _check(raw, "chapter", path)
+            chapters[chapter_id] = _with_editions(_new_chapter(raw), raw["editions"], f"{path}.editions", validated)
     return chapters
 
 
-def _new_chapter(raw: dict, path: str) -> Chapter:
-    _only_keys(raw, _CHAPTER_KEYS, path)
-    editions = _list(_required(raw, "editions", path), f"{path}.editions")
-    if not editions:
-        raise CatalogueError(f"{path}.editions: a chapter needs at least one edition")
-    chapter = Chapter(
-        id=_string(raw, "id", path),
-        name=_string(raw, "name", path),
-        aliases=_strings(raw, "aliases", path),
+def _new_chapter(raw: dict) -> Chapter:
+    return Chapter(
+        id=raw["id"],
+        name=raw["name"],
+        aliases=tuple(raw.get("aliases") or ()),
         editions=(),
-        regions=_strings(raw, "regions", path),
+        regions=tuple(raw.get("regions") or ()),
     )
-    return _with_editions(chapter, editions, f"{path}.editions")
 
 
 def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
@@ -462,46 +486,42 @@ def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
         path,
         f"chapter {chapter.id!r} exists, so only aliases, regions and editions can be added",
     )
-    aliases = chapter.aliases + tuple(alias for alias in _strings(raw, "aliases", path) if alias not in chapter.aliases)
-    regions = chapter.regions + tuple(word for word in _strings(raw, "regions", path) if word not in chapter.regions)
+    aliases = chapter.aliases + tuple(alias for alias in raw.get("aliases") or () if alias not in chapter.aliases)
+    regions = chapter.regions + tuple(word for word in raw.get("regions") or () if word not in chapter.regions)
     chapter = replace(chapter, aliases=aliases, regions=regions)
-    return _with_editions(chapter, _list(raw.get("editions", []), f"{path}.editions"), f"{path}.editions")
+    return _with_editions(chapter, raw.get("editions") or [], f"{path}.editions", validated=False)
 
 
-def _with_editions(chapter: Chapter, raws: list, path: str) -> Chapter:
+def _with_editions(chapter: Chapter, raws: list, path: str, validated: bool) -> Chapter:
     editions = {edition.year: edition for edition in chapter.editions}
     new_years: set[int] = set()
-    for index, entry in enumerate(raws):
+    for index, raw in enumerate(raws):
         edition_path = f"{path}[{index}]"
-        raw = _mapping(entry, edition_path)
-        year = _integer(raw, "year", edition_path)
+        year = raw["year"]
         if year in new_years:
             raise CatalogueError(f"{edition_path}.year: edition {year} is defined twice")
         new_years.add(year)
         if year in editions:
             editions[year] = _merged_edition(editions[year], raw, edition_path, chapter.id)
         else:
+            if not validated:
+                _check(raw, "edition", edition_path)
             editions[year] = _new_edition(raw, edition_path)
     return replace(chapter, editions=tuple(sorted(editions.values(), key=lambda edition: edition.year)))
 
 
 def _new_edition(raw: dict, path: str) -> Edition:
-    _only_keys(raw, _EDITION_KEYS, path)
-    superseded = raw.get("superseded")
     pages = raw.get("pages")
     return Edition(
-        year=_integer(raw, "year", path),
-        effective=_date(_required(raw, "effective", path), f"{path}.effective"),
-        superseded=None if superseded is None else _date(superseded, f"{path}.superseded"),
+        year=raw["year"],
+        effective=_date(raw["effective"]),
+        superseded=None if raw.get("superseded") is None else _date(raw["superseded"]),
         pages=None if pages is None else _page_range(pages, f"{path}.pages"),
-        pages_confidence=_confidence(raw, "pages_confidence", path),
-        topics=tuple(
-            _topic(topic, f"{path}.topics[{index}]")
-            for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))
-        ),
-        sections=_strings(raw, "sections", path),
-        sections_complete=_boolean(raw, "sections_complete", path),
-        sections_source=_optional_string(raw, "sections_source", path),
+        pages_confidence=raw.get("pages_confidence", "high"),
+        topics=tuple(_topic(topic, f"{path}.topics[{index}]") for index, topic in enumerate(raw.get("topics") or ())),
+        sections=tuple(raw.get("sections") or ()),
+        sections_complete=raw.get("sections_complete", False),
+        sections_source=raw.get("sections_source", ""),
     )
 
 
@@ -515,31 +535,23 @@ def _merged_edition(edition: Edition, raw: dict, path: str, chapter_id: str) -> 
         "be given",
     )
     known_topics = {_key(topic.name) for topic in edition.topics}
-    topics = [
-        _topic(topic, f"{path}.topics[{index}]")
-        for index, topic in enumerate(_list(raw.get("topics", []), f"{path}.topics"))
-    ]
+    topics = [_topic(topic, f"{path}.topics[{index}]") for index, topic in enumerate(raw.get("topics") or ())]
     known_sections = {_key(section) for section in edition.sections}
     return replace(
         edition,
         topics=edition.topics + tuple(topic for topic in topics if _key(topic.name) not in known_topics),
         sections=edition.sections
-        + tuple(section for section in _strings(raw, "sections", path) if _key(section) not in known_sections),
-        sections_complete=_boolean(raw, "sections_complete", path, edition.sections_complete),
+        + tuple(section for section in raw.get("sections") or () if _key(section) not in known_sections),
+        sections_complete=raw.get("sections_complete", edition.sections_complete),
     )
 
 
-def _topic(raw: Any, path: str) -> Topic:
-    raw = _mapping(raw, path)
-    _only_keys(raw, _TOPIC_KEYS, path)
+def _topic(raw: dict, path: str) -> Topic:
     return Topic(
-        name=_string(raw, "name", path),
-        aliases=_strings(raw, "aliases", path),
-        pages=tuple(
-            _page_range(pages, f"{path}.pages[{index}]")
-            for index, pages in enumerate(_list(_required(raw, "pages", path), f"{path}.pages"))
-        ),
-        confidence=_confidence(raw, "confidence", path),
+        name=raw["name"],
+        aliases=tuple(raw.get("aliases") or ()),
+        pages=tuple(_page_range(pages, f"{path}.pages[{index}]") for index, pages in enumerate(raw["pages"])),
+        confidence=raw.get("confidence", "high"),
     )
 
 
@@ -547,91 +559,21 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _mapping(value: Any, path: str) -> dict:
-    if not isinstance(value, Mapping):
-        raise CatalogueError(f"{path or 'top level'}: expected a mapping, got {_describe(value)}")
-    return dict(value)
-
-
-def _list(value: Any, path: str) -> list:
-    if not isinstance(value, list | tuple):
-        raise CatalogueError(f"{path}: expected a list, got {_describe(value)}")
-    return list(value)
-
-
-def _only_keys(raw: dict, allowed: tuple[str, ...], path: str, why: str = "") -> None:
+def _only_keys(raw: dict, allowed: tuple[str, ...], path: str, reason: str) -> None:
     for key in raw:
         if key not in allowed:
-            reason = why or f"expected one of {', '.join(allowed)}"
-            raise CatalogueError(f"{path}.{key}: unknown key ({reason})" if path else f"{key}: unknown key ({reason})")
+            raise CatalogueError(f"{path}.{key}: unknown key ({reason})")
 
 
-def _required(raw: dict, key: str, path: str) -> Any:
-    if key not in raw:
-        raise CatalogueError(f"{path}.{key}: missing")
-    return raw[key]
-
-
-def _string(raw: dict, key: str, path: str) -> str:
-    value = _required(raw, key, path)
-    if not isinstance(value, str) or not value.strip():
-        raise CatalogueError(f"{path}.{key}: expected a non-empty string, got {_describe(value)}")
-    return value
-
-
-def _strings(raw: dict, key: str, path: str) -> tuple[str, ...]:
-    value = raw.get(key)
-    values = [] if value is None else _list(value, f"{path}.{key}")
-    for index, value in enumerate(values):
-        if not isinstance(value, str) or not value.strip():
-            raise CatalogueError(f"{path}.{key}[{index}]: expected a non-empty string, got {_describe(value)}")
-    return tuple(values)
-
-
-def _optional_string(raw: dict, key: str, path: str) -> str:
-    return _string(raw, key, path) if key in raw else ""
-
-
-def _boolean(raw: dict, key: str, path: str, default: bool = False) -> bool:
-    value = raw.get(key, default)
-    if not isinstance(value, bool):
-        raise CatalogueError(f"{path}.{key}: expected true or false, got {_describe(value)}")
-    return value
-
-
-def _integer(raw: dict, key: str, path: str) -> int:
-    value = _required(raw, key, path)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise CatalogueError(f"{path}.{key}: expected an integer, got {_describe(value)}")
-    return value
-
-
-def _date(value: Any, path: str) -> datetime.date:
+def _date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise CatalogueError(f"{path}: expected a date (YYYY-MM-DD), got {_describe(value)}")
+    return datetime.date.fromisoformat(value)
 
 
-def _page_range(value: Any, path: str) -> tuple[int, int]:
-    if (
-        not isinstance(value, list | tuple)
-        or len(value) != 2
-        or not all(isinstance(page, int) and not isinstance(page, bool) and page >= 1 for page in value)
-        or value[0] > value[1]
-    ):
+def _page_range(value: list, path: str) -> tuple[int, int]:
+    if value[0] > value[1]:
         raise CatalogueError(f"{path}: expected [first, last] pages with 1 <= first <= last, got {_describe(value)}")
     return (value[0], value[1])
-
-
-def _confidence(raw: dict, key: str, path: str) -> str:
-    value = raw.get(key, "high")
-    if value not in CONFIDENCES:
-        raise CatalogueError(f"{path}.{key}: expected one of {', '.join(CONFIDENCES)}, got {_describe(value)}")
-    return value
