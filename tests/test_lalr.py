@@ -1,8 +1,10 @@
 """The lean LALR loop (imrlint.parsing.lalr) gives exactly Lark's parse tree of a letter, token positions
-included, and gives up on exactly the letters Lark's parser rejects."""
+included, and gives up on exactly the letters Lark's parser rejects; Lark's own parser, chosen instead,
+builds every bundled letter alike."""
 
 from __future__ import annotations
 
+import os
 import random
 
 import lark
@@ -11,11 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.input.read import read_path
-from imrlint.parsing.lalr import LeanParser
+from imrlint.model.letter import build_letter
+from imrlint.parsing.choice import PARSER_VARIABLE
+from imrlint.parsing.lalr import LeanParser, lean_parser_of
 from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
 from imrlint.parsing.normalise import normalise
 
-from conftest import EXAMPLES, SHAPES, real_letters
+from conftest import EXAMPLES, PDFS, SHAPES, real_letters, run
 from test_property import KEY_LINES, damage
 
 REAL_LETTERS = real_letters() + sorted(EXAMPLES.glob("*.txt"))
@@ -103,3 +107,42 @@ def test_a_grammar_needing_lexer_callbacks_is_refused():
     grammar = lark.Lark('start: (WORD | "if")+\nWORD: /[a-z]+/\n%ignore " "', parser="lalr", lexer="contextual")
     with pytest.raises(RuntimeError, match="more of Lark's lexer"):
         LeanParser.of(grammar)
+
+
+def test_a_grammar_the_loop_cannot_run_is_parsed_by_lark():
+    grammar = lark.Lark('start: (WORD | "if")+\nWORD: /[a-z]+/\n%ignore " "', parser="lalr", lexer="contextual")
+    assert lean_parser_of(grammar) is None
+
+
+def test_lark_s_own_parser_builds_every_bundled_letter_alike_in_every_shape(monkeypatch):
+    """IMRLINT_PARSER=lark (``imrlint --parser lark``) parses with Lark's parser alone: the same
+    letters, items, guideline citations and positions as the default."""
+
+    def model(path):
+        letter = build_letter(read_path(str(path)).document)
+        citations = [
+            (line.content.start, line.citations)
+            for item in letter.items
+            for line in (item.claims, item.maximus)
+            if line is not None
+        ]
+        return shape(letter.tree), letter.parse_errors, citations
+
+    paths = REAL_LETTERS + sorted(SHAPES.glob("*/*.*")) + sorted(PDFS.glob("*.pdf"))
+    lean = [model(path) for path in paths]
+    monkeypatch.setenv(PARSER_VARIABLE, "lark")
+    lark_models = [model(path) for path in paths]
+    assert len(lean) == len(paths) > 450
+    for path, default, by_lark in zip(paths, lean, lark_models, strict=True):
+        assert default == by_lark, path
+
+
+def test_the_parser_is_chosen_on_the_command_line_or_in_the_environment(capsys, monkeypatch):
+    letter = str(REAL_LETTERS[0])
+    monkeypatch.delenv(PARSER_VARIABLE, raising=False)
+    assert run(capsys, "--parser", "lark", "check", letter)[0] in (0, 1)
+    assert os.environ[PARSER_VARIABLE] == "lark"
+    monkeypatch.setenv(PARSER_VARIABLE, "earley")
+    status, out, err = run(capsys, "check", letter)
+    assert (status, out) == (2, "")
+    assert err == "imrlint: error: IMRLINT_PARSER=earley: expected one of lean, lark\n"

@@ -1,6 +1,6 @@
 """Every finding on every bundled letter (all shapes) and example, in the JSON report, compared
-byte for byte with the snapshot in tests/data/snapshots: a change of behaviour or output shows up
-as a diff to review, not by chance.
+byte for byte with the snapshot in tests/data/snapshots, parsed by the lean loop and by Lark's own
+parser: a change of behaviour or output shows up as a diff to review, not by chance.
 
 After a deliberate change, review the difference and rewrite the snapshot::
 
@@ -13,17 +13,22 @@ import difflib
 import subprocess
 import sys
 
+import pytest
+
 from conftest import DATA, REPO
 
 SNAPSHOT = DATA / "snapshots" / "bundled.json"
 
 
-def test_the_json_report_on_the_bundled_letters_matches_the_snapshot():
+@pytest.mark.parametrize("parser", ["lean", "lark"])
+def test_the_json_report_on_the_bundled_letters_matches_the_snapshot(parser):
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "imrlint",
+            "--parser",
+            parser,
             "check",
             "--exit-zero",
             "-j",

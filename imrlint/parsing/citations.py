@@ -18,8 +18,9 @@ from typing import NamedTuple, cast
 import lark
 
 from imrlint.knowledge.catalogue import Catalogue
-from imrlint.parsing.lalr import LeanParser, Terminal
-from imrlint.resources import data_path
+from imrlint.parsing.choice import lean_parsing
+from imrlint.parsing.lalr import LeanParser, Terminal, lean_parser_of
+from imrlint.parsing.letter import compiled_grammar
 
 
 # The pieces are named tuples: a letter's guideline lines make dozens of them, and a tuple is built
@@ -100,13 +101,12 @@ _RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
 
 @functools.cache
 def _parser() -> lark.Lark:
-    grammar = data_path("grammars", "citation.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", lexer="contextual")
+    return compiled_grammar("citation.lark", parser="lalr", lexer="contextual")
 
 
 @functools.cache
-def _lean_parser() -> LeanParser:
-    return LeanParser.of(_parser())
+def _lean_parser() -> LeanParser | None:
+    return lean_parser_of(_parser())
 
 
 @functools.cache
@@ -119,7 +119,8 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
     offsets index ``text``.  ``catalogue`` (default: the shipped knowledge base) supplies the
     section names that contain commas.  On text the grammar does not accept, ``error`` says
     where and what was expected, and the rest holds what was read before that point."""
-    tokens = _lean_parser().terminals(text)
+    lean = _lean_parser() if lean_parsing() else None
+    tokens = lean.terminals(text) if lean is not None else None
     if tokens is None:
         return _parse_partly(text, catalogue)
     return _citations(text, tokens, None, catalogue or _default_catalogue())

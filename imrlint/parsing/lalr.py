@@ -13,7 +13,9 @@ and damaged ones).
 The loop reads three things Lark does not document as public: the parse table and tree callbacks
 of the LALR parser, and each state's compiled terminal regex.  :meth:`LeanParser.of` checks that
 the grammar uses nothing the loop leaves out and raises otherwise; pyproject.toml bounds the Lark
-version.
+version.  ``IMRLINT_PARSER=lark`` in the environment (``imrlint check --parser lark``) parses every
+input with Lark's own parser instead, and a Lark whose internals no longer fit the loop falls
+back to it by itself (:func:`lean_parser_of`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ from typing import Any, cast
 
 import lark
 from lark.parsers.lalr_analysis import Shift
+
+
+def lean_parser_of(parser: lark.Lark) -> LeanParser | None:
+    """The lean loop for ``parser``, or None where it cannot run the grammar, or cannot read the
+    tables of the installed Lark: the inputs are then parsed by Lark's own parser."""
+    try:
+        return LeanParser.of(parser)
+    except (RuntimeError, AttributeError, KeyError, TypeError, IndexError):
+        return None
+
 
 # A terminal read from the text: its type, start and end offsets.
 Terminal = tuple[str, int, int]
