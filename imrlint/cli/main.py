@@ -18,7 +18,6 @@ from imrlint.errors import ConfigError, UsageError
 from imrlint.input.read import STDIN, STDIN_NAME
 from imrlint.lint.parallel import add_report_arguments
 from imrlint.lint.session import add_check_arguments, add_configuration_arguments
-from imrlint.parsing.choice import PARSER_VARIABLE, PARSERS, chosen_parser
 from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -65,12 +64,6 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
         SHOW_TRACEBACK,
         action="store_true",
         help="print the full traceback of a rule or plugin that fails (for rule and plugin authors)",
-    )
-    parser.add_argument(
-        "--parser",
-        choices=PARSERS,
-        help="lean (the default): Lark's LALR tables run by a short loop, Lark's parser for letters out of "
-        "shape; lark: Lark's own parser for every letter (the same trees, slower). Sets IMRLINT_PARSER",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -124,6 +117,7 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     )
     add_check_arguments(check)
     add_report_arguments(check)
+    add_fix_arguments(check)
 
     parse = commands.add_parser("parse", help="print a letter's syntax tree and model (for rule authors)")
     parse.add_argument("path", metavar="FILE")
@@ -159,6 +153,47 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     )
     add_configuration_arguments(config)
     return parser
+
+
+def add_fix_arguments(check: argparse.ArgumentParser) -> None:
+    """--fix, --unsafe-fixes and --diff (imrlint.fix)."""
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes to text letters (written back atomically; PDF and Word letters are never changed), "
+        "then report the findings that remain",
+    )
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: apply the unsafe fixes too")
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff instead of writing them (exit 1 when a letter would change)",
+    )
+
+
+def fixing_session(args: argparse.Namespace, rule_set: RuleSet):
+    """The session of ``check --fix`` or ``--diff``, or None for a plain check."""
+    if not (args.fix or args.diff):
+        if args.unsafe_fixes:
+            raise UsageError("--unsafe-fixes applies fixes: give it with --fix or --diff")
+        return None
+    if args.diff and args.redact:
+        raise UsageError("--diff shows letter text; it cannot be used with --redact")
+    if args.fix and not args.diff and STDIN in args.paths:
+        raise UsageError("--fix changes letter files in place; for a letter on standard input use --diff")
+    from imrlint.fix.session import FixingSession
+    from imrlint.lint.session import command_line
+
+    return FixingSession(
+        rule_set,
+        args.config,
+        command_line(args),
+        args.baseline,
+        args.write_baseline,
+        args.exit_zero,
+        unsafe=args.unsafe_fixes,
+        write=not args.diff,
+    )
 
 
 def check_stdin_arguments(args: argparse.Namespace) -> None:
@@ -198,7 +233,9 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     if args.time_budget is not None and not args.time_budget > 0:
         raise UsageError("--time-budget must be a positive number of seconds")
     # The session finds each letter's configuration and lints it as a Linter would.
-    linter = Session(rule_set, args.config, command_line(args), args.baseline, args.write_baseline, args.exit_zero)
+    linter = fixing_session(args, rule_set) or Session(
+        rule_set, args.config, command_line(args), args.baseline, args.write_baseline, args.exit_zero
+    )
     linter.prepare(args.paths)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -213,7 +250,7 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     _, internal_error = check_run(
         linter,
         guard_outputs(letter_paths(args.paths, missing, Exclusions(linter.file_config), args.force_exclude), written),
-        rule_set.formats[args.format],
+        rule_set.formats[args.format] if not args.diff else diff_reporter(),
         named_paths=args.paths,
         output_file=args.output_file,
         jobs=args.jobs,
@@ -233,6 +270,12 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     for path in missing:
         print(f"imrlint: error: {printable(path)}: no such file or directory", file=sys.stderr)
     return linter.exit_status(bool(missing), internal_error)
+
+
+def diff_reporter():
+    from imrlint.fix.session import DiffReporter
+
+    return DiffReporter
 
 
 def run_parse(args: argparse.Namespace) -> int:
@@ -288,16 +331,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
 
 
-def _choose_parser(option: str | None) -> None:
-    """Set the parser for this process and the workers it starts; refuse an unknown one."""
-    if option is not None:
-        os.environ[PARSER_VARIABLE] = option
-    if chosen_parser() not in PARSERS:
-        from imrlint.report.base import printable
-
-        raise UsageError(f"{PARSER_VARIABLE}={printable(chosen_parser())[:40]}: expected one of {', '.join(PARSERS)}")
-
-
 def _main(argv: Sequence[str] | None) -> int:
     from imrlint.report.base import printable
     from imrlint.report.output import OutputError
@@ -306,7 +339,6 @@ def _main(argv: Sequence[str] | None) -> int:
         rule_set = load_rule_set(plugin_manager())
         parser = build_parser(list(rule_set.formats))
         args = parser.parse_args(argv)
-        _choose_parser(args.parser)
         if args.command == "check":
             return run_check(args, rule_set)
         if args.command == "parse":

@@ -24,6 +24,7 @@ import shutil
 import tempfile
 
 from imrlint.report.base import Reporter, RunSummary
+from imrlint.report.fixes import fix_html
 from imrlint.rules.findings import SEVERITIES
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -200,7 +201,7 @@ class HtmlReporter(Reporter):
                 f'<div class="finding"><div><span class="sev-{esc(finding.severity)}">{esc(finding.code)} '
                 f"{esc(finding.severity)}</span> "
                 f"<code>{esc(finding.name)}</code><p>{esc(finding.message)}</p><p "
-                f'class="where">{where}</p></div><div>{passage}</div></div>'
+                f'class="where">{where}</p>{fix_html(finding, report.excerpts, esc)}</div><div>{passage}</div></div>'
             )
         out.append("</section>\n")
         return "".join(out)

@@ -4,7 +4,8 @@ Each finding is an object with the stable keys ``path``, ``line``, ``column``, `
 ``end_column`` (1-based; the end column is exclusive), ``code``, ``name``, ``severity`` and
 ``message``; they never change meaning.  Later keys may be added: ``page`` (PDF),
 ``paragraph`` and ``paragraph_offset`` (DOCX; the offset is 0-based within the paragraph) and
-``item`` (the disputed item's 1-based index) already are, when known.
+``item`` (the disputed item's 1-based index) already are, when known, and ``fix`` (the
+correction, where the rule is sure of it: :func:`imrlint.report.fixes.fix_record`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 
 from imrlint.report.base import Reporter, RunSummary
+from imrlint.report.fixes import fix_record
 from imrlint.rules.findings import Finding
 
 
@@ -33,6 +35,8 @@ def finding_record(finding: Finding) -> dict:
             record["paragraph_offset"] = finding.unit_offset
     if finding.item is not None:
         record["item"] = finding.item
+    if finding.fix is not None:
+        record["fix"] = fix_record(finding.fix)
     return record
 
 

@@ -2,7 +2,7 @@
 
 Each line is a JSON object with the keys of the ``json`` format (``path``, ``line``, ``column``,
 ``end_line``, ``end_column``, ``code``, ``name``, ``severity``, ``message``, and ``item``,
-``page``, ``paragraph`` when known).  Nothing else is written, so the output can be piped into
+``page``, ``paragraph`` and ``fix`` when known).  Nothing else is written, so the output can be piped into
 ``jq`` or a log store while a long run is still going.
 """
 

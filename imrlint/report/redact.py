@@ -142,7 +142,9 @@ def redacted_message(finding: Finding) -> str:
 
 def redact_finding(finding: Finding) -> Finding:
     unit = (finding.unit[0], "") if finding.unit is not None else None
-    return dataclasses.replace(finding, message=redacted_message(finding), unit=unit, fields=redacted_fields(finding))
+    return dataclasses.replace(
+        finding, message=redacted_message(finding), unit=unit, fields=redacted_fields(finding), fix=None
+    )
 
 
 def redact_report(report):

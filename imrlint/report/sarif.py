@@ -11,6 +11,8 @@ it does not change when lines are added or removed elsewhere in the letter.  Und
 letter's text is not used: the item's index and the redacted message (numbers masked) are.
 Without --redact, ``partialFingerprints["imrlintBaseline/v1"]`` also gives the fingerprint a
 baseline file records for the finding (:mod:`imrlint.filter.baseline`).
+A finding's fix is the result's ``fixes`` (:func:`imrlint.report.fixes.sarif_fix`), with its
+applicability in the fix's properties.
 Results are streamed as files finish.
 """
 
@@ -25,6 +27,7 @@ import urllib.parse
 
 from imrlint.report.base import Reporter, RunSummary
 from imrlint.report.excerpt import passage_text
+from imrlint.report.fixes import sarif_fix
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -136,6 +139,8 @@ class SarifReporter(Reporter):
             }
             if finding.code in self.rule_index:
                 result["ruleIndex"] = self.rule_index[finding.code]
+            if finding.fix is not None:
+                result["fixes"] = [sarif_fix(finding.fix, artifact_location(finding.path))]
             out.append(("," if self.count else "") + "\n" + _json(result))
             self.count += 1
         self.stream.write("".join(out))

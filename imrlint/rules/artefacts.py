@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from imrlint.rules.base import RuleContext, rule
+from imrlint.rules.findings import Edit, Fix, removal
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Letter
@@ -90,7 +91,11 @@ def page_footer_fragment(letter: Letter, context: RuleContext) -> Iterator[Findi
             found = text[match_start:match_end]
             start = match_start + len(found) - len(found.lstrip())
             end = match_end - (len(found) - len(found.rstrip()))
-            yield context.finding(letter.document.span(start, end), fragment=" ".join(found.split()))
+            yield context.finding(
+                letter.document.span(start, end),
+                correction=Fix("remove the page footer", (removal(letter.document, start, end),)),
+                fragment=" ".join(found.split()),
+            )
     for pattern in _compiled(tuple(context.options["fragments"]), 0):
         for match in pattern.finditer(text, body_start):
             following = _NEXT_TEXT.match(text, match.end())
@@ -99,7 +104,11 @@ def page_footer_fragment(letter: Letter, context: RuleContext) -> Iterator[Findi
                 continue
             if following.group(1).lower().startswith("determination"):
                 continue
-            yield context.finding(letter.document.span(*match.span()), fragment=match.group())
+            yield context.finding(
+                letter.document.span(*match.span()),
+                correction=Fix("remove the page footer's piece", (removal(letter.document, *match.span()),)),
+                fragment=match.group(),
+            )
 
 
 def _openers(openers: tuple[str, ...]) -> str:
@@ -264,7 +273,13 @@ def doubled_word(letter: Letter, context: RuleContext) -> Iterator[Finding]:
         passage = section.body
         text = passage.text
         for start, end, shown in _doubled_words(text, passage.lower, allowed):
-            yield context.finding(passage.sub(start, end), item=letter.item_at(passage.offset(start)), text=shown)
+            repeat = removal(letter.document, passage.offset(start), passage.offset(end - 1) + 1)
+            yield context.finding(
+                passage.sub(start, end),
+                item=letter.item_at(passage.offset(start)),
+                correction=Fix("delete the repeated word", (repeat,)),
+                text=shown,
+            )
 
 
 @rule("IMR604", "repeated-list-entry")
@@ -287,7 +302,15 @@ def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Findin
         passage = section.body
         text = passage.text
         for start, end, shown in _doubled_entries(text, passage.lower):
-            yield context.finding(passage.sub(start, end), item=letter.item_at(passage.offset(start)), text=shown)
+            # the separator before the repeat, and the repeat: "a, b, b, and" reads "a, b, and"
+            first_end = passage.offset(start - 3) + 1
+            repeat = Edit(letter.document.span(first_end, passage.offset(end - 1) + 1), "")
+            yield context.finding(
+                passage.sub(start, end),
+                item=letter.item_at(passage.offset(start)),
+                correction=Fix("delete the repeated list entry", (repeat,)),
+                text=shown,
+            )
 
 
 _SENTENCE_WORDS = re.compile(r"[^\W_]+")
@@ -329,5 +352,11 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
         for start, end in sentences(text):
             words = tuple(_SENTENCE_WORDS.findall(text[start:end].lower()))
             if len(words) >= least and words == previous:
-                yield context.finding(passage.sub(start, end), item=item, words=len(words))
+                repeat = removal(passage.document, passage.offset(start), passage.offset(end - 1) + 1)
+                yield context.finding(
+                    passage.sub(start, end),
+                    item=item,
+                    correction=Fix("delete the repeated sentence", (repeat,)),
+                    words=len(words),
+                )
             previous = words

@@ -16,6 +16,7 @@ The message template's ``{placeholders}`` are filled from the keyword arguments 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 import string
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from imrlint.input.document import Document, Span
-from imrlint.rules.findings import Finding
+from imrlint.rules.findings import Finding, Fix
 
 if TYPE_CHECKING:
     from imrlint.knowledge.catalogue import Catalogue
@@ -118,10 +119,23 @@ class RuleContext:
     def options(self) -> dict[str, Any]:
         return self.settings.options
 
-    def finding(self, where: Passage | Span, item: Item | None = None, **fields: Any) -> Finding:
-        """A finding of this rule at ``where``, its message formatted from ``fields``."""
+    def finding(
+        self, where: Passage | Span, item: Item | None = None, correction: Fix | None = None, **fields: Any
+    ) -> Finding:
+        """A finding of this rule at ``where``, its message formatted from ``fields``; ``correction``
+        is its fix, where the rule is sure of it (made display-only if it would rewrite legal
+        wording: :mod:`imrlint.rules.legal_wording`)."""
         span = where if isinstance(where, Span) else where.span
-        return make_finding(self.settings, self.path, span, self.letter.document if self.letter else None, item, fields)
+        finding = make_finding(
+            self.settings, self.path, span, self.letter.document if self.letter else None, item, fields
+        )
+        if correction is None:
+            return finding
+        if self.letter is not None:
+            from imrlint.rules.legal_wording import guarded
+
+            correction = guarded(correction, self.letter, self.knowledge.conclusions)
+        return dataclasses.replace(finding, fix=correction)
 
 
 def make_finding(

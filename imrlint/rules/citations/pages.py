@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from imrlint.rules.base import RuleContext, rule
 from imrlint.rules.citations.cited import document_name, guidelines, resolved
-from imrlint.rules.findings import Finding
+from imrlint.rules.findings import Edit, Finding, Fix
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Letter
@@ -66,11 +66,16 @@ def reversed_page_range(letter: Letter, context: RuleContext) -> Iterator[Findin
         for citation in guideline.citations.chapters:
             for page_range in citation.pages:
                 if page_range.first > page_range.last:
+                    span = guideline.located(page_range.start, page_range.end)
+                    fixed = f"{page_range.last}-{page_range.first}"
+                    # the pages the writer meant are likely, not certain: another page may have been mistyped
+                    correction = Fix("write the range from its first page to its last", (Edit(span, fixed),), "unsafe")
                     yield context.finding(
-                        guideline.located(page_range.start, page_range.end),
+                        span,
                         item=item,
+                        correction=correction,
                         range=f"{page_range.first}-{page_range.last}",
-                        fixed=f"{page_range.last}-{page_range.first}",
+                        fixed=fixed,
                     )
 
 
@@ -174,6 +179,13 @@ def _pages(page_range) -> str:
     return str(page_range.first) if page_range.first == page_range.last else f"{page_range.first}-{page_range.last}"
 
 
+# A list of pages and nothing else: pages and ranges apart by commas, semicolons or "and", not
+# followed by more of a page ("76 to 78", of which only 76 is read as a page).
+_PAGE_LIST = re.compile(
+    r"\d+(?:\s*-\s*\d+)?(?:(?:\s*[,;]\s*|\s*,?\s+and\s+|\s+)\d+(?:\s*-\s*\d+)?)*(?!\s*(?:-|to\b|through\b|\d))"
+)
+
+
 def _order_problem(page_range, repeated: bool, highest: int) -> str:
     single = page_range.first == page_range.last
     pages = f"page {page_range.first}" if single else f"pages {_pages(page_range)}"
@@ -207,11 +219,19 @@ def pages_out_of_order(letter: Letter, context: RuleContext) -> Iterator[Finding
                     ordered = sorted(
                         citation.pages, key=lambda cited: (min(cited.first, cited.last), max(cited.first, cited.last))
                     )
+                    listed = ", ".join(dict.fromkeys(_pages(cited) for cited in ordered))
+                    first_cited, last_cited = citation.pages[0], citation.pages[-1]
+                    correction = None
+                    whole = _PAGE_LIST.match(guideline.content.text, first_cited.start)
+                    if whole is not None and whole.end() == last_cited.end:
+                        whole_list = guideline.located(first_cited.start, last_cited.end)
+                        correction = Fix("list the pages in order, each once", (Edit(whole_list, listed),))
                     yield context.finding(
                         guideline.located(page_range.start, page_range.end),
                         item=item,
+                        correction=correction,
                         problem=_order_problem(page_range, repeated, highest),
-                        ordered=", ".join(dict.fromkeys(_pages(cited) for cited in ordered)),
+                        ordered=listed,
                     )
                     break
                 highest = last if highest is None else max(highest, last)

@@ -14,6 +14,7 @@ from imrlint.model.facts import letter_facts, lowered
 from imrlint.rules.base import RuleContext, rule
 from imrlint.rules.decisions.determination import conclusion_sentences
 from imrlint.rules.decisions.naming import item_vocabulary, names_item, phrase_patterns
+from imrlint.rules.findings import Edit, Fix
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Letter
@@ -137,9 +138,11 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
                     if written.lower() == close[0]
                 )
                 suggestion = _same_case(word, list(dict.fromkeys(written)))
+                span = name.sub_span(*match.span())
                 yield context.finding(
-                    name.sub(*match.span()),
+                    span,
                     item=item,
+                    correction=Fix("spell the name as the summary and the rationale do", (Edit(span, suggestion),)),
                     word=word,
                     place="the heading",
                     suggestion=suggestion,
@@ -172,9 +175,12 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
                     suggestion = _same_case(
                         match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()]
                     )
+                    span = sentence.sub_span(*match.span())
+                    # shown, never applied: the word is in the rationale's conclusion (legal wording)
                     yield context.finding(
-                        sentence.sub(*match.span()),
+                        span,
                         item=item,
+                        correction=Fix("spell the name as the heading does", (Edit(span, suggestion),)),
                         word=match.group(),
                         place="the rationale's conclusion",
                         suggestion=suggestion,

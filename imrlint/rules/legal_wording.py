@@ -1,0 +1,49 @@
+"""Legal wording, which no fix rewrites: each disputed item's decision label and the sentences of
+its rationale that state the medical-necessity conclusion.  A fix that would touch them is shown
+as a suggestion (``display-only``), never applied by imrlint: whether a determination says
+"Upheld" or "medically necessary" is the reviewer's to write."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from imrlint.input.document import Span
+from imrlint.model.facts import sentence_around
+from imrlint.rules.findings import Fix
+
+if TYPE_CHECKING:
+    from imrlint.model.conclusions import ConclusionReader
+    from imrlint.model.letter import Letter
+
+
+def _legal_spans(letter: Letter, reader: ConclusionReader) -> tuple[Span, ...]:
+    spans = []
+    for item in letter.items:
+        spans += [label.span for label in (item.label, item.label_candidate) if label is not None]
+        rationale = item.rationale
+        if rationale is None or not rationale.text:
+            continue
+        sentences = dict.fromkeys(
+            sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text)
+        )
+        spans += [rationale.sub_span(start, end) for start, end in sentences]
+    return tuple(spans)
+
+
+def _overlaps(edit: Span, region: Span) -> bool:
+    start, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
+    region_start, region_end = (region.line, region.column), (region.end_line, region.end_column)
+    if start == end:  # an insertion rewrites a region only strictly inside it
+        return region_start < start < region_end
+    return start < region_end and region_start < end
+
+
+def guarded(fix: Fix, letter: Letter, reader: ConclusionReader) -> Fix:
+    """``fix``, made display-only when one of its edits touches a label or a conclusion."""
+    if fix.applicability == "display-only":
+        return fix
+    legal = letter.derived(_legal_spans, reader)
+    if any(_overlaps(edit.span, region) for edit in fix.edits for region in legal):
+        return dataclasses.replace(fix, applicability="display-only")
+    return fix
