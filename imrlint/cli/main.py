@@ -18,6 +18,7 @@ from imrlint.errors import ConfigError, UsageError
 from imrlint.input.read import STDIN, STDIN_NAME
 from imrlint.lint.parallel import add_report_arguments
 from imrlint.lint.session import add_check_arguments, add_configuration_arguments
+from imrlint.parsing.choice import PARSER_VARIABLE, PARSERS, chosen_parser
 from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -64,6 +65,12 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
         SHOW_TRACEBACK,
         action="store_true",
         help="print the full traceback of a rule or plugin that fails (for rule and plugin authors)",
+    )
+    parser.add_argument(
+        "--parser",
+        choices=PARSERS,
+        help="lean (the default): Lark's LALR tables run by a short loop, Lark's parser for letters out of "
+        "shape; lark: Lark's own parser for every letter (the same trees, slower). Sets IMRLINT_PARSER",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -331,6 +338,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
 
 
+def _choose_parser(option: str | None) -> None:
+    """Set the parser for this process and the workers it starts; refuse an unknown one."""
+    if option is not None:
+        os.environ[PARSER_VARIABLE] = option
+    if chosen_parser() not in PARSERS:
+        from imrlint.report.base import printable
+
+        raise UsageError(f"{PARSER_VARIABLE}={printable(chosen_parser())[:40]}: expected one of {', '.join(PARSERS)}")
+
+
 def _main(argv: Sequence[str] | None) -> int:
     from imrlint.report.base import printable
     from imrlint.report.output import OutputError
@@ -339,6 +356,7 @@ def _main(argv: Sequence[str] | None) -> int:
         rule_set = load_rule_set(plugin_manager())
         parser = build_parser(list(rule_set.formats))
         args = parser.parse_args(argv)
+        _choose_parser(args.parser)
         if args.command == "check":
             return run_check(args, rule_set)
         if args.command == "parse":
