@@ -75,6 +75,7 @@ def test_shipped_knowledge_base_loads(catalogue):
     )
 
 
+@pytest.mark.corpus
 def test_every_chapter_and_edition_cited_in_the_letters_is_known(catalogue):
     cited = set()
     for path in real_letters():

@@ -73,6 +73,7 @@ def pieces(citations: GuidelineCitations):
 # --- the real letters ---------------------------------------------------------------------------------
 
 
+@pytest.mark.corpus
 def test_every_corpus_guideline_field_parses(corpus_fields):
     assert len(corpus_fields) == 314  # two fields for each of the 157 items
     failures = []
@@ -83,6 +84,7 @@ def test_every_corpus_guideline_field_parses(corpus_fields):
     assert failures == []
 
 
+@pytest.mark.corpus
 def test_corpus_offsets_point_at_their_text(corpus_fields):
     for _, field in corpus_fields:
         citations = parse_guideline(field)
@@ -92,6 +94,7 @@ def test_corpus_offsets_point_at_their_text(corpus_fields):
                 assert field[piece.start : piece.end] == piece.text
 
 
+@pytest.mark.corpus
 def test_corpus_sources(corpus_fields):
     counts: dict[str, int] = {}
     for _, field in corpus_fields:
@@ -100,6 +103,7 @@ def test_corpus_sources(corpus_fields):
     assert counts == {"mtus": 202, "non-mtus": 60, "none": 52}
 
 
+@pytest.mark.corpus
 def test_every_corpus_section_is_known_but_the_misspelt_one(corpus_fields):
     catalogue = Catalogue.load()
     unknown = []
@@ -553,6 +557,7 @@ def lark_tokens(text: str) -> list[tuple[str, int, int]] | None:
     ]
 
 
+@pytest.mark.corpus
 def test_the_parse_loop_reads_the_corpus_as_lark_does(corpus_fields):
     for _, field in corpus_fields:
         tokens = lark_tokens(field)

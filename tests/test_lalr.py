@@ -60,12 +60,14 @@ def assert_same_as_lark(source: str) -> None:
         assert found is not None and shape(found) == shape(expected)
 
 
+@pytest.mark.corpus
 def test_every_real_letter_parses_to_lark_s_tree():
     for source in SOURCES:
         assert lark_tree(source) is not None
         assert_same_as_lark(source)
 
 
+@pytest.mark.corpus
 def test_every_real_letter_in_every_shape_parses_to_lark_s_tree():
     assert len(SHAPED_SOURCES) == 5 * 63
     for source in SHAPED_SOURCES:
@@ -114,6 +116,7 @@ def test_a_grammar_the_loop_cannot_run_is_parsed_by_lark():
     assert lean_parser_of(grammar) is None
 
 
+@pytest.mark.corpus
 def test_lark_s_own_parser_builds_every_bundled_letter_alike_in_every_shape(monkeypatch):
     """IMRLINT_PARSER=lark (``imrlint --parser lark``) parses with Lark's parser alone: the same
     letters, items, guideline citations and positions as the default."""

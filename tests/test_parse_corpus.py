@@ -9,6 +9,8 @@ from imrlint.model.letter import build_letter
 
 from conftest import EXPECTED_ITEMS, shared_letter
 
+pytestmark = pytest.mark.corpus  # every bundled letter: `pytest -m 'not corpus'` leaves it out
+
 
 def test_table_covers_every_shared_letter(shared):
     letters = {f"seeds/{path.name}" for path in (shared / "seeds").glob("*.txt")}

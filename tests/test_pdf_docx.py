@@ -573,6 +573,7 @@ def test_directories_yield_pdf_and_docx_letters_but_not_word_lock_files(tmp_path
 # --- all 63 published letters -----------------------------------------------------------------
 
 
+@pytest.mark.corpus
 def test_all_published_pdfs_parse_and_match_their_text(probe_linter):
     """Every published PDF parses (no parse or extraction error) and its findings, probe
     included, equal those of its text version: code, item, line, column, message."""

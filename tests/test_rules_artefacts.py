@@ -31,6 +31,7 @@ def test_footer_fragment_on_seed_001(lint_text):
     assert findings_of(lint_text(edited(SEED_001, ("although both Final \n", "although both \n"))), "IMR601") == []
 
 
+@pytest.mark.corpus
 def test_other_letters_carry_no_footer(lint_text):
     for path in ALL_LETTERS:
         if path != SEED_001:
@@ -91,6 +92,7 @@ def test_a_final_determination_is_no_footer(lint_text):
     assert findings_of(lint_text(text), "IMR601") == []
 
 
+@pytest.mark.corpus
 def test_sentence_cut_at_a_break(lint_text):
     for path in ALL_LETTERS:
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR602") == [], path.name
@@ -137,6 +139,7 @@ def test_a_line_that_goes_on_is_not_cut(lint_text):
     assert findings_of(lint_text(text), "IMR602") == []
 
 
+@pytest.mark.corpus
 def test_doubled_word(lint_text):
     for path in ALL_LETTERS:
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR603") == [], path.name
@@ -172,6 +175,7 @@ def test_doubled_words_and_list_entries_in_a_collapsed_text():
     assert list(_doubled_entries(text, text.lower())) == [(20, 24, "rest, rest"), (31, 34, "ice: ice")]
 
 
+@pytest.mark.corpus
 def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):
     assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR604") == []
     lint = linter_with("rules:\n  repeated-list-entry:\n    enabled: true\n")

@@ -3,6 +3,7 @@ knowledge base extended from a user's configuration (``mtus:``), end to end."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,7 @@ def test_edition_not_yet_in_force(lint_text):
     ]
 
 
+@pytest.mark.corpus
 def test_non_mtus_only_without_a_reason(lint_text):
     for path in sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt")):
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR311") == [], path.name

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import LETTERS, REPO, real_letters
+
+pytestmark = pytest.mark.corpus  # every bundled letter: `pytest -m 'not corpus'` leaves it out
 
 DOC = REPO / "docs" / "corpus-findings.md"
 ROW = re.compile(

@@ -52,6 +52,7 @@ def test_every_quantity_states_a_number(text):
     assert all(_NUMBER.search(lowered(text), quantity.start, quantity.end) for quantity in find_quantities(text))
 
 
+@pytest.mark.corpus
 def test_no_real_letter_has_a_quantity_or_arithmetic_finding(lint_text):
     for path in real_letters():
         findings = lint_text(path.read_text(encoding="utf-8"), str(path))
@@ -199,6 +200,7 @@ def _norco_rationale_for_zanaflex() -> str:
     return text[:zanaflex] + norco + "\n"
 
 
+@pytest.mark.corpus
 def test_rationale_that_never_names_its_item(lint_text):
     for path in real_letters():
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR211") == [], path.name

@@ -3,6 +3,8 @@ on copies with one defect each."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
 
 MRI = CORPUS / "CM16-0213037.txt"
@@ -14,6 +16,7 @@ def _ours(findings):
     return [finding for finding in findings if finding.code in CODES]
 
 
+@pytest.mark.corpus
 def test_real_letters_have_no_header_or_anonymity_findings(lint_text):
     for path in real_letters():
         assert _ours(lint_text(path.read_text(encoding="utf-8"), str(path))) == [], path.name

@@ -25,6 +25,7 @@ def corpus() -> list[str]:
     return [str(path) for path in real_letters()]
 
 
+@pytest.mark.corpus
 def test_jobs_do_not_change_the_report(capsys):
     """The full JSON report of the shared corpus (68 letters: enough to use the workers) is the
     same byte for byte with --jobs 1, 2 and 3."""
@@ -36,6 +37,7 @@ def test_jobs_do_not_change_the_report(capsys):
     assert len(json.loads(outputs[0][1])) > 0
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("format", ["jsonl", "sarif", "junit", "csv", "html", "github", "text"])
 def test_every_format_is_the_same_for_any_jobs(capsys, monkeypatch, format):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

@@ -227,6 +227,7 @@ def test_terminals_match_as_their_plain_wording_does_on_lines(pieces):
     _assert_same_matches(normalise("".join(pieces)))
 
 
+@pytest.mark.corpus
 def test_terminals_match_as_their_plain_wording_does_on_real_letters():
     for path in real_letters() + sorted(SHAPES.glob("[!d]*/*.txt")):
         _assert_same_matches("\n" + normalise(path.read_text(encoding="utf-8")), path.name)

@@ -33,6 +33,8 @@ from imrlint.parsing.letter import parse_letter
 
 from conftest import CORPUS, EXPECTED_ITEMS, SHAPES
 
+pytestmark = pytest.mark.corpus  # every bundled letter: `pytest -m 'not corpus'` leaves it out
+
 SHAPE_NAMES = ("docx", "draft", "poppler", "layout", "pdfminer")
 STEMS = sorted(path.stem for path in CORPUS.glob("*.txt"))
 UNPAIRED = "IMR107"

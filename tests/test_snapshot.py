@@ -17,6 +17,8 @@ import pytest
 
 from conftest import DATA, REPO
 
+pytestmark = pytest.mark.corpus  # every bundled letter: `pytest -m 'not corpus'` leaves it out
+
 SNAPSHOT = DATA / "snapshots" / "bundled.json"
 
 
