@@ -94,3 +94,22 @@ def test_a_rule_s_group_is_its_code_prefix_its_module_and_its_declaration_file()
     assert module_groups.keys() == file_groups.keys()
     assert {code: default_group(code) for code in module_groups} == module_groups == file_groups
     assert set(module_groups.values()) == set(GROUPS)
+
+
+def test_the_readme_draws_every_stage_and_the_import_rule():
+    import tomllib
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    packages = sorted(path.parent.name for path in (REPO / "imrlint").glob("*/__init__.py"))
+    undrawn = [package for package in packages if f"`imrlint/{package}`" not in section]
+    assert undrawn == [], f"add {undrawn} to the stages table of the README's Architecture section"
+    contract = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = [
+        name.strip().removeprefix("imrlint.")
+        for layer in contract["contracts"][0]["layers"]
+        for name in layer.split("|")
+    ]
+    rule = section.split("**Which may import which.**", 1)[1].split("—", 1)[0]
+    unstated = [name for name in layers if f"`{name}`" not in rule]
+    assert unstated == [], f"add {unstated} to the import rule in the README's Architecture section"
