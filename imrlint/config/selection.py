@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from imrlint.rules.base import RuleSettings
 from imrlint.rules.custom import CUSTOM_GROUP
@@ -80,14 +80,6 @@ def _unknown(text: str, rules: Mapping[str, RuleSettings]) -> str:
     close = difflib.get_close_matches(text, known, n=1, cutoff=0.7)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"'{text}' is not a rule code, rule name, group ({', '.join(groups)}), code prefix or ALL{hint}"
-
-
-def resolve_selectors(selectors: Iterable[str], rules: Mapping[str, RuleSettings]) -> list[str]:
-    """The codes of every rule any of ``selectors`` names (each must name one), in code order."""
-    codes: set[str] = set()
-    for selector in selectors:
-        codes.update(resolve_selector(selector, rules))
-    return sorted(codes)
 
 
 def group_table(rules: Mapping[str, RuleSettings]) -> list[tuple[str, str, list[str]]]:

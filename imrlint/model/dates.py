@@ -212,13 +212,3 @@ def parse_date(text: str) -> datetime.date | None:
     """The date ``text`` consists of (surrounding spaces allowed), or None."""
     match = _WHOLE.fullmatch(text)
     return date_of_match(match) if match else None
-
-
-def is_date_shaped(text: str) -> bool:
-    """Whether ``text`` is written as a date, whether or not that day exists."""
-    return _WHOLE.fullmatch(text) is not None
-
-
-def us(date: datetime.date) -> str:
-    """A date as the letters' header writes it: 11/03/2016."""
-    return f"{date.month:02d}/{date.day:02d}/{date.year}"

@@ -203,17 +203,6 @@ class LetterFacts:
         summary = self.summary
         return [summary.sub(start, end) for start, end in self.ur_statement_spans] if summary is not None else []
 
-    def reference_dates(self) -> list[datetime.date]:
-        """The dates that say which MTUS applied: the UR date (header, else summary) and the
-        decision date; empty when the letter states neither."""
-        dates: list[datetime.date] = []
-        ur = self.header.get("ur-denial-date") or self.ur
-        if ur is not None:
-            dates.append(ur.value)
-        if "decision-date" in self.header:
-            dates.append(self.header["decision-date"].value)
-        return dates
-
 
 def letter_facts(letter: Letter) -> LetterFacts:
     """The facts of ``letter``, read once and kept with it."""
