@@ -151,6 +151,24 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
         help="configuration file whose custom rules to look in (default: found from the current directory)",
     )
 
+    serve = commands.add_parser(
+        "serve",
+        help="a local web page for editors: open or drop a letter, see its findings in place (needs imrlint[serve])",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8765, help="the port to listen on (default: 8765; 0: any free port)")
+    serve.add_argument(
+        "--config", metavar="FILE", help="configuration file (default: found from the current directory)"
+    )
+    serve.add_argument("--no-browser", action="store_true", help="do not open the page in a browser")
+
+    lsp = commands.add_parser(
+        "lsp", help="a language server for letters kept as text, on standard input and output (needs imrlint[lsp])"
+    )
+    lsp.add_argument("--config", metavar="FILE", help="configuration file (default: found from each letter)")
+
     config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
     config.add_argument(
         "path",
@@ -361,6 +379,14 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_check(args, rule_set)
         if args.command == "parse":
             return run_parse(args)
+        if args.command == "serve":
+            from imrlint.serve.app import run_server
+
+            return run_server(args.host, args.port, args.config, open_browser=not args.no_browser)
+        if args.command == "lsp":
+            from imrlint.lsp.server import serve_stdio
+
+            return serve_stdio(args.config)
         if args.command == "config":
             from imrlint.cli.config_view import run_config
 
