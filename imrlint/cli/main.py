@@ -297,6 +297,16 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     return linter.exit_status(bool(missing), internal_error)
 
 
+def run_desk(args: argparse.Namespace) -> int:
+    """imrlint serve and imrlint lsp: stages above the command line, loaded by name."""
+    import importlib
+
+    if args.command == "serve":
+        run_server = importlib.import_module("imrlint.serve.app").run_server
+        return run_server(args.host, args.port, args.config, open_browser=not args.no_browser)
+    return importlib.import_module("imrlint.lsp.server").serve_stdio(args.config)
+
+
 def diff_reporter():
     from imrlint.fix.session import DiffReporter
 
@@ -379,14 +389,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_check(args, rule_set)
         if args.command == "parse":
             return run_parse(args)
-        if args.command == "serve":
-            from imrlint.serve.app import run_server
-
-            return run_server(args.host, args.port, args.config, open_browser=not args.no_browser)
-        if args.command == "lsp":
-            from imrlint.lsp.server import serve_stdio
-
-            return serve_stdio(args.config)
+        if args.command in ("serve", "lsp"):
+            return run_desk(args)
         if args.command == "config":
             from imrlint.cli.config_view import run_config
 
