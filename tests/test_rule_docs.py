@@ -1,5 +1,6 @@
-"""Rule documentation: every rule says what, why, fails/passes and fix; the README's rule table is
-generated from the same source and kept in step."""
+"""Rule documentation: every rule says what, why and fix, and shows the examples of its fixture
+(rules/examples, run by tests/test_rule_examples.py); the README's rule table is generated from the
+same source and kept in step."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ import re
 import pytest
 import yaml
 
-from imrlint.cli.ruledoc import TABLE_END, TABLE_START, builtin_table, markdown_table, parse_doc, replace_table
+from imrlint.cli.ruledoc import (
+    TABLE_END,
+    TABLE_START,
+    builtin_table,
+    markdown_table,
+    parse_doc,
+    replace_table,
+    rule_documentation,
+    rule_examples,
+)
 from imrlint.plugins.manager import load_rule_set, plugin_manager
 
 from conftest import REPO, run
@@ -21,14 +31,49 @@ LEGAL_BASIS = re.compile(r"Labor Code|\bCCR\b|MTUS|ACOEM|\bDWC\b|guideline|Zunig
 
 
 @pytest.mark.parametrize("code", list(BUILTIN.rules))
-def test_every_rule_documents_what_why_examples_and_fix(code):
+def test_every_rule_documents_what_why_and_fix_and_its_examples_have_one_source(code):
     rule = BUILTIN.rules[code]
     doc = parse_doc(rule.doc)
-    missing = [part for part in ("what", "why", "fails", "passes", "fix") if not getattr(doc, part)]
+    missing = [part for part in ("what", "why", "fix") if not getattr(doc, part)]
     assert not missing, (
         f"{code} {rule.name}: the docstring lacks {', '.join(missing)} (see imrlint/cli/ruledoc.py for the layout)"
     )
+    assert not (doc.fails or doc.passes), (
+        f"{code}: a built-in rule's examples are rules/examples/{code}.yaml, not 'Fails:'/'Passes:' in its docstring"
+    )
     assert BUILTIN.defaults[code].group, f"{code} has no group"
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("code", list(BUILTIN.rules))
+def test_the_documented_examples_are_the_fixture_s_first(code):
+    """``imrlint rule CODE`` shows the first failing example (its passage, or the command it is
+    for a file, and every finding it gives) and the first passing one."""
+    examples = rule_examples(code)
+    assert examples is not None, f"rules/examples/{code}.yaml is missing"
+    documentation = rule_documentation(BUILTIN.rules[code], BUILTIN.defaults[code])
+    shown = documentation.split("Examples\n--------\n", 1)[1].split("\nHow to fix\n", 1)[0]
+    failing, passing = examples["fails"][0], examples["passes"][0]
+    assert shown.startswith("Fails") and "\nPasses" in shown
+    fails_part, passes_part = shown.split("\nPasses", 1)
+    for example, part in ((failing, fails_part), (passing, passes_part)):
+        if "letter" in example:
+            assert example["letter"] in _words(part.split("\n\n", 1)[0]), code
+            excerpt = [line.rstrip() for line in example["excerpt"].rstrip("\n").split("\n")]
+            assert "\n".join(("    " + line).rstrip() for line in excerpt) in part, code
+        else:
+            assert "    $ imrlint check " + " ".join([*example.get("arguments", []), *example["check"]]) in part
+        if "note" in example:
+            assert _words(example["note"]) in _words(part), code
+    severity = BUILTIN.defaults[code].severity
+    for finding in failing["findings"]:
+        where = f"{finding['path']}:" if "path" in finding else ""
+        report = f"{where}{finding['line']}:{finding['column']}: {code} [{severity}] {finding['message']}"
+        assert _words(report) in _words(fails_part), code
+    assert f"{code} [" not in passes_part
 
 
 @pytest.mark.parametrize("code", [code for code in BUILTIN.rules if re.match(r"IMR[1-4]", code)])
@@ -49,8 +94,12 @@ def test_rule_command_prints_every_part(capsys):
     for text in (
         "The reviewer's state(s) of licensure are not stated.",
         "Labor Code 4610.6(f)",
-        'Fails: a credentials block with "State(s) of Licensure:" missing or empty.',
-        'Passes: "State(s) of Licensure: California, Nevada".',
+        "Fails: the reviewer's state of licensure left out\n    (tests/data/letters/corpus/text/CM17-0014944.txt, "
+        "edited)\n\n    HOW THE IMR FINAL DETERMINATION WAS MADE\n",
+        "    State(s) of Licensure:\n    Certification(s)/Specialty: Family Practice\n\n    9:1: IMR401 [error] the "
+        "reviewer's licensure is not stated;",
+        "Passes: tests/data/letters/corpus/text/CM17-0014944.txt\n\n    The Expert Reviewer has the following "
+        "credentials:\n    State(s) of Licensure: New Jersey\n",
         "Fix: state the states in which the reviewer is licensed.",
         "Group: reviewer",
         "    rules:\n      missing-licensure:\n        severity: error\n        enabled: true\n",
@@ -58,6 +107,20 @@ def test_rule_command_prints_every_part(capsys):
         "letters/\n",
     ):
         assert text in out, text
+
+
+def test_a_rule_without_examples_shows_its_docstring_s(capsys):
+    """A plugin's rule has no fixture: the 'Fails:'/'Passes:' lines of its docstring are its
+    examples; without them, the documentation has no Examples section."""
+    from imrlint.rules.base import Rule, RuleSettings
+
+    settings = RuleSettings("ZZ101", "long-sentence", "info", True, "m", "A sentence is long.")
+    doc = 'A sentence is long.\n\nWhy (Labor Code 4610.6(d)(1)).\n\nFails: a "long" one.\nPasses: a short one.\n\n'
+    doc += "Fix: cut."
+    documentation = rule_documentation(Rule("ZZ101", "long-sentence", None, doc), settings)
+    assert 'Examples\n--------\nFails: a "long" one.\nPasses: a short one.\n\nHow to fix\n' in documentation
+    bare = rule_documentation(Rule("ZZ101", "long-sentence", None, "A sentence is long.\n\nFix: cut."), settings)
+    assert "Examples" not in bare and "Fails" not in bare
 
 
 def test_parse_doc_splits_the_parts():

@@ -79,9 +79,6 @@ def page_footer_fragment(letter: Letter, context: RuleContext) -> Iterator[Findi
     fragment only at a line's end, after a lower-case word and before a line that goes on in
     lower case.
 
-    Fails: "... than low back pain, although both Final" / "should be employed with more caution ...".
-    Passes: "... than low back pain, although both stimulation types ... should be employed ...".
-
     Fix: remove the footer text and restore any words the page break cut.
     """
     text = letter.document.text
@@ -165,9 +162,6 @@ def sentence_cut_at_break(letter: Letter, context: RuleContext) -> Iterator[Find
     followed, after the break, by the opening of a new sentence ("However", "Therefore", "The
     Claims Administrator ...") lost its end: usually text dropped at a page break, or two drafts
     pasted together.  The worker reads an incomplete reason (Labor Code 4610.6(c), (d)(1)).
-
-    Fails: "... the request for the" / "Therefore, the request is not medically necessary."
-    Passes: "... the request for the MRI is not supported." / "Therefore, ...".
 
     Fix: restore the sentence's end.
     """
@@ -263,9 +257,6 @@ def doubled_word(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     determination is written for the worker to read).  Words that may legitimately repeat
     ("that that", "had had") are listed in the options.
 
-    Fails: "Therefore, the request for the the MRI is not medically necessary."
-    Passes: "Therefore, the request for the MRI is not medically necessary."
-
     Fix: delete the repetition, or write the word that was lost.
     """
     allowed = _allowed_pairs(tuple(context.options["allowed"]))
@@ -290,11 +281,6 @@ def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Findin
     finding left out?  The summary must give the reviewer's account of the case accurately
     (Labor Code 4610.6(c): the determination rests on the case's medical records).  Off by
     default: turn it on for a release check.
-
-    Fails: "Treatment to date has included modified work duties, diagnostic imaging, diagnostic
-    imaging, and home exercise program."
-    Passes: "Treatment to date has included modified work duties, diagnostic imaging, and home
-    exercise program."
 
     Fix: delete the repetition, or write the entry that was meant.
     """
@@ -336,10 +322,6 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
     was lost.  The determination is written for the worker to read (Labor Code 4610.6(d)(1)) and
     must read as the reviewer meant it.  Sentences of at least ``min_words`` words are compared
     by their words (case, spacing and punctuation aside), in the summary and in each rationale.
-
-    Fails: "There was no documentation of a trial of physical therapy. There was no documentation
-    of a trial of physical therapy."
-    Passes: the sentence once.
 
     Fix: delete the repetition, or write the sentence that was meant.
     """

@@ -37,9 +37,6 @@ def invalid_date(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     not exist is a typing error that leaves the reader guessing which day was meant.  Dates are
     read month first, in every form the letters use: 4/17/2009, 05/12/08, 01-03-2002, 10-13-16.
 
-    Fails: "On 02/30/2016, Utilization Review non-certified ...".
-    Passes: "On 12/16/2014, Utilization Review non-certified ...".
-
     Fix: write the day that was meant.
     """
     for mention in find_invalid_dates(letter.document.text):
@@ -56,10 +53,6 @@ def dates_out_of_order(letter: Letter, context: RuleContext) -> Iterator[Finding
     dates are checked against each other, and so are the dates the clinical case summary states
     ("sustained an industrial injury on ...", "On ..., Utilization Review non-certified ...",
     "On ..., the injured worker submitted an application for IMR").
-
-    Fails: "UR Denial Date: 11/03/2016" with "Date of Injury: 11/13/2016".
-    Passes: "Date of Injury: 10/13/2016", "UR Denial Date: 11/03/2016", "Application Received:
-    11/03/2016", "Decision Date: 12/09/2016".
 
     Fix: correct the date that is wrong.
     """
@@ -91,9 +84,6 @@ def late_imr_application(letter: Letter, context: RuleContext) -> Iterator[Findi
     1013).  A later application is not necessarily invalid (service may have been late), so this is
     information for the reader: check the date, or that the letter explains why the application
     was eligible.  The header's dates are used, else the summary's.
-
-    Fails: "UR Denial Date: 10/03/2016" with "Application Received: 11/21/2016" (49 days).
-    Passes: "UR Denial Date: 11/04/2016" with "Application Received: 11/21/2016" (17 days).
 
     Fix: check both dates; if they are right, nothing needs to change.
     """
@@ -138,10 +128,6 @@ def injury_date_mismatch(letter: Letter, context: RuleContext) -> Iterator[Findi
     rationale's ("the patient's date of injury is 03/07/01") against the summary's (or the
     header's).  Two-digit years and other formats compare by the day they name.
 
-    Fails: "Date of Injury: 10/10/2016" in the header and "an industrial injury of October 10,
-    2015" in the summary.
-    Passes: "Date of Injury: 10/13/2016" and "sustained an industrial injury on 10-13-16".
-
     Fix: find the right date in the case file and use it everywhere.
     """
     facts = letter_facts(letter)
@@ -181,10 +167,6 @@ def age_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     51 year old female", "The 55 year old patient"), not from history ("headaches since 13 years
     old").
 
-    Fails: a summary "The injured worker is a 55 year old female" and a rationale "The 45 year old
-    patient complains of ...".
-    Passes: both say 55.
-
     Fix: correct the age, and check the rationale is about this worker.
     """
     reference = letter_facts(letter).age
@@ -205,9 +187,6 @@ def sex_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     read (Labor Code 4610.6(c)).  The sex is read from "51 year old female", "male patient", and
     from a sentence opening "He", "She", "His" or "Her" right after a sentence about the patient
     alone (not a physician or another person).
-
-    Fails: "The claimant is a 59 year old female ... His diagnoses include ...".
-    Passes: "The claimant is a 59 year old female ... Her diagnoses include ...".
 
     Fix: correct the words that are wrong, and check the rationale is about this worker.
     """
@@ -236,10 +215,6 @@ def ur_date_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     dated 11/13/2016 indicated that the request ... was non-certified") is checked against the
     header's "UR Denial Date:".  The summary may date the UR report a day or two before its letter
     was served, hence information: check which date is right.
-
-    Fails: "UR Denial Date: 11/30/2016" in the header and "A prior review dated 11/13/2016
-    indicated that the request ... was non-certified" in the summary.
-    Passes: the same date in both.
 
     Fix: find the UR decision's date in the case file and state it in both places.
     """
@@ -270,9 +245,6 @@ def request_after_ur_decision(letter: Letter, context: RuleContext) -> Iterator[
     dates wrong, or describes a later request that IMR did not review.  The UR date is the
     header's, else the summary's; sentences on UR's decision itself and on the IMR application or
     an appeal are not read.
-
-    Fails: "A Request for Authorization is dated 12-15-16." with "UR Denial Date: 11/29/2016".
-    Passes: the same with an RFA dated before the UR decision.
 
     Fix: check both dates; describe the request UR decided.
     """

@@ -26,9 +26,6 @@ def parse_error(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     the summary, two MAXIMUS lines in one item) is reported with what was expected there; the
     rest of the letter is still checked.
 
-    Fails: a "MAXIMUS guideline:" line before the item's "Claims Administrator guideline:" line.
-    Passes: the three lines in order under the item heading.
-
     Fix: move the line to its place, or remove the duplicate.
     """
     for error in letter.parse_errors:
@@ -47,9 +44,6 @@ unreadable_file = input_rule(
     A letter that cannot be read cannot be checked, and a run that skipped it silently would
     look clean: every letter released must have been checked.
 
-    Fails: a letter file without read permission.
-    Passes: a readable file.
-
     Fix: check the path and the file's permissions.
 """,
 )
@@ -63,9 +57,6 @@ binary_file = input_rule(
     Binary data: NUL bytes, or many control characters.
 
     A letter saved in a word processor's format, or a damaged file, cannot be checked as text.
-
-    Fails: a legacy .doc file renamed to .txt.
-    Passes: the letter exported as plain text, PDF or DOCX.
 
     Fix: export the letter as plain text (UTF-8), PDF or DOCX.
 """,
@@ -82,9 +73,6 @@ empty_letter = input_rule(
     An empty file is usually a failed export or text extraction; the letter it stands for has
     not been checked.
 
-    Fails: a 0-byte letter.txt.
-    Passes: the letter's text.
-
     Fix: check that the export or extraction of the letter worked.
 """,
 )
@@ -98,9 +86,6 @@ file_too_large = input_rule(
     The limit is 10 MB by default (``--max-bytes``).
 
     A Final Determination is a few pages; a file this large is almost certainly not one letter.
-
-    Fails: a 50 MB file (the default limit is 10 MB).
-    Passes: one letter per file.
 
     Fix: lint the letters one per file, or raise --max-bytes.
 """,
@@ -119,10 +104,6 @@ not_utf8 = input_rule(
     Characters such as "°", "®" or curly quotes may read wrongly, and other tools may reject the
     file.  Positions are reported in the text as read.
 
-    Fails: a letter saved as Windows-1252 (byte 0xB0 for the degree sign); a UTF-16 letter with
-    a stray byte at its end.
-    Passes: the same letter saved as UTF-8.
-
     Fix: save the letter as UTF-8.
 """,
 )
@@ -138,9 +119,6 @@ unreadable_document = input_rule(
 
     A letter whose text cannot be read cannot be checked; a scanned letter has no text layer
     for imrlint (or a screen reader) to read.
-
-    Fails: a scanned PDF with no text layer.
-    Passes: a PDF exported from the word processor.
 
     Fix: follow the message: install the extra it names, or supply a text-layer copy.
 """,
@@ -158,9 +136,6 @@ special_file = input_rule(
     Reading a FIFO waits for a writer that may never come, and a device may never end: a run
     that tried would never finish.  A letter is a regular file.
 
-    Fails: ``mkfifo letter.txt`` in a directory of letters.
-    Passes: letters saved as regular files.
-
     Fix: remove the special file, or give it a name that is not a letter's.
 """,
 )
@@ -176,10 +151,6 @@ unreadable_directory = input_rule(
 
     A run that skipped a directory silently would look clean while letters in it went unchecked:
     every letter released must have been checked.
-
-    Fails: a subdirectory of letters without read and search permission for the user running
-    imrlint.
-    Passes: a directory the user can list.
 
     Fix: give the user running imrlint permission to read the directory, or lint it as a user who
     can.
@@ -199,9 +170,6 @@ directory_link_skipped = input_rule(
     twice would be checked twice, and a link back up the tree would be searched forever.  Every
     letter under the link was (or will be) checked where the directory was first reached.
 
-    Fails: ``letters/loop -> ..`` inside ``letters/``.
-    Passes: links to directories that are not otherwise searched.
-
     Fix: nothing to check; remove the link if it is a mistake.
 """,
 )
@@ -219,9 +187,6 @@ time_budget_exceeded = input_rule(
     A letter takes milliseconds to check; one that takes seconds is far larger than a letter, or
     built to make a pattern work hard.  A budget keeps one such file from stopping a whole run.
 
-    Fails: a 900 KB file of 20,000 item headings.
-    Passes: a letter.
-
     Fix: check that the file is one letter; if it is, raise the budget.
 """,
 )
@@ -237,9 +202,6 @@ no_letters_found = input_rule(
 
     A run over an empty or mistyped directory checks nothing and would otherwise pass: a
     continuous-integration job whose letters moved would stay green.
-
-    Fails: ``imrlint check letters/`` where ``letters/`` is empty.
-    Passes: a directory of letters.
 
     Fix: name the directory that holds the letters.
 """,

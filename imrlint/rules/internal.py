@@ -15,9 +15,6 @@ internal_error = input_rule(
     The letter's other rules still ran; the exit status is 2 so the failure is not mistaken for a
     clean letter.
 
-    Fails: a rule that raises an exception on a letter it did not expect.
-    Passes: every rule runs to its end.
-
     Fix: report the message and the letter (or a redacted copy) to the rule's maintainers.
 """,
 )

@@ -29,9 +29,6 @@ def missing_licensure(letter: Letter, context: RuleContext) -> Iterator[Finding]
     a California licence is not required.  Licensure is read from the credentials block
     ("State(s) of Licensure: ...") or from prose ("... is licensed to practice in Florida").
 
-    Fails: a credentials block with "State(s) of Licensure:" missing or empty.
-    Passes: "State(s) of Licensure: California, Nevada".
-
     Fix: state the states in which the reviewer is licensed.
     """
     credentials = letter.credentials
@@ -49,9 +46,6 @@ def missing_specialty(letter: Letter, context: RuleContext) -> Iterator[Finding]
     the condition, and the determination describes those qualifications (Labor Code 4610.6(f)).
     The specialty is read from "Certification(s)/Specialty: ..." or from prose ("is Board
     Certified in Internal Medicine").
-
-    Fails: a credentials block without "Certification(s)/Specialty:".
-    Passes: "Certification(s)/Specialty: Orthopaedic Surgery".
 
     Fix: state the reviewer's board certification(s) or specialty.
     """
@@ -102,9 +96,6 @@ def reviewer_named(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     paragraph describing the reviewer discloses the identity.  The HOW THE IMR FINAL
     DETERMINATION WAS MADE section is checked; treating physicians named in the summary or
     rationales are not the reviewer and are not checked.
-
-    Fails: "Certification(s)/Specialty: Orthopaedic Surgery, Dr. John Smith".
-    Passes: "Certification(s)/Specialty: Orthopaedic Surgery".
 
     Fix: remove the name; state only licensure and specialty.
     """

@@ -46,9 +46,6 @@ def missing_section(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     clinical case, and decides each disputed item (Labor Code 4610.6; 8 CCR 9792.10.6(d)).  A
     letter without one of these sections is incomplete.
 
-    Fails: a letter with no "CLINICAL CASE SUMMARY" title line.
-    Passes: the three titles, each on a line of its own.
-
     Fix: add the missing section under its exact title.  The finding points where the section
     belongs: at the first disputed item when the decisions title is missing before the items,
     else after the previous section's title, or at the start of the letter.
@@ -73,9 +70,6 @@ def section_order(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     The order HOW THE IMR FINAL DETERMINATION WAS MADE, CLINICAL CASE SUMMARY, IMR ISSUES,
     DECISIONS AND RATIONALES is the DWC template's; readers and downstream tools rely on it.
 
-    Fails: "IMR ISSUES, DECISIONS AND RATIONALES" before "CLINICAL CASE SUMMARY".
-    Passes: the three sections in the template order.
-
     Fix: move the section reported to its place.
     """
     rank = {kind: position for position, kind in enumerate(SECTION_TITLES)}
@@ -97,9 +91,6 @@ def duplicate_section(letter: Letter, context: RuleContext) -> Iterator[Finding]
     which text is the determination the parties are bound by (Labor Code 4610.6(c)-(g): one
     written determination, stating the reviewer's analysis and decision for each item).
 
-    Fails: two "CLINICAL CASE SUMMARY" lines.
-    Passes: each section title once.
-
     Fix: merge the two sections and remove the extra title.
     """
     seen: dict[str, Section] = {}
@@ -118,9 +109,6 @@ def no_disputed_items(letter: Letter, context: RuleContext) -> Iterator[Finding]
 
     The reviewer determines each disputed treatment (Labor Code 4610.6(c)); a letter with no
     item heading ending in ": Upheld" or ": Overturned" decides nothing.
-
-    Fails: "IMR ISSUES, DECISIONS AND RATIONALES" followed only by prose.
-    Passes: at least one item heading such as "MRI of the left knee: Upheld".
 
     Fix: give each disputed item a heading line ending in its label, followed by its guideline
     lines and rationale.
@@ -141,9 +129,6 @@ def case_number_format(letter: Letter, context: RuleContext) -> Iterator[Finding
     determination (8 CCR 9792.10.5 assigns each application one); DWC writes it as "CM", the
     two-digit year of the application, a hyphen and seven digits.  A mistyped number points to
     another worker's case.  Only letters with a header block are checked.
-
-    Fails: "Case Number: CM16-021303" (six digits), or a header block without "Case Number:".
-    Passes: "Case Number: CM16-0213037".
 
     Fix: copy the case number exactly from the IMR assignment.
     """
@@ -183,9 +168,6 @@ def decision_before_assignment(letter: Letter, context: RuleContext) -> Iterator
     decision dated before the assignment is a typing error in one of the two dates, and the
     decision date starts the time limits for an appeal (Labor Code 4610.6(h)).
 
-    Fails: "Date Assigned: 12/09/2016" with "Decision Date: 11/06/2016".
-    Passes: "Date Assigned: 11/09/2016" with "Decision Date: 12/09/2016".
-
     Fix: correct the date that is wrong.
     """
     dates = letter_facts(letter).header
@@ -209,11 +191,6 @@ def header_values_unpaired(letter: Letter, context: RuleContext) -> Iterator[Fin
     rather than checked against the wrong value: the header's dates are what the time limits of
     8 CCR 9792.10.1(b)(1) and the date cross-checks rest on, and a date paired with the wrong label
     would report a defect the letter does not have.  This finding names the fields, once per letter.
-
-    Fails: "10/13/2016 / Date of Injury: / UR Denial Date: 01/23/2017 / 01/31/2017 / Application /
-    Received:" (the date of injury above its label, the application date above the split label).
-    Passes: "Date of Injury: 10/13/2016 ... Application Received: 01/31/2017", or the labels of a
-    column followed by their values in the same order.
 
     Fix: nothing in the letter; to have these fields checked, lint the PDF itself (imrlint reads it
     with pypdf, which keeps each label with its value) or text extracted with its layout kept

@@ -29,9 +29,6 @@ def unknown_chapter(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     chapter that is not in it rests on no MTUS standard (Labor Code 4610.5(c)(2)).  Known
     chapters and their spellings are in rules/mtus.yaml.
 
-    Fails: "Decision based on MTUS Hip Complaints 2004".
-    Passes: "Decision based on MTUS Knee Complaints 2004".
-
     Fix: cite the chapter by its MTUS name, or cite the guideline as a non-MTUS citation.
     """
     catalogue = context.knowledge.catalogue
@@ -61,9 +58,6 @@ def unknown_edition(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     Each MTUS chapter exists in specific editions (Chronic Pain Medical Treatment 2009 and 2016,
     Low Back Complaints 2004, ...; rules/mtus.yaml).  An edition that never existed, such as
     "Chronic Pain Medical Treatment 2012", cannot be checked and is usually a typing error.
-
-    Fails: "Decision based on MTUS Chronic Pain Medical Treatment 2012".
-    Passes: "Decision based on MTUS Chronic Pain Medical Treatment 2016".
 
     Fix: cite an edition that exists (the one in force for the request).
     """
@@ -104,10 +98,6 @@ def edition_not_in_force(letter: Letter, context: RuleContext) -> Iterator[Findi
     records what utilization review cited; the letter must report it as it was, and an outdated
     edition there is UR's error, not the letter's: it is not reported unless the option
     ``claims_line`` asks for it, and then as information only.
-
-    Fails: "UR Denial Date: 11/03/2016" with "MAXIMUS guideline: Decision based on MTUS Chronic
-    Pain Medical Treatment 2009" or "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
-    Passes: the same letter citing "Chronic Pain Medical Treatment 2016".
 
     Fix: cite the edition in force at the UR date.
     """
@@ -296,11 +286,6 @@ def rationale_edition_differs(letter: Letter, context: RuleContext) -> Iterator[
     accepted (the rationale may discuss what UR cited), and so is a rationale that also names the
     cited edition (it compares the two).
 
-    Fails: "MAXIMUS guideline: Decision based on MTUS Acupuncture Treatment 2007." with "Decision
-    rationale: California Medical Treatment Utilization Schedule 2009 Acupuncture Guidelines state
-    ...".
-    Passes: the same rationale naming "2007 Acupuncture Guidelines".
-
     Fix: name in the rationale the edition the guideline line cites, or correct the line.
     """
     catalogue = context.knowledge.catalogue
@@ -380,11 +365,6 @@ def chapter_region_differs(letter: Letter, context: RuleContext) -> Iterator[Fin
     chapter for one of the item's regions, or a section named for one (Postsurgical Treatment,
     "Section(s): Knee").  Chapters that are not about a region (Chronic Pain, General
     Approaches, ...) are otherwise left out of the comparison.
-
-    Fails: "MRI right knee: Upheld" with "MAXIMUS guideline: Decision based on MTUS Low Back
-    Complaints 2004, Section(s): Special Studies."
-    Passes: the same item with "Decision based on MTUS Knee Complaints 2004, Section(s): Special
-    Studies."
 
     Fix: cite the chapter for the item's body region, or correct the heading.
     """

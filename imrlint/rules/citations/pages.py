@@ -28,9 +28,6 @@ def page_outside_document(letter: Letter, context: RuleContext) -> Iterator[Find
     on the MTUS).  The 2009 Chronic Pain Medical Treatment Guidelines have pages 1-127; ACOEM
     chapter 12 (Low Back Complaints) pages 286-326; the bounds are in rules/mtus.yaml.
 
-    Fails: "Chronic Pain Treatment Guidelines Opioids Page(s): 174".
-    Passes: "Chronic Pain Treatment Guidelines Opioids Page(s): 74-96".
-
     Fix: cite the page where the guideline actually says it.
     """
     for item, guideline, citation, chapter, edition in resolved(letter, context.knowledge.catalogue):
@@ -56,9 +53,6 @@ def reversed_page_range(letter: Letter, context: RuleContext) -> Iterator[Findin
 
     A reversed range is a typing error that makes the citation ambiguous: the reader cannot
     check the decision against the MTUS pages it rests on (Labor Code 4610.5(c)(2)).
-
-    Fails: "Page(s): 78-76".
-    Passes: "Page(s): 76-78".
 
     Fix: write the range from its first page to its last.
     """
@@ -150,10 +144,6 @@ def page_outside_topic(letter: Letter, context: RuleContext) -> Iterator[Finding
     from the high-confidence page table in rules/mtus.yaml (pages of a broader topic that holds
     the cited one are accepted).
 
-    Fails: "NSAIDs, GI symptoms & cardiovascular risk Page(s): 102" (the topic is on pages 68-69;
-    page 102 is psychological treatment).
-    Passes: "NSAIDs, GI symptoms & cardiovascular risk Page(s): 68-69".
-
     Fix: cite the topic's pages, or the topic the page belongs to.
     """
     yield from _outside_topic(letter, context, "high")
@@ -166,9 +156,6 @@ def page_outside_unverified_topic(letter: Letter, context: RuleContext) -> Itera
     As page-outside-topic, for topics whose page ranges in rules/mtus.yaml are not verified;
     hence only information.  The citation must let the reader find the MTUS passage the
     decision rests on (Labor Code 4610.5(c)(2); 8 CCR 9792.21).
-
-    Fails: "Acetaminophen Page(s): 40" (the table has 11-12).
-    Passes: "Acetaminophen Page(s): 11-12".
 
     Fix: check the page against the guideline.
     """
@@ -201,9 +188,6 @@ def pages_out_of_order(letter: Letter, context: RuleContext) -> Iterator[Finding
     "Page(s): 60, 61, 76-78, 88,89, 80, 81" reads as a list copied in haste; a reader checking
     the citation against the guideline may miss a page, and a repeated page suggests another was
     meant.  Each chapter's pages are checked on their own.
-
-    Fails: "Page(s): 60, 61, 76-78, 88,89, 80, 81" (80 after 89); "Page(s): 91, 76-78".
-    Passes: "Page(s): 60, 61, 76-78, 80, 81, 88, 89".
 
     Fix: list the pages in ascending order, each once.
     """

@@ -235,10 +235,6 @@ def rationale_page_outside_document(letter: Letter, context: RuleContext) -> Ite
     1-127; ACOEM chapter 12, pages 286-326); references to non-MTUS sources ("Third Edition ACOEM
     ... page 607", ODG) are not checked.
 
-    Fails: "MTUS p190 states, ..." in a rationale whose item cites the 2009 Chronic Pain
-    guidelines.
-    Passes: "MTUS p90 states, "Hydrocodone has a recommended maximum dose ..."".
-
     Fix: quote the page where the guideline says it.
     """
     for item, start, end, first, last, chapter, edition in _rationale_references(letter, context.knowledge.catalogue):
@@ -267,9 +263,6 @@ def rationale_page_outside_topic(letter: Letter, context: RuleContext) -> Iterat
     the knowledge base lists for the quoted document, named in the same sentence; the page is
     accepted if it lies in any topic the sentence names (or a broader topic holding it).  Only
     the high-confidence page table is used.
-
-    Fails: "For muscle relaxants for pain, MTUS Guidelines page 36 states ..." (pages 63-66).
-    Passes: "For muscle relaxants for pain, MTUS Guidelines page 63 states ...".
 
     Fix: quote the topic's page, or name the topic the page belongs to.
     """

@@ -36,12 +36,6 @@ def unknown_section(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     section whose number and title disagree.  Editions with no sections recorded are not
     checked; a bare number is section-is-number's business.
 
-    Fails: "Decision based on MTUS Low Back Complaints 2004, Section(s): Inital Care." (a
-    misspelling: warning); "Decision based on MTUS Opioid Treatment 2016, Section(s): 3.3.9 Opioids
-    for Chronic Pain and Chronic Opioid Treatment: Opioid Titration and Dosing Threshold." (that
-    title is 3.3.8: warning).
-    Passes: "Decision based on MTUS Low Back Complaints 2004, Section(s): Initial Care."
-
     Fix: cite the section by its name in the guideline (the suggestion is the closest known name).
     """
     catalogue = context.knowledge.catalogue
@@ -75,9 +69,6 @@ def section_is_number(letter: Letter, context: RuleContext) -> Iterator[Finding]
     A number is not a section of the cited chapter ("Elbow Complaints 2007, Section(s): 326":
     the revised Elbow chapter has its own numbering, and 326 is a page of the Low Back chapter),
     so the reader cannot find the standard the decision rests on (Labor Code 4610.5(c)(2)).
-
-    Fails: "Decision based on MTUS Elbow Complaints 2007, Section(s): 326."
-    Passes: "Decision based on MTUS Elbow Complaints 2007, Section(s): Diagnostic Criteria."
 
     Fix: name the section; a page goes in "Page(s):".
     """

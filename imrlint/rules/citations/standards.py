@@ -27,9 +27,6 @@ def no_standard_cited(letter: Letter, context: RuleContext) -> Iterator[Finding]
     surgical intervention is not medically necessary ..., the requested ancillary service is not
     medically necessary.") falls with the procedure it serves, which needs no standard of its own.
 
-    Fails: "MAXIMUS guideline: The Expert Reviewer did not cite any medical evidence for its decision."
-    Passes: "MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004, Section(s): Special Studies."
-
     Fix: cite the standard the rationale applies.
     """
     reasons = compiled(tuple(context.options["reason_phrases"]))
@@ -53,12 +50,6 @@ def non_mtus_only(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     guideline line cites an MTUS chapter for the item, the MTUS has a chapter for it; a reviewer
     who then cites only "Non-MTUS Citation ..." must say why it does not apply ("the Chronic Pain
     Treatment Guidelines do not apply to an acute injury", "the MTUS does not address ...").
-
-    Fails: "Claims Administrator guideline: Decision based on MTUS Shoulder Complaints 2004" and
-    "MAXIMUS guideline: ... Decision based on Non-MTUS Citation Official Disability Guidelines",
-    with a rationale that never mentions the MTUS.
-    Passes: the same with a rationale opening "CA MTUS does not specifically address MR
-    arthrograms of the shoulder."
 
     Fix: apply the MTUS chapter, or state in the rationale why it does not address the item.
     """
@@ -124,9 +115,6 @@ def malformed_regulation_citation(letter: Letter, context: RuleContext) -> Itera
     state its basis (Labor Code 4610.6; 8 CCR 9792.10.6).  Only a dotted section number
     ("9792.20", "4610.5") or a four-digit one after "section", "§" or a code's name is read, with
     its subdivisions written straight after it.
-
-    Fails: "functional improvement is documented as defined in Section 9792.20(ef)."
-    Passes: "as defined in Section 9792.20(e)"; "Labor Code section 4610.5(c)(2)".
 
     Fix: cite the subdivision as the regulation numbers it.
     """

@@ -39,9 +39,6 @@ def missing_label(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     item (Labor Code 4610.6; DWC); the label is how the letter states that outcome.  Without it
     the claims administrator cannot act on the item.
 
-    Fails: "MRI of the lumbar spine without contrast" followed by its guideline lines.
-    Passes: "MRI of the lumbar spine without contrast: Upheld".
-
     Fix: end the heading with ": Upheld" (treatment not medically necessary) or ": Overturned"
     (treatment medically necessary), matching the rationale's conclusion.
     """
@@ -59,9 +56,6 @@ def invalid_label(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     Code 4610.6).  Words such as "Denied", "Modified" or "Partially upheld" are UR or court
     vocabulary and leave the outcome ambiguous.  A partial authorization is expressed in the
     heading's wording ("The remaining IMR eligible portion ... is: Upheld"), not in the label.
-
-    Fails: "Physical therapy x 12: Denied".
-    Passes: "Physical therapy x 12: Upheld".
 
     Fix: replace the label with "Upheld" or "Overturned".
     """
@@ -81,10 +75,6 @@ def missing_guideline(letter: Letter, context: RuleContext) -> Iterator[Finding]
     (UR's) guideline and the one the expert reviewer applied, ranked as Labor Code 4610.5(c)(2)
     requires.  When no evidence was cited, the letter says so ("The Claims Administrator did not
     cite any medical evidence for its decision.").
-
-    Fails: an item whose "MAXIMUS guideline:" line is missing or reads only "MAXIMUS guideline:".
-    Passes: "MAXIMUS guideline: Decision based on MTUS Low Back Complaints 2004, Section(s):
-    Special Studies."
 
     Fix: add the line with the guideline cited, or the statement that none was cited.
     """
@@ -107,9 +97,6 @@ def missing_rationale(letter: Letter, context: RuleContext) -> Iterator[Finding]
 
     The reviewer's determination must state its reasons for each disputed item, based on the
     worker's medical needs (Labor Code 4610.6(c); 8 CCR 9792.10.6(d)).
-
-    Fails: an item that ends after its "MAXIMUS guideline:" line.
-    Passes: "Decision rationale: ... Therefore, the request is not medically necessary."
 
     Fix: add the rationale for the item.
     """
@@ -139,9 +126,6 @@ def missing_conclusion(letter: Letter, context: RuleContext) -> Iterator[Finding
     request is not necessary", "... is not medically appropriate") or an opening "No, ..." /
     "Yes, ...", which nonstandard-conclusion (IMR213) reports instead.
 
-    Fails: a rationale ending "There is no documentation of functional improvement."
-    Passes: "... Therefore, the request for Norco 10/325mg #120 is not medically necessary."
-
     Fix: end the rationale with an explicit conclusion on the item's medical necessity.
     """
     reader = context.knowledge.conclusions
@@ -162,9 +146,6 @@ def conclusion_contradicts_label(letter: Letter, context: RuleContext) -> Iterat
     necessity statement, read with its negations (rules/phrases.yaml), so "is determined to
     not be medically necessary" and "cannot be considered medically necessary" are negative and
     "the record does document the medical necessity" is positive.
-
-    Fails: "Norco 10/325mg #120: Overturned" whose rationale ends "... is not medically necessary."
-    Passes: the same item labelled "Upheld".
 
     Fix: correct whichever is wrong, the label or the conclusion.
     """
@@ -204,9 +185,6 @@ def duplicate_item(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     with different labels, makes the letter ambiguous and open to appeal.  Items are compared by heading (case, spacing
     and punctuation ignored).
 
-    Fails: two headings "Norco 10/325mg #120: Upheld".
-    Passes: each item heading once.
-
     Fix: remove the repeated item, or correct its heading if it is a different request.
     """
     first: dict[str, Item] = {}
@@ -230,9 +208,6 @@ def nonstandard_conclusion(letter: Letter, context: RuleContext) -> Iterator[Fin
     an opening "No," answers the question, so it is not missing-conclusion (IMR205) and its
     meaning is still checked against the label (IMR206); but it does not say it in the statute's
     terms, which leaves room to argue what was decided.
-
-    Fails: "... as such the request is not necessary." (the rationale's only conclusion).
-    Passes: "... as such the request is not medically necessary."
 
     Fix: state the conclusion as whether the request is medically necessary.
     """

@@ -104,10 +104,6 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
     of a rationale's conclusion written nowhere else in the letter and one letter away from a
     word of its item's heading ("the request for diazempam ..." under "Diazepam 5mg").
 
-    Fails: heading "Omepraxole 20mg #60 for 30 days: Upheld" in a letter whose summary and
-    rationale say "Omeprazole".
-    Passes: "Omeprazole 20mg #60 for 30 days: Upheld".
-
     Fix: spell the name as the request, the summary and the rationale do (check which is right).
     """
     summary = letter.summary
@@ -199,10 +195,6 @@ def item_not_in_rationale(letter: Letter, context: RuleContext) -> Iterator[Find
     procedure the rationale says is not necessary (an assistant surgeon, post-operative
     equipment) need not be named.
 
-    Fails: "Norflex 100mg 60 count: Upheld" whose rationale names neither Norflex nor
-    orphenadrine.
-    Passes: a rationale that says "... the request for Norflex is not medically necessary."
-
     Fix: name the item in the rationale's conclusion, or check that the rationale belongs to it.
     """
     reasons = phrase_patterns(tuple(context.options.get("ancillary_phrases", ())))
@@ -228,10 +220,6 @@ def item_not_in_ur_decision(letter: Letter, context: RuleContext) -> Iterator[Fi
     the summary is incomplete or the item was not eligible for IMR.  Reported only when the
     summary's statements of the UR decision name at least two other items by distinct terms and
     speak of no unnamed group ("the requested medications").
-
-    Fails: seed 001: the summary reports UR non-certified Norco and Fexmid; the letter also
-    decides "PERMANENT IMPLANTATION OF LUMBAR SPINAL CORD STIMULATOR (SCS): Overturned".
-    Passes: the summary's UR sentence lists all three requests.
 
     Fix: complete the summary's account of the UR decision, or check that the item was disputed.
     """

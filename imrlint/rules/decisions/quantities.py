@@ -130,10 +130,6 @@ def quantity_mismatch(letter: Letter, context: RuleContext) -> Iterator[Finding]
     decides ("leaving 2 sessions" against "an additional 8 sessions"), a conclusion on the whole
     original request being no mismatch; its arithmetic is partial-authorization-arithmetic's.
 
-    Fails: heading "Norflex 100mg #90 for 30 days: Upheld", rationale "Hence, the request for
-    Norflex #60 is not medically necessary."
-    Passes: the rationale says "#90".
-
     Fix: make the heading, the summary and the rationale state the quantity that was requested.
     """
     reader = context.knowledge.conclusions
@@ -192,10 +188,6 @@ def partial_authorization_arithmetic(letter: Letter, context: RuleContext) -> It
     "2 times a week for 3 weeks (6)", refills); a kind that is the same in all three parts (the
     "#90" of "Two refills of Ibuprofen 600mg #90") is not what was split.
 
-    Fails: "... #60 was the original request. ... #25 was authorized ... The remaining IMR
-    eligible portion of the original request, Norco 10/325mg #25 is: Upheld".
-    Passes: the remaining portion "#35".
-
     Fix: correct the quantity that is wrong (usually the remaining portion).
     """
     for item in letter.items:
@@ -249,11 +241,6 @@ def partial_strength_mismatch(letter: Letter, context: RuleContext) -> Iterator[
     A heading whose remaining portion names another strength ("Norco 10/325mg #60 was the
     original request ... the remaining IMR eligible portion of the original request, Norco
     7.5/325mg #35") decides a medication nobody requested, or misstates the request.
-
-    Fails: "Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the
-    Claims Administrator. The remaining IMR eligible portion of the original request, Norco
-    7.5/325mg #35 is: Upheld".
-    Passes: the remaining portion "Norco 10/325mg #35".
 
     Fix: state the original request's strength in the remaining portion, or correct the original.
     """
