@@ -1,4 +1,5 @@
-"""Compare pypdf and pdfminer.six on the published IMR letters, to choose the PDF reader.
+"""Compare PDF text extractors (pypdf, pypdfium2, pdfminer.six) on the published IMR letters, to
+choose the PDF reader.
 
 Usage: python bench/compare_pdf_extractors.py [PDF_DIR TEXT_DIR]
 
@@ -16,7 +17,12 @@ prints one row of figures:
 - marker lines: of the reference lines the parser keys on (item headings ending in
   ": Upheld"/": Overturned", "Claims Administrator guideline:", "MAXIMUS guideline:",
   "Decision rationale:"), how many appear as the same whole line in the extraction;
-- seconds: wall time to open, decrypt and extract all letters (files already in memory).
+- seconds: CPU time to open, decrypt and extract all letters (files already in memory);
+- findings: letters whose findings (every rule on; code, line, column, page, message) are those of
+  the text pypdf gives, and the same counted on code, page and message alone (positions aside).
+
+A library that is not installed is passed by (pdfminer.six is not one of imrlint's dependencies:
+``pip install pdfminer.six pypdfium2`` to compare all three).
 
 It then checks that ``imrlint.input.pdf.extract_pdf`` reproduces the reference text and lists
 every letter where it does not, with the first differing line.
@@ -57,6 +63,17 @@ def pypdf_pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
+def pypdfium2_pages(data: bytes) -> list[str]:
+    """Pages from PDFium's text page (``get_text_range``), its CRLF line ends made LF."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data, password="")
+    try:
+        return [document[index].get_textpage().get_text_range().replace("\r\n", "\n") for index in range(len(document))]
+    finally:
+        document.close()
+
+
 def pdfminer_pages(data: bytes) -> list[str]:
     """Pages from pdfminer.six's ``extract_text`` with its default layout analysis.
 
@@ -69,8 +86,43 @@ def pdfminer_pages(data: bytes) -> list[str]:
 
 EXTRACTORS: dict[str, Callable[[bytes], list[str]]] = {
     "pypdf": pypdf_pages,
+    "pypdfium2": pypdfium2_pages,
     "pdfminer.six": pdfminer_pages,
 }
+
+
+def installed(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec({"pdfminer.six": "pdfminer"}.get(name, name)) is not None
+
+
+def findings_of(stem: str, pages: list[str]) -> list[tuple]:
+    """The findings of every rule on the letter whose pages are ``pages`` (as imrlint would
+    read the PDF): (code, line, column, page, message) each."""
+    from imrlint.input.document import Document
+    from imrlint.input.extracted import Extracted
+
+    linter = _linter()
+    extracted = Extracted.from_units(pages, [str(number) for number in range(1, len(pages) + 1)])
+    units = tuple(zip(extracted.unit_starts, extracted.unit_labels, strict=True))
+    document = Document(f"{stem}.pdf", extracted.text, kind="pdf", unit_kind="page", units=units)
+    return [
+        (finding.code, finding.span.line, finding.span.column, finding.unit, finding.message)
+        for finding in linter.lint_document(document).findings
+    ]
+
+
+_LINTER: list = []
+
+
+def _linter():
+    if not _LINTER:
+        from imrlint.lint.session import Session
+        from imrlint.plugins.manager import load_rule_set, plugin_manager
+
+        _LINTER.append(Session(load_rule_set(plugin_manager())).linter_for("letter.pdf"))
+    return _LINTER[0]
 
 
 def normalised_lines(text: str) -> list[str]:
@@ -100,9 +152,10 @@ def load(pdf_dir: Path, text_dir: Path) -> list[tuple[str, bytes, str]]:
 
 def measure(extract: Callable[[bytes], list[str]], letters: list[tuple[str, bytes, str]]) -> dict:
     """Extract every letter with ``extract`` and score the result against the references."""
-    started = time.perf_counter()
-    texts = ["\n".join(extract(data)) for _, data, _ in letters]
-    seconds = time.perf_counter() - started
+    started = time.process_time()
+    pages = [extract(data) for _, data, _ in letters]
+    seconds = time.process_time() - started
+    texts = ["\n".join(letter) for letter in pages]
 
     word_ratios, line_ratios = [], []
     markers_kept, markers_total = Counter(), Counter()
@@ -124,6 +177,7 @@ def measure(extract: Callable[[bytes], list[str]], letters: list[tuple[str, byte
         "markers_kept": markers_kept,
         "markers_total": markers_total,
         "seconds": seconds,
+        "findings": [findings_of(stem, letter) for (stem, _, _), letter in zip(letters, pages, strict=True)],
     }
 
 
@@ -152,20 +206,32 @@ def main(argv: list[str]) -> int:
     print(f"{len(letters)} letters from {pdf_dir}\n")
     print(
         "| library | identical | word ratio mean / min | line ratio mean / min "
-        "| marker lines kept | seconds (ms/letter) |"
+        "| marker lines kept | CPU seconds (ms/letter) | findings as pypdf's | positions aside |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     results = {}
     for name, extract in EXTRACTORS.items():
+        if not installed(name):
+            print(f"| {name} | not installed | | | | | | |")
+            continue
         extract(letters[0][1])
         result = results[name] = measure(extract, letters)
         kept, total = sum(result["markers_kept"].values()), sum(result["markers_total"].values())
+        same = sum(
+            mine == theirs for mine, theirs in zip(result["findings"], results["pypdf"]["findings"], strict=True)
+        )
+        loose = sum(
+            [(code, page, message) for code, _, _, page, message in mine]
+            == [(code, page, message) for code, _, _, page, message in theirs]
+            for mine, theirs in zip(result["findings"], results["pypdf"]["findings"], strict=True)
+        )
         print(
             f"| {name} | {result['identical']}/{len(letters)} "
             f"| {result['word_mean']:.4f} / {result['word_min']:.4f} "
             f"| {result['line_mean']:.4f} / {result['line_min']:.4f} "
             f"| {kept}/{total} ({kept / total:.1%}) "
-            f"| {result['seconds']:.2f} ({1000 * result['seconds'] / len(letters):.0f}) |"
+            f"| {result['seconds']:.2f} ({1000 * result['seconds'] / len(letters):.0f}) "
+            f"| {same}/{len(letters)} | {loose}/{len(letters)} |"
         )
 
     print("\n| marker line | " + " | ".join(results) + " |")

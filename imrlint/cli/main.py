@@ -12,17 +12,31 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from imrlint import __version__
 from imrlint.errors import ConfigError, UsageError
 from imrlint.input.read import STDIN, STDIN_NAME
-from imrlint.lint.parallel import add_report_arguments
-from imrlint.lint.session import add_check_arguments, add_configuration_arguments
 from imrlint.parsing.choice import PARSER_VARIABLE, PARSERS, chosen_parser
-from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
+
+if TYPE_CHECKING:  # the engine, its rules and their libraries load only for a command that uses them
+    from imrlint.plugins.manager import RuleSet
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SHOW_TRACEBACK = "--show-traceback"
+
+
+def plugin_manager():
+    """The plugins' manager: the built-in rules and the installed plugins."""
+    from imrlint.plugins.manager import plugin_manager as manager
+
+    return manager()
+
+
+def load_rule_set(manager) -> RuleSet:
+    from imrlint.plugins.manager import load_rule_set as load
+
+    return load(manager)
 
 
 class Terminated(BaseException):
@@ -59,6 +73,9 @@ def _termination_handled() -> Iterator[None]:
 
 
 def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
+    from imrlint.lint.parallel import add_report_arguments
+    from imrlint.lint.session import add_check_arguments, add_configuration_arguments
+
     parser = argparse.ArgumentParser(prog="imrlint", description="Lint California IMR Final Determination letters.")
     parser.add_argument("--version", action="version", version=f"imrlint {__version__}")
     parser.add_argument(
@@ -80,7 +97,10 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
         description="Lint letters: files, or directories searched recursively for *.txt, *.pdf and *.docx.",
     )
     check.add_argument(
-        "paths", nargs="+", metavar="PATH", help="letter files or directories; '-' reads a letter from stdin"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="letter files or directories (or fsspec URLs: s3://bucket/letters/); '-' reads a letter from stdin",
     )
     check.add_argument("--format", choices=sorted(formats), default="text", help="output format (default: text)")
     check.add_argument(
@@ -150,6 +170,10 @@ def build_parser(formats: Sequence[str]) -> argparse.ArgumentParser:
         metavar="FILE",
         help="configuration file whose custom rules to look in (default: found from the current directory)",
     )
+
+    cache = commands.add_parser("cache", help="the cache of reports: where it is, or clean it")
+    cache.add_argument("action", choices=("dir", "clean"), help="dir: print its directory; clean: remove it")
+    cache.add_argument("--cache-dir", metavar="DIR", help="the cache directory (default: see 'imrlint cache dir')")
 
     serve = commands.add_parser(
         "serve",
@@ -243,10 +267,12 @@ def lint_stdin(linter, stdin_filename: str | None):
 def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
     from imrlint.lint.discovery import Exclusions, PathProblem, letter_paths
     from imrlint.lint.parallel import check_run, problem_report
+    from imrlint.lint.scale import paths_to_lint, run_cache
     from imrlint.lint.session import Session, command_line
     from imrlint.report.base import printable
     from imrlint.report.output import guard_outputs
 
+    args.paths = paths_to_lint(args.paths, args.files_from)
     check_stdin_arguments(args)
     if args.redact and args.show_traceback:
         raise UsageError(
@@ -262,6 +288,7 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
         rule_set, args.config, command_line(args), args.baseline, args.write_baseline, args.exit_zero
     )
     linter.prepare(args.paths)
+    linter.cache = run_cache(args)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     missing: list[str] = []
@@ -289,6 +316,7 @@ def run_check(args: argparse.Namespace, rule_set: RuleSet) -> int:
         ),
         finish_report=linter.finish_report,  # baseline, fail-on
         settings={"format": args.format},
+        dask=args.dask,
     )
     for line in linter.finish(redact=args.redact):  # stale baseline entries; the baseline written
         print(printable(line), file=sys.stderr)
@@ -362,6 +390,9 @@ def run_rule(args: argparse.Namespace, rule_set: RuleSet) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else list(argv))[:1] == ["--version"]:  # answered before anything loads
+        print(f"imrlint {__version__}")
+        return EXIT_CLEAN
     with _termination_handled():
         return _main(argv)
 
@@ -387,6 +418,10 @@ def _main(argv: Sequence[str] | None) -> int:
         _choose_parser(args.parser)
         if args.command == "check":
             return run_check(args, rule_set)
+        if args.command == "cache":
+            from imrlint.lint.scale import run_cache_command
+
+            return run_cache_command(args)
         if args.command == "parse":
             return run_parse(args)
         if args.command in ("serve", "lsp"):

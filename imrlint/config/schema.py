@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
-from typing import Any
-
-import jsonschema
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from imrlint.errors import ConfigError
 from imrlint.resources import data_path, read_yaml
 from imrlint.rules.base import CODE_PATTERN, NAME_PATTERN, RuleSettings
 from imrlint.rules.findings import SEVERITIES
+
+if TYPE_CHECKING:  # jsonschema loads only to explain a document that does not conform
+    import jsonschema
 
 DECLARATION_SCHEMA = {
     "type": "object",
@@ -72,7 +73,12 @@ def validate(document: Any, schema: Mapping[str, Any], source: str, prefix: str 
     """Validate ``document`` against ``schema``; the first (most specific) error is raised.
 
     ``prefix`` is prepended to the key of the error (``tool.imrlint.`` in a pyproject.toml).
+    A document that plainly conforms is accepted without loading jsonschema (start-up time).
     """
+    if conforms(document, schema):
+        return
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(
         validator.iter_errors(document), key=lambda error: (list(map(str, error.absolute_path)), error.message)
@@ -83,6 +89,67 @@ def validate(document: Any, schema: Mapping[str, Any], source: str, prefix: str 
         raise ConfigError(
             source, prefix + key if prefix and key != "(top level)" else (prefix.rstrip(".") or key), _reason(best)
         )
+
+
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "string": lambda value: isinstance(value, str),
+    "boolean": lambda value: isinstance(value, bool),
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "number": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
+}
+
+
+def conforms(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether ``value`` plainly conforms to ``schema``, for the keywords imrlint's schemas use;
+    False for anything else (an unknown keyword, a float where an integer is asked), which
+    jsonschema then judges: a True here is always right, a False only means "ask jsonschema"."""
+    for keyword, expected in schema.items():
+        if keyword == "type":
+            if expected not in _TYPES or not _TYPES[expected](value):
+                return False
+        elif keyword == "enum":
+            if not any(value == option and type(value) is type(option) for option in expected):
+                return False
+        elif keyword == "required":
+            if not isinstance(value, dict) or any(key not in value for key in expected):
+                return False
+        elif keyword == "properties":
+            if isinstance(value, dict) and any(
+                key in expected and not conforms(item, expected[key]) for key, item in value.items()
+            ):
+                return False
+        elif keyword == "additionalProperties":
+            if expected is not False or (
+                isinstance(value, dict) and any(key not in schema.get("properties", {}) for key in value)
+            ):
+                return False
+        elif keyword == "items":
+            if isinstance(value, list) and not all(conforms(item, expected) for item in value):
+                return False
+        elif keyword == "anyOf":
+            if not any(conforms(value, option) for option in expected):
+                return False
+        elif keyword == "pattern":
+            if isinstance(value, str) and re.search(expected, value) is None:
+                return False
+        elif keyword in ("minLength", "minItems", "minimum", "exclusiveMinimum"):
+            if not _at_least(keyword, value, expected):
+                return False
+        else:
+            return False
+    return True
+
+
+def _at_least(keyword: str, value: Any, bound: int | float) -> bool:
+    if keyword == "minLength":
+        return not isinstance(value, str) or len(value) >= bound
+    if keyword == "minItems":
+        return not isinstance(value, list) or len(value) >= bound
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    return value >= bound if keyword == "minimum" else value > bound
 
 
 def _compile(pattern: Any, source: str, key: str) -> None:

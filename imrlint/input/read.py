@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from imrlint.input.document import Document
 
@@ -63,9 +65,23 @@ def _special_file(mode: int) -> InputProblem | None:
     return None
 
 
-def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+Extract = Callable[[str, bytes, int | None, Callable[[bytes, int | None], Any]], Any]
+"""How a PDF's or Word file's text is extracted: ``extract(kind, data, max_chars, extractor)``
+returns ``extractor(data, max_chars)`` (or what a cache kept of it)."""
+
+
+def read_path(
+    path: str, display_path: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, *, extract: Extract | None = None
+) -> ReadResult:
     """Read the letter at ``path``; ``display_path`` is the name used in findings."""
-    shown = display_path or path
+    data = read_file(path, max_bytes)
+    if isinstance(data, ReadResult):
+        return data
+    return read_bytes(data, display_path or path, max_bytes=max_bytes, extract=extract)
+
+
+def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | ReadResult:
+    """The bytes of the file at ``path``, or the problem that kept it from being read."""
     try:
         # a FIFO would block the open and a device the read: looked at before it is opened, and
         # opened without waiting (in case it was swapped for one meanwhile)
@@ -99,7 +115,7 @@ def read_path(path: str, display_path: str | None = None, max_bytes: int = DEFAU
         return ReadResult(None, (InputProblem("unreadable-file", "is a directory, not a letter"),))
     except OSError as error:
         return ReadResult(None, (InputProblem("unreadable-file", f"cannot read file: {error.strerror or error}"),))
-    return read_bytes(data, shown, max_bytes=max_bytes)
+    return data
 
 
 def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -112,8 +128,11 @@ def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return stream.read(max_bytes + 1)
 
 
-def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
-    """Decode ``data`` (the content of ``path``) into a Document, choosing the reader by suffix."""
+def read_bytes(
+    data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, extract: Extract | None = None
+) -> ReadResult:
+    """Decode ``data`` (the content of ``path``) into a Document, choosing the reader by suffix;
+    ``extract`` extracts a PDF's or Word file's text (a cache's; default: the reader itself)."""
     if len(data) > max_bytes:
         return ReadResult(
             None, (InputProblem("file-too-large", f"file is over the {max_bytes:,}-byte limit (--max-bytes)"),)
@@ -122,9 +141,9 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Re
     if not data and lower.endswith(PDF_SUFFIXES + DOCX_SUFFIXES):
         return ReadResult(None, (InputProblem("empty-letter", "the file is empty (0 bytes)"),))
     if lower.endswith(PDF_SUFFIXES):
-        return _read_extracted(data, path, "pdf", "page", max_bytes)
+        return _read_extracted(data, path, "pdf", "page", max_bytes, extract)
     if lower.endswith(DOCX_SUFFIXES):
-        return _read_extracted(data, path, "docx", "paragraph", max_bytes)
+        return _read_extracted(data, path, "docx", "paragraph", max_bytes, extract)
     return _read_text(data, path)
 
 
@@ -181,16 +200,18 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
-def _read_extracted(data: bytes, path: str, kind: str, unit_kind: str, max_bytes: int) -> ReadResult:
+def _read_extracted(
+    data: bytes, path: str, kind: str, unit_kind: str, max_bytes: int, extract: Extract | None
+) -> ReadResult:
     """A PDF's or DOCX's text, bounded as a text file is: at most ``max_bytes`` characters."""
     from imrlint.input.extracted import ExtractionError
 
     try:
         if kind == "pdf":
-            from imrlint.input.pdf import extract_pdf as extract
+            from imrlint.input.pdf import extract_pdf as extractor
         else:
-            from imrlint.input.docx import extract_docx as extract
-        extracted = extract(data, max_bytes)
+            from imrlint.input.docx import extract_docx as extractor
+        extracted = extract(kind, data, max_bytes, extractor) if extract is not None else extractor(data, max_bytes)
     except ExtractionError as error:
         rule = "file-too-large" if error.kind == "too-large" else "unreadable-document"
         return ReadResult(None, (InputProblem(rule, error.message),))

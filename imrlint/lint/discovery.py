@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import posixpath
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -156,6 +157,13 @@ def letter_path(target: Target) -> str:
     return target
 
 
+def is_url(path: str) -> bool:
+    """Whether ``path`` names letters by an fsspec URL ("s3://bucket/2017/", "memory://...")."""
+    scheme, separator, _ = path.partition("://")
+    # a scheme of one letter is a Windows drive ("C://letters")
+    return bool(separator) and len(scheme) > 1 and scheme.replace("+", "").replace("-", "").isalnum()
+
+
 def is_letter_name(name: str) -> bool:
     return name.lower().endswith(LETTER_SUFFIXES) and not name.startswith("~$")
 
@@ -174,6 +182,15 @@ def letter_paths(
     for path in paths:
         if path == STDIN:
             yield path
+        elif is_url(path):
+            from imrlint.lint.remote import url_files
+
+            files = url_files(path)
+            if files is None:
+                missing.append(path)
+            else:
+                found_urls = [url for url in files if url == path or is_letter_name(posixpath.basename(url))]
+                yield from found_urls if found_urls else [PathProblem(path, "no-letters-found")]
         elif os.path.isdir(path):
             found = _search(path, excluded)
             yield from found if found else [PathProblem(path, "no-letters-found")]

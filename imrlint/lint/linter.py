@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import signal
 import threading
 import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from imrlint.config.settings import Config
 from imrlint.errors import describe_error
 from imrlint.input.document import Document, Span
-from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, read_bytes, read_path
+from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, ReadResult, read_bytes, read_file, read_path
+from imrlint.lint.discovery import is_url
 from imrlint.lint.knowledge import load_knowledge
 from imrlint.model.letter import Letter, build_letter
 from imrlint.plugins.manager import RuleSet
 from imrlint.rules.base import RuleContext
 from imrlint.rules.findings import Finding
+
+if TYPE_CHECKING:
+    from imrlint.lint.cache import LetterCache
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,8 @@ class Linter:
     collect_fingerprints = False  # set to fill Finding.fingerprint (baselines: imrlint.filter.baseline)
     _deadline = math.inf  # when the letter being linted runs out of time (lint_path, lint_bytes)
     show_traceback = False  # set to print the traceback of a rule that fails (--show-traceback)
+    cache: LetterCache | None = None  # set to keep reports between runs (imrlint.lint.cache)
+    _cache_settings: str | None = None  # what the configuration and rules add to every cache key
 
     def __init__(self, rule_set: RuleSet, config: Config):
         self.rule_set = rule_set
@@ -107,16 +115,57 @@ class Linter:
         self.by_name = {settings.name: settings for settings in config.rules.values()}
 
     def lint_path(self, path: str, display_path: str | None = None) -> FileReport:
-        return self._within_budget(
-            display_path or path,
-            lambda report: self._lint_read(report, read_path(path, display_path, max_bytes=self.max_bytes)),
-        )
+        if self.cache is None and not is_url(path):
+            return self._within_budget(
+                display_path or path,
+                lambda report: self._lint_read(report, read_path(path, display_path, max_bytes=self.max_bytes)),
+            )
+        if is_url(path):
+            from imrlint.lint.remote import read_url
+
+            data = read_url(path, self.max_bytes)
+        else:
+            data = read_file(path, self.max_bytes)
+        if isinstance(data, ReadResult):  # nothing to look up: said at once
+            return self._within_budget(display_path or path, lambda report: self._lint_read(report, data))
+        return self.lint_bytes(data, display_path or path)
 
     def lint_bytes(self, data: bytes, display_path: str) -> FileReport:
-        return self._within_budget(
+        cache = self.cache
+        key = None
+        if cache is not None:
+            settings = self._cache_key_settings()
+            if settings is not None:
+                from imrlint.lint.cache import letter_key
+
+                key = letter_key(settings, data, display_path)
+                kept = cache.report(key)
+                if kept is not None:
+                    return kept
+        report = self._within_budget(
             display_path,
-            lambda report: self._lint_read(report, read_bytes(data, display_path, max_bytes=self.max_bytes)),
+            lambda report: self._lint_read(
+                report,
+                read_bytes(
+                    data, display_path, max_bytes=self.max_bytes, extract=cache.extracted if cache is not None else None
+                ),
+            ),
         )
+        if cache is not None and key is not None:
+            cache.keep_report(key, report)
+        return report
+
+    def _cache_key_settings(self) -> str | None:
+        """What this linter adds to a letter's cache key: imrlint's code, the rules, the
+        configuration and what reports collect; None when its results cannot be kept."""
+        if self._cache_settings is None:
+            from imrlint.lint.cache import code_fingerprint, config_fingerprint, rules_fingerprint
+
+            rules, config = rules_fingerprint(self.checks), config_fingerprint(self.config)
+            self._cache_settings = "" if rules is None or config is None else f"{code_fingerprint()}:{rules}:{config}"
+        if not self._cache_settings:
+            return None
+        return f"{self._cache_settings}:{os.getcwd()}:{self.collect_excerpts}:{self.collect_fingerprints}"
 
     def _within_budget(self, path: str, lint) -> FileReport:
         """``lint(report)`` run on a new report for ``path`` within the letter's time budget: past

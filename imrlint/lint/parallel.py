@@ -22,31 +22,22 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from imrlint.errors import ConfigError
-from imrlint.input.document import Span
 from imrlint.lint.discovery import Target, letter_path
-from imrlint.rules.base import make_finding
+from imrlint.lint.worker import CHUNK_SIZE as CHUNK_SIZE
+from imrlint.lint.worker import DEFAULT_OPTIONS, _apply, _local, lint_one
+from imrlint.lint.worker import IN_FLIGHT_PER_JOB as IN_FLIGHT_PER_JOB
+from imrlint.lint.worker import LintOptions as LintOptions
+from imrlint.lint.worker import internal_error_report as internal_error_report
+from imrlint.lint.worker import problem_report as problem_report
 
 if TYPE_CHECKING:  # the engine (and the grammar) load only when letters are linted
     from imrlint.lint.linter import FileReport, Linter
 
-CHUNK_SIZE = 8  # letters per task sent to a worker
-IN_FLIGHT_PER_JOB = 4  # chunks queued per worker: enough to keep it busy, few enough to stay small
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 _PARENT_POLL_SECONDS = 0.5  # where the kernel cannot tell a worker, how often it looks for its parent
-
-
-@dataclass(frozen=True)
-class LintOptions:
-    """What a worker needs besides the Linter: redact reports, collect excerpts."""
-
-    redact: bool = False
-    excerpts: bool = False
-    fingerprints: bool = False  # ask the engine for Finding.fingerprint (never turned off here: baselines)
-    show_traceback: bool = False  # print the traceback of a rule that fails
 
 
 def default_jobs() -> int:
@@ -58,90 +49,6 @@ def default_jobs() -> int:
     else:
         count = os.cpu_count()
     return max(1, count or 1)
-
-
-def _input_rule_settings(linter, path: str, name: str):
-    """The settings of the input rule ``name`` for the letter at ``path``."""
-    try:
-        engine = linter.linter_for(path) if hasattr(linter, "linter_for") else linter
-        return engine.by_name[name]
-    except Exception:  # no linter could be built for this letter: the rule as declared
-        return next(settings for settings in linter.rule_set.defaults.values() if settings.name == name)
-
-
-def internal_error_report(linter, path: str, error: BaseException, stage: str = "engine") -> FileReport:
-    """A report whose only finding is IMR900 for a failure outside the rules (reading, parsing,
-    building the model), named as the failure of the rule "engine"."""
-    from imrlint.errors import describe_error
-    from imrlint.lint.linter import FileReport, show_traceback
-    from imrlint.plugins.manager import BUILTIN_MAINTAINER
-
-    if getattr(linter, "show_traceback", False):
-        show_traceback(error)
-    settings = _input_rule_settings(linter, path, "internal-error")
-    finding = make_finding(
-        settings,
-        path,
-        Span(1, 1, 1, 1),
-        None,
-        None,
-        {"rule": stage, "detail": describe_error(error), "maintainer": BUILTIN_MAINTAINER},
-    )
-    return FileReport(path, [finding], internal_error=True)
-
-
-def problem_report(linter, problem) -> FileReport:
-    """The report of a :class:`~imrlint.lint.discovery.PathProblem` (a directory that could not be
-    searched, ...): its finding, if its rule is enabled.  It is not a letter, and not counted as
-    one."""
-    from imrlint.lint.linter import FileReport
-
-    settings = _input_rule_settings(linter, os.path.join(problem.path, "letter.txt"), problem.rule)
-    findings = (
-        [make_finding(settings, problem.path, Span(1, 1, 1, 1), None, None, {"detail": problem.detail})]
-        if settings.enabled
-        else []
-    )
-    return FileReport(problem.path, findings, letter=False)
-
-
-def lint_one(linter: Linter, path: str, options: LintOptions) -> FileReport:
-    """Lint one path; never raises for a letter (a failure becomes an IMR900 report)."""
-    try:
-        report = linter.lint_path(path)
-    except ConfigError:
-        raise  # a configuration file found for this letter is wrong: a usage error, exit 2
-    except Exception as error:  # a bug outside the rules must not stop the run
-        report = internal_error_report(linter, path, error)
-    return _redacted(report, options)
-
-
-def _apply(linter, options: LintOptions) -> None:
-    """Tell the linter (or session) what to collect besides findings."""
-    linter.collect_excerpts = options.excerpts
-    linter.show_traceback = options.show_traceback
-    if options.fingerprints:
-        linter.collect_fingerprints = True
-
-
-def _redacted(report: FileReport, options: LintOptions) -> FileReport:
-    if options.redact:
-        from imrlint.report.redact import redact_report
-
-        return redact_report(report)
-    return report
-
-
-def _local(local, options: LintOptions):
-    """``local`` with its reports redacted as the pool's are."""
-    if local is None:
-        return None
-
-    def run(path: Target) -> FileReport | None:
-        report = local(path)
-        return None if report is None else _redacted(report, options)
-
-    return run
 
 
 # --- worker processes -------------------------------------------------------------------------
@@ -220,6 +127,11 @@ def _init_worker(payload: tuple[str, Any] | None, options: LintOptions, parent: 
 
             linter = Linter(load_rule_set(plugin_manager()), value)
     _apply(linter, options)
+    cache = getattr(linter, "cache", None)
+    if cache is not None:  # a spawned worker loads the grammars the parent keeps
+        from imrlint.parsing.letter import use_grammar_cache
+
+        use_grammar_cache(cache.root / "grammars")
     _WORKER = (linter, options)
 
 
@@ -268,7 +180,7 @@ def lint_paths(
     linter: Linter,
     jobs: int = 1,
     *,
-    options: LintOptions = LintOptions(),
+    options: LintOptions = DEFAULT_OPTIONS,
     local: Callable[[Target], FileReport | None] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[FileReport]:
@@ -471,8 +383,12 @@ def check_run(
     local: Callable[[Target], FileReport | None] | None = None,
     finish_report: Callable[[FileReport], FileReport] | None = None,
     settings: dict | None = None,
+    dask: str | None = None,
 ):
     """Lint ``paths`` and write the report: returns (summary, internal_error).
+
+    ``dask``, the address of a Dask scheduler, has the letters linted on its cluster's workers
+    (:mod:`imrlint.lint.cluster`) instead of ``jobs`` local processes.
 
     ``finish_report`` (baseline, fail-on) sees each report in the parent, in input order, before
     the reporter does.  Statistics go to stdout after a text report or a report written to a
@@ -501,12 +417,21 @@ def check_run(
             show_traceback=show_traceback,
         )
         reporter.start()
-        for linted in lint_paths(paths, linter, jobs, options=options, local=local):
+        if dask is not None:
+            from imrlint.lint.cluster import lint_on_cluster
+
+            linted_reports = lint_on_cluster(paths, linter, dask, options=options, local=local)
+        else:
+            linted_reports = lint_paths(paths, linter, jobs, options=options, local=local)
+        for linted in linted_reports:
             report = finish_report(linted) if finish_report is not None else linted
             internal_error = internal_error or report.internal_error
             summary.add(report)
             reporter.file(printable_report(report))
         reporter.finish(summary)
+    cache = getattr(linter, "cache", None)
+    if cache is not None:
+        cache.evict(summary.files)
     if statistics:
         machine = getattr(reporter, "machine_readable", True)
         target = sys.stderr if machine and to_stdout else sys.stdout
@@ -541,4 +466,27 @@ def add_report_arguments(parser) -> None:
         metavar="N",
         help=f"lint in N worker processes (default: the number of cores, {default_jobs()} here); the output is the "
         "same for any N",
+    )
+    parser.add_argument(
+        "--files-from",
+        metavar="FILE",
+        help="lint the paths listed in FILE too, one a line ('-': standard input), for lists too long for a command "
+        "line",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache of reports (each letter is linted afresh)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the cache in DIR (default: $IMRLINT_CACHE_DIR, else imrlint's folder in the user's cache "
+        "directory: 'imrlint cache dir' prints it)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="lint on the workers of the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); the report "
+        "is the same as --jobs 1 (needs imrlint[dask])",
     )

@@ -117,6 +117,7 @@ class Session:
     collect_excerpts = False
     collect_fingerprints = False
     show_traceback = False
+    cache = None  # a LetterCache: each letter's report kept between runs (imrlint.lint.cache)
 
     def __init__(
         self,
@@ -205,6 +206,7 @@ class Session:
         linter.collect_excerpts = self.collect_excerpts
         linter.collect_fingerprints = self.collect_fingerprints
         linter.show_traceback = self.show_traceback
+        linter.cache = self.cache
         return linter
 
     def prepare(self, paths: list[str]) -> None:

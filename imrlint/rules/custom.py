@@ -33,12 +33,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from imrlint.rules.base import CODE_PATTERN, NAME_PATTERN, Rule, RuleSettings
 from imrlint.rules.findings import SEVERITIES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # regex loads only when a configuration has custom rules
+    import regex
+
     from imrlint.model.letter import Item, Letter, Passage
 
 TYPES = ("forbidden-pattern", "required-pattern", "if-then", "consistent-spelling")
@@ -179,6 +179,8 @@ def _scopes(value: str | list[str]) -> tuple[str, ...]:
 
 
 def _compile(pattern: str, key: str, flags: int) -> BoundedPattern:
+    import regex
+
     try:
         compiled = regex.compile(pattern, flags | regex.VERSION0)
     except regex.error as error:
@@ -380,6 +382,8 @@ def build_custom_rule(entry: Mapping[str, Any], source: str) -> tuple[Rule, Rule
             f"'{key}' is not used by {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule (it uses "
             f"{', '.join(sorted(_ALLOWED[kind]))})",
         )
+    import regex
+
     flags = regex.IGNORECASE if entry.get("ignore-case", False) else 0
     scopes = _scopes(entry["scope"])
     message = entry.get("message", DEFAULT_MESSAGES[kind])

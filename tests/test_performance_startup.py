@@ -1,0 +1,106 @@
+"""Start-up pays only for what a command uses: `imrlint --version` loads no rule, grammar or
+library; a run without configuration never loads jsonschema, whose place is explaining a
+configuration that does not conform.  Counted in modules imported, never timed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imrlint.config.schema import DECLARATION_SCHEMA, conforms, user_config_schema
+from imrlint.resources import data_path, read_yaml
+
+from conftest import EXAMPLES, REPO
+
+IMPORTED = """
+import json, sys
+from imrlint.cli.main import main
+status = main(sys.argv[1:])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after(*argv: str, cwd=REPO) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_version_imports_no_rule_grammar_or_library():
+    loaded = modules_after("--version")
+    assert "imrlint.rules.base" not in loaded
+    assert not {"lark", "yaml", "jsonschema", "pluggy", "regex", "pathspec"} & {name.split(".")[0] for name in loaded}
+
+
+def test_a_run_without_configuration_never_loads_jsonschema_or_regex(tmp_path):
+    loaded = modules_after("check", "--no-cache", str(EXAMPLES / "000_8aa5183601f98bf9.txt"), cwd=tmp_path)
+    assert "imrlint.rules.base" in loaded and "lark" in loaded
+    assert "jsonschema" not in loaded
+    assert "regex" not in loaded or "lark" in loaded  # Lark imports regex when it is installed
+    assert "imrlint.lint.cluster" not in loaded and "distributed" not in loaded
+
+
+def test_a_configuration_that_does_not_conform_is_still_explained(tmp_path):
+    (tmp_path / ".imrlint.yaml").write_text("fail-on: sometimes\n", encoding="utf-8")
+    (tmp_path / "letter.txt").write_bytes((EXAMPLES / "000_8aa5183601f98bf9.txt").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "imrlint", "check", "letter.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "fail-on" in result.stderr and "'sometimes' is not one of" in result.stderr
+
+
+def test_every_shipped_declaration_conforms_without_jsonschema():
+    for path in sorted(data_path("rules").glob("*.yaml")):
+        document = read_yaml(path)
+        if "rules" in document and isinstance(document["rules"], list):
+            assert conforms(document, DECLARATION_SCHEMA), path
+
+
+@pytest.fixture(scope="module")
+def config_schema():
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
+
+    return user_config_schema(load_rule_set(plugin_manager()).defaults)
+
+
+documents = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2) | st.sampled_from(["", "x", "IMR206", "error"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["rules", "fail-on", "select", "IMR206", "severity", "options", "code", "name", "max-bytes"]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=documents)
+def test_conforms_never_accepts_what_jsonschema_rejects(config_schema, document):
+    for schema in (DECLARATION_SCHEMA, config_schema):
+        if conforms(document, schema):
+            assert not list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+
+
+def test_conforms_accepts_a_configuration_that_conforms(config_schema):
+    document = {"fail-on": "warning", "select": ["IMR2"], "rules": {"IMR206": {"severity": "warning"}}, "max-bytes": 5}
+    assert conforms(document, config_schema)
+    assert not conforms({**document, "fail-on": "sometimes"}, config_schema)
+    assert not conforms({**document, "unknown": 1}, config_schema)
