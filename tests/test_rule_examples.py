@@ -39,9 +39,9 @@ FIXTURES = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path
 
 def _examples():
     for code in BUILTIN.rules:
+        fixture = FIXTURES.get(code)
         for kind in ("fails", "passes"):
-            examples = FIXTURES.get(code, {}).get(kind, []) if isinstance(FIXTURES.get(code), dict) else []
-            for index, example in enumerate(examples, 1):
+            for index, example in enumerate(fixture.get(kind, []) if isinstance(fixture, dict) else [], 1):
                 yield pytest.param(code, kind, example, id=f"{code}-{kind}-{index}")
 
 
@@ -73,6 +73,9 @@ def test_the_format_s_documentation_shows_real_fixtures():
         assert (block["fails"], block["passes"]) == (fixture["fails"][:1], fixture["passes"][:1])
 
 
+FINDING = {"line": 1, "column": 1, "text": "x", "message": "m"}
+
+
 @pytest.mark.parametrize(
     "document",
     [
@@ -80,7 +83,12 @@ def test_the_format_s_documentation_shows_real_fixtures():
         {"rule": "IMR206", "fails": [{"letter": "examples/CM16-0213037.txt", "excerpt": "x"}], "passes": []},
         {
             "rule": "IMR206",
-            "fails": [{"letter": "../shared/letter.txt", "excerpt": "x", "findings": []}],
+            "fails": [{"letter": "examples/CM16-0213037.txt", "excerpt": "x", "findings": [FINDING]}],
+            "passes": [{"letter": "examples/CM16-0213037.txt", "excerpt": "x", "findings": [FINDING]}],
+        },
+        {
+            "rule": "IMR206",
+            "fails": [{"letter": "../shared/letter.txt", "excerpt": "x", "findings": [FINDING]}],
             "passes": [{"letter": "examples/CM16-0213037.txt", "excerpt": "x"}],
         },
         {
@@ -90,18 +98,32 @@ def test_the_format_s_documentation_shows_real_fixtures():
                     "letter": "examples/CM16-0213037.txt",
                     "edits": [{"old": "Upheld", "new": "Overturned"}],
                     "excerpt": "x",
-                    "findings": [{"line": 1, "column": 1, "text": "x", "message": "m"}],
+                    "findings": [FINDING],
                 }
             ],
             "passes": [{"letter": "examples/CM16-0213037.txt", "excerpt": "x"}],
         },
         {
             "rule": "IMR008",
-            "fails": [{"note": "n", "files": [{"path": "a", "kind": "fifo"}], "check": ["/etc"]}],
+            "fails": [
+                {
+                    "note": "n",
+                    "files": [{"path": "a", "kind": "fifo"}],
+                    "check": ["/etc"],
+                    "findings": [{"path": "a", "line": 1, "column": 1, "message": "m"}],
+                }
+            ],
             "passes": [{"note": "n", "files": [], "check": ["a"]}],
         },
     ],
-    ids=["no-failing-example", "no-findings", "letter-outside-the-repository", "edits-without-note", "absolute-path"],
+    ids=[
+        "no-failing-example",
+        "failing-without-findings",
+        "passing-with-findings",
+        "letter-outside-the-repository",
+        "edits-without-note",
+        "absolute-path",
+    ],
 )
 def test_the_schema_refuses_examples_that_prove_nothing(document):
     assert not jsonschema.Draft202012Validator(SCHEMA).is_valid(document)
