@@ -230,10 +230,15 @@ def nonstandard_conclusion(letter: Letter, context: RuleContext) -> Iterator[Fin
 def conclusion_sentences(item, reader) -> list:
     """The sentences of an item's rationale that state whether the request is medically
     necessary (a conclusion may come first, last or both): what the rationale decides, rather
-    than the quantities its history or the guidelines speak of."""
+    than the quantities its history or the guidelines speak of.  Read once per letter for the
+    rules that want them."""
     rationale = item.rationale
     if rationale is None or not rationale.text:
         return []
+    return rationale.derived(_conclusion_sentences, reader)
+
+
+def _conclusion_sentences(rationale, reader) -> list:
     spans = dict.fromkeys(
         sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text)
     )

@@ -33,6 +33,11 @@ def _long_runs(text: str) -> list[str]:
     return [run.lower() for run in _LONG_WORD.findall(text)]
 
 
+def _passage_long_runs(passage) -> list[str]:
+    """:func:`_long_runs` of a passage (read once per letter: both checks of the rule want them)."""
+    return _long_runs(passage.text)
+
+
 def _one_edit_apart(first: str, second: str) -> bool:
     """Whether two different words differ by one substitution, insertion, deletion or swap of
     neighbouring letters."""
@@ -108,8 +113,8 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
     """
     summary = letter.summary
     bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
-    # one text to search for each word of the headings (a line break keeps the passages' words apart)
-    body_words = frozenset(_long_runs("\n".join(body.text for body in bodies)))
+    # the words of the summary and the rationales, looked up for each word of the headings
+    body_words = frozenset(word for body in bodies for word in body.derived(_passage_long_runs))
     for item in letter.items:
         name = item.name
         unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
@@ -151,9 +156,10 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     """Item-name-misspelt in a rationale's conclusion: a word written there and nowhere else in the
     letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
     reader = context.knowledge.conclusions
-    texts = [letter.summary.text if letter.summary is not None else ""]
-    texts += [part.text for item in letter.items for part in (item.heading, item.rationale) if part is not None]
-    counts = collections.Counter(_long_runs("\n".join(texts)))
+    parts = [letter.summary] + [part for item in letter.items for part in (item.heading, item.rationale)]
+    counts = collections.Counter(
+        word for part in parts if part is not None for word in part.derived(_passage_long_runs)
+    )
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
         for sentence in conclusion_sentences(item, reader):
