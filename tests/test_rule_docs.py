@@ -95,8 +95,8 @@ def test_rule_command_prints_every_part(capsys):
         "The reviewer's state(s) of licensure are not stated.",
         "Labor Code 4610.6(f)",
         "Fails: the reviewer's state of licensure left out\n    (tests/data/letters/corpus/text/CM17-0014944.txt, "
-        "edited)\n\n    HOW THE IMR FINAL DETERMINATION WAS MADE\n",
-        "    State(s) of Licensure:\n    Certification(s)/Specialty: Family Practice\n\n    9:1: IMR401 [error] the "
+        "edited)\n\n    The Expert Reviewer has the following credentials:\n",
+        "    State(s) of Licensure:\n    Certification(s)/Specialty: Family Practice\n\n    20:1: IMR401 [error] the "
         "reviewer's licensure is not stated;",
         "Passes: tests/data/letters/corpus/text/CM17-0014944.txt\n\n    The Expert Reviewer has the following "
         "credentials:\n    State(s) of Licensure: New Jersey\n",

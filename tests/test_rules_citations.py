@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import CORPUS, SEEDS, edited, findings_of, located
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
@@ -138,3 +140,56 @@ def test_ancillary_services_say_why_no_standard_is_cited(lint_text):
     text = SURGERY.read_text(encoding="utf-8")
     assert text.count("MAXIMUS guideline: The Expert Reviewer did not cite any medical evidence") == 14
     assert findings_of(lint_text(text), "IMR307") == []
+
+
+def test_a_second_topic_of_an_old_style_chapter_is_read_as_its_topic(lint_text):
+    """ "... Guidelines Muscle Relaxants Page(s): 63, Acetaminophen Page(s): 40": Acetaminophen is
+    a topic of the Chronic Pain guidelines, not a chapter, and its page is checked against it."""
+    text = edited(SEED_000, ("Relaxants Page(s): 63.", "Relaxants Page(s): 63, Acetaminophen Page(s): 40."))
+    findings = [f for f in lint_text(text) if f.code.startswith("IMR3") and f.span.line == 79]
+    assert [(f.code, f.span.column, f.span.end_column, f.message) for f in findings] == [
+        (
+            "IMR304",
+            47,
+            49,
+            "page 40 may be outside 'Acetaminophen' (pages 11-12, unverified) in the Chronic Pain Medical "
+            "Treatment Guidelines (2009)",
+        )
+    ]
+
+
+def test_a_name_that_is_no_topic_after_an_old_style_chapter_stays_a_chapter(lint_text):
+    # and no chapter is suggested for it by the words all guideline names share ("Guidelines")
+    text = edited(SEED_000, ("Relaxants Page(s): 63.", "Relaxants Page(s): 63, Hip Guidelines Page(s): 40."))
+    assert [(f.span.line, f.message) for f in findings_of(lint_text(text), "IMR305")] == [
+        (79, "'Hip Guidelines' is not an MTUS chapter")
+    ]
+
+
+def test_a_non_mtus_reference_after_the_chapters_is_no_chapter(lint_text):
+    text = edited(
+        SEED_000,
+        (
+            "Relaxants Page(s): 63.",
+            "Relaxants Page(s): 63, and Non-MTUS Citation Official Disability Guidelines, Pain (Chronic).",
+        ),
+    )
+    assert [f for f in lint_text(text) if f.code.startswith("IMR3") and f.span.line == 79] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("Low Bak Complaints", "; did you mean 'Low Back Complaints'?"),
+        ("Sholder Complaints", "; did you mean 'Shoulder Complaints'?"),
+        ("Opiods Treatment Guidelines", "; did you mean 'Opioids Treatment Guidelines'?"),
+        ("Hip Complaints", ""),  # not "Knee Complaints": the body region differs
+        ("Neck Guidelines", ""),
+    ],
+)
+def test_an_unknown_chapter_suggests_a_chapter_only_by_its_own_words(lint_text, name, suggestion):
+    text = edited(SEED_000, ("MTUS Chronic Pain Treatment Guidelines Muscle", f"MTUS {name} Muscle"))
+    text = text.replace(f"{name} Muscle \n\nRelaxants Page(s)", f"{name} Page(s)")
+    assert [f.message for f in findings_of(lint_text(text), "IMR305")] == [
+        f"'{name}' is not an MTUS chapter{suggestion}"
+    ]

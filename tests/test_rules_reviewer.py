@@ -32,13 +32,13 @@ def test_missing_licensure_line(lint_text):
 
 def test_empty_specialty(lint_text):
     findings = lint_text(edited(MRI, ("Certification(s)/Specialty: Family Practice", "Certification(s)/Specialty:")))
-    assert located(findings_of(findings, "IMR402")) == [
+    assert located(findings_of(findings, "IMR402")) == [  # at the empty field
         (
             "IMR402",
-            9,
+            21,
             1,
-            9,
-            41,
+            21,
+            28,
             "the reviewer's specialty is not stated; add 'Certification(s)/Specialty: <specialties>' under 'The Expert "
             "Reviewer has the following credentials:'",
         )

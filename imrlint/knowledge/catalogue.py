@@ -288,14 +288,14 @@ class Catalogue:
     def closest_section(self, edition: Edition, name: str) -> str | None:
         """The known section of ``edition`` that ``name`` most likely misspells, or None when
         nothing is close ("Inital Care" -> "Initial Care").  A numbered name is compared by its
-        number: the section of that number, else one of the same title under another number."""
+        title and number: the section of the same title under another number (the number is the
+        slip), else the section of that number (the title is)."""
         index = self._section_index(edition)
         number = section_number(name)
         if number is not None:
             title = _title_key(name)
-            return index.numbers.get(number) or next(
-                (known for known in index.numbers.values() if _title_key(known) == title), None
-            )
+            same_title = next((known for known in index.numbers.values() if _title_key(known) == title), None)
+            return same_title or index.numbers.get(number)
         close = difflib.get_close_matches(
             _key(name),
             [key for key, known in index.names.items() if section_number(known) is None],

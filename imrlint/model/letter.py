@@ -189,6 +189,9 @@ class Credentials:
     licensure: Passage | None
     specialty: Passage | None
     passage: Passage  # the section body they were read from
+    # In a block, the field labels ("State(s) of Licensure:"), where a value may be missing.
+    licensure_label: Passage | None = None
+    specialty_label: Passage | None = None
 
 
 @dataclass
@@ -385,16 +388,16 @@ class _Builder:
         return self.passage(start, keyword_end), self.passage(keyword_end, _end(tokens) if len(tokens) > 1 else end)
 
     def reviewer(self, body: Passage, fields: list[lark.Tree]) -> Credentials:
-        licensure = specialty = None
+        licensure = specialty = licensure_label = specialty_label = None
         for tree in fields:
             kind = _token(tree.children[0]).type
-            _, content = self.field_content(tree.children)
+            label, content = self.field_content(tree.children)
             if kind == "LICENSURE":
-                licensure = content
+                licensure, licensure_label = content, label
             elif kind == "SPECIALTY":
-                specialty = content
+                specialty, specialty_label = content, label
         if fields:
-            return Credentials("block", licensure, specialty, body)
+            return Credentials("block", licensure, specialty, body, licensure_label, specialty_label)
         text = body.text
         specialty_match = _PROSE_SPECIALTY.search(text)
         licensure_match = _PROSE_LICENSURE.search(text)

@@ -79,6 +79,7 @@ _NUMBER = re.compile(r"\d+")
 _EXPECTED = {
     "MTUS_INTRO": '"Decision based on MTUS"',
     "NON_MTUS_INTRO": '"Decision based on Non-MTUS Citation"',
+    "ALSO_NON_MTUS": '"Non-MTUS Citation"',
     "NO_EVIDENCE": '"... did not cite any medical evidence for its decision."',
     "OUTSIDE_MTUS": '"... based their decision on recommendation(s) outside of the MTUS Guidelines."',
     "NEW_NAME": "a chapter name",
@@ -157,7 +158,7 @@ def _citations(text: str, tokens: list[Terminal], error: Located | None, catalog
             chapters.append([token])
         elif kind in _CHAPTER_PARTS:
             chapters[-1].append(token)
-        elif kind == "NON_MTUS_INTRO":
+        elif kind in ("NON_MTUS_INTRO", "ALSO_NON_MTUS"):
             non_mtus_cited = True
         elif kind == "NON_MTUS_TEXT":
             non_mtus.append(_located(text, start, end))
@@ -175,12 +176,36 @@ def _citations(text: str, tokens: list[Terminal], error: Located | None, catalog
         source = "unknown"
     return GuidelineCitations(
         source=source,
-        chapters=tuple(_chapter(text, group, catalogue) for group in chapters),
+        chapters=_chapters(text, chapters, catalogue),
         non_mtus=tuple(non_mtus),
         no_evidence=no_evidence,
         outside_mtus=outside_mtus,
         error=error,
     )
+
+
+def _chapters(text: str, groups: list[list[Terminal]], catalogue: Catalogue) -> tuple[ChapterCitation, ...]:
+    """The chapter citations of the token ``groups``.  In the older style a chapter may cite a
+    second topic with its pages ("... Guidelines NSAIDs Page(s): 67-73, Acetaminophen Page(s):
+    40"), which the grammar cannot tell from a chapter named without "Guidelines"; a name that is
+    no chapter but a topic of the chapter before is read as that chapter's topic."""
+    found: list[ChapterCitation] = []
+    for group in groups:
+        citation = _chapter(text, group, catalogue)
+        previous = found[-1] if found else None
+        if previous is not None and group[0][0] == "BARE_NAME" and (previous.topic or previous.pages):
+            if _is_topic_of(previous, citation.name.text, catalogue):
+                citation = citation._replace(name=previous.name, edition=previous.edition, topic=citation.name)
+        found.append(citation)
+    return tuple(found)
+
+
+def _is_topic_of(chapter: ChapterCitation, name: str, catalogue: Catalogue) -> bool:
+    """Whether ``name`` names no chapter but a topic of an edition of ``chapter``'s chapter."""
+    known = catalogue.find_chapter(chapter.name.text)
+    if known is None or catalogue.find_chapter(name) is not None:
+        return False
+    return any(catalogue.find_topic(edition, name) is not None for edition in known.editions)
 
 
 def _chapter(text: str, tokens: list[Terminal], catalogue: Catalogue) -> ChapterCitation:

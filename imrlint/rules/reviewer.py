@@ -15,9 +15,10 @@ if TYPE_CHECKING:
     from imrlint.rules.findings import Finding
 
 
-def _where(letter):
-    """Where credentials belong: the HOW THE IMR FINAL DETERMINATION WAS MADE title."""
-    return letter.section("how").title
+def _where(letter, label):
+    """Where a credential is missing: its label when the block has one with no value after it,
+    else the HOW THE IMR FINAL DETERMINATION WAS MADE title, the section it belongs in."""
+    return label if label is not None else letter.section("how").title
 
 
 @rule("IMR401", "missing-licensure")
@@ -35,7 +36,7 @@ def missing_licensure(letter: Letter, context: RuleContext) -> Iterator[Finding]
     if credentials is None:
         return
     if credentials.licensure is None or not credentials.licensure.text:
-        yield context.finding(_where(letter))
+        yield context.finding(_where(letter, credentials.licensure_label))
 
 
 @rule("IMR402", "missing-specialty")
@@ -53,7 +54,7 @@ def missing_specialty(letter: Letter, context: RuleContext) -> Iterator[Finding]
     if credentials is None:
         return
     if credentials.specialty is None or not credentials.specialty.text:
-        yield context.finding(_where(letter))
+        yield context.finding(_where(letter, credentials.specialty_label))
 
 
 # "Dr. Smith", "Dr Jane Smith", "John A. Smith, M.D.", "Jane Smith, DO", "J. Smith MD".  Each

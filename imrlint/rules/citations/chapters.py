@@ -4,6 +4,7 @@ rationale, and cover the item's body region."""
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
 import re
@@ -34,9 +35,8 @@ def unknown_chapter(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     catalogue = context.knowledge.catalogue
     for item, guideline, citation, chapter, _edition in cited_chapters(letter, catalogue):
         if chapter is None:
-            names = _chapter_spellings(catalogue)
-            close = difflib.get_close_matches(citation.name.text, list(names), n=1, cutoff=0.6)
-            suggestion = f"; did you mean '{names[close[0]]}'?" if close else ""
+            close = _closest_chapter(catalogue, citation.name.text)
+            suggestion = f"; did you mean '{close}'?" if close else ""
             yield context.finding(
                 guideline.located(citation.name.start, citation.name.end),
                 item=item,
@@ -49,6 +49,38 @@ def unknown_chapter(letter: Letter, context: RuleContext) -> Iterator[Finding]:
 def _chapter_spellings(catalogue) -> dict[str, str]:
     """Each name and alias of the catalogue's chapters -> the chapter's name."""
     return {alias: chapter.name for chapter in catalogue.chapters for alias in (chapter.name, *chapter.aliases)}
+
+
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=16)
+def _generic_words(catalogue) -> frozenset[str]:
+    """The words the names of three chapters or more share ("complaints", "guidelines",
+    "treatment"): they say what kind of document a name is, not which one."""
+    counts = collections.Counter(
+        word
+        for chapter in catalogue.chapters
+        for word in set(_NAME_WORD.findall(" ".join((chapter.name, *chapter.aliases)).lower()))
+    )
+    return frozenset(word for word, count in counts.items() if count >= 3)
+
+
+def _closest_chapter(catalogue, name: str) -> str | None:
+    """The chapter an unknown ``name`` most likely misspells: a close spelling whose distinctive
+    words are close too, so that "Hip Complaints" is not taken for "Knee Complaints"."""
+    names = _chapter_spellings(catalogue)
+    generic = _generic_words(catalogue)
+
+    def distinctive(text: str) -> str:
+        return " ".join(word for word in _NAME_WORD.findall(text.lower()) if word not in generic)
+
+    own = distinctive(name)
+    for close in difflib.get_close_matches(name, list(names), n=3, cutoff=0.6):
+        other = distinctive(close)
+        if own and other and difflib.SequenceMatcher(None, own, other).ratio() >= 0.6:
+            return names[close]
+    return None
 
 
 @rule("IMR306", "unknown-edition")
