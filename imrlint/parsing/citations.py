@@ -193,9 +193,13 @@ def _chapters(text: str, groups: list[list[Terminal]], catalogue: Catalogue) -> 
     for group in groups:
         citation = _chapter(text, group, catalogue)
         previous = found[-1] if found else None
-        if previous is not None and group[0][0] == "BARE_NAME" and (previous.topic or previous.pages):
-            if _is_topic_of(previous, citation.name.text, catalogue):
-                citation = citation._replace(name=previous.name, edition=previous.edition, topic=citation.name)
+        if (
+            previous is not None
+            and group[0][0] == "BARE_NAME"
+            and (previous.topic or previous.pages)
+            and _is_topic_of(previous, citation.name.text, catalogue)
+        ):
+            citation = citation._replace(name=previous.name, edition=previous.edition, topic=citation.name)
         found.append(citation)
     return tuple(found)
 
