@@ -1,8 +1,9 @@
 """The letter text a finding points at, kept for reports that show it (HTML) or hash it (SARIF).
 
-Only the lines a finding spans (at most ``MAX_SPAN_LINES`` of them) and one line either side are
-kept, each cut at ``MAX_LINE_CHARS`` characters, so a report never holds whole letters.  Never
-collected under --redact.
+Only the lines a finding spans (at most ``MAX_SPAN_LINES`` of them) and one line either side, and
+the lines of the passages it refers to (``Finding.related``), are kept, each cut at
+``MAX_LINE_CHARS`` characters, so a report never holds whole letters.  Never collected under
+--redact.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def excerpt_lines(document: Document, findings: Iterable[Finding]) -> dict[int, 
         span = finding.span
         end = min(span.end_line, span.line + MAX_SPAN_LINES - 1)
         wanted.update(range(max(1, span.line - CONTEXT_LINES), min(last_line, end + CONTEXT_LINES) + 1))
+        for other in finding.related:  # the passages it refers to, without context
+            wanted.update(range(other.line, min(last_line, other.end_line, other.line + MAX_SPAN_LINES - 1) + 1))
     return {line: document.line_text(line)[:MAX_LINE_CHARS] for line in sorted(wanted)}
 
 

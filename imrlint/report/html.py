@@ -2,10 +2,17 @@
 
 It holds a summary (letters checked, letters with errors, findings by severity and by rule, the
 Upheld / Overturned counts, the rules that ran and the configuration used, imrlint's version and
-the date), a bar chart of findings by rule (inline SVG), a sortable table of the letters, and for
-each letter with findings the findings beside the passage they point at.
+the date), a bar chart of findings by rule (inline SVG), the table of the letters, and for each
+letter with findings the findings beside the passage they point at and the other passages they
+refer to (the conclusion a label contradicts, the line a message names, the item's heading).
 
-Nothing is loaded from elsewhere: the CSS, the SVG and the small sorting script are inline, and a
+Built for archives: a search box and filters (rule, severity, label, letters with findings only)
+work offline in the page, over every letter; the letters table shows a page of them at a time
+(sortable by any column), and a letter's findings are laid out only when scrolled to
+(``content-visibility``), so a report of 20,000 letters opens and filters smoothly.  Without
+scripts the page still shows the summary, the first page of letters and every finding.
+
+Nothing is loaded from elsewhere: the CSS, the SVG and the one script are inline, and a
 Content-Security-Policy allows only that script and style (by hash).  Every piece of letter text,
 path and message is HTML-escaped, so a letter containing ``<script>`` shows it as text and runs
 nothing.  Under --redact no letter text is collected, so no passage is shown.
@@ -24,6 +31,7 @@ import shutil
 import tempfile
 
 from imrlint.report.base import Reporter, RunSummary
+from imrlint.report.excerpt import MAX_SPAN_LINES
 from imrlint.report.fixes import fix_html
 from imrlint.rules.findings import SEVERITIES
 
@@ -47,11 +55,21 @@ table.sortable th{cursor:pointer;user-select:none}
 table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}
 table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
 td.n,th.n{text-align:right}
+#letters:not(.js) tbody tr:nth-child(n+101){display:none}
+#letters.js tbody tr{display:none}#letters.js tbody tr.on{display:table-row}
+.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;background:#fff;border:1px solid #d0d7de;
+border-radius:6px;padding:8px 12px;margin:8px 0;position:sticky;top:0;z-index:1}
+.filters input[type=search]{min-width:280px;flex:1}
+.filters input,.filters select,.pager button{font:inherit;padding:3px 6px}
+.pager{display:flex;gap:12px;align-items:center;margin:4px 0 12px}
+[hidden]{display:none!important}
 .sev-error{color:#c0392b;font-weight:600}.sev-warning{color:#b9770e;font-weight:600}.sev-info{color:#2e86c1;font-weight:600}
-section.letter{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:14px 0}
+section.letter{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:14px 0;
+content-visibility:auto;contain-intrinsic-size:auto 360px}
 .finding{display:grid;grid-template-columns:minmax(260px,2fr) 3fr;gap:12px;border-top:1px solid #eaeef2;padding:8px 0}
 .finding:first-of-type{border-top:0}
 .where{color:#57606a;font-size:12px}
+.refers{color:#57606a;font-size:12px;margin:6px 0 2px}
 pre{margin:0;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:6px;overflow-x:auto;
 font:12px/1.4 ui-monospace,Consolas,monospace;white-space:pre-wrap;word-break:break-word}
 pre .ln{color:#8c959f;user-select:none;display:inline-block;min-width:3.5em}
@@ -63,36 +81,133 @@ footer{max-width:1200px;margin:24px auto;padding:0 20px;color:#57606a;font-size:
 
 SCRIPT = """
 (function(){
-  function value(row, column, numeric){
-    var cell = row.cells[column];
+  'use strict';
+  var PAGE = 100;
+  function byId(id){ return document.getElementById(id); }
+  function cellValue(cell, numeric){
     var text = cell.getAttribute('data-v');
     if (text === null) { text = cell.textContent; }
     return numeric ? Number(text) : text.toLowerCase();
   }
-  var tables = document.querySelectorAll('table.sortable');
-  Array.prototype.forEach.call(tables, function(table){
+  function compare(x, y, direction){ return x < y ? -direction : x > y ? direction : 0; }
+  function sortable(table, sortRows){
     var heads = table.tHead.rows[0].cells;
     Array.prototype.forEach.call(heads, function(th, column){
       th.setAttribute('tabindex', '0');
       function sort(){
         var numeric = th.getAttribute('data-type') === 'number';
         var direction = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function(a, b){
-          var x = value(a, column, numeric), y = value(b, column, numeric);
-          return x < y ? -direction : x > y ? direction : 0;
-        });
         Array.prototype.forEach.call(heads, function(other){ other.removeAttribute('aria-sort'); });
         th.setAttribute('aria-sort', direction === 1 ? 'ascending' : 'descending');
-        var fragment = document.createDocumentFragment();
-        rows.forEach(function(row){ fragment.appendChild(row); });
-        body.appendChild(fragment);
+        sortRows(column, numeric, direction);
       }
       th.addEventListener('click', sort);
       th.addEventListener('keydown', function(event){ if (event.key === 'Enter') { sort(); } });
     });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('table.sortable:not(#letters)'), function(table){
+    sortable(table, function(column, numeric, direction){
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function(a, b){
+        return compare(cellValue(a.cells[column], numeric), cellValue(b.cells[column], numeric), direction);
+      });
+      var fragment = document.createDocumentFragment();
+      rows.forEach(function(row){ fragment.appendChild(row); });
+      body.appendChild(fragment);
+    });
   });
+
+  var table = byId('letters');
+  if (!table) { return; }
+  var body = table.tBodies[0];
+  var letters = Array.prototype.map.call(body.rows, function(row, index){
+    var cell = row.cells[0];
+    var section = cell.getAttribute('data-s') ? byId(cell.getAttribute('data-s')) : null;
+    return {
+      row: row, index: index, path: cell.getAttribute('data-v') || '',
+      findings: (cell.getAttribute('data-f') || '').split(' ').filter(Boolean),
+      labels: ' ' + (cell.getAttribute('data-l') || '') + ' ', section: section, text: null, findingNodes: null
+    };
+  });
+  var filters = {
+    q: byId('f-q'), rule: byId('f-rule'), severity: byId('f-severity'), label: byId('f-label'), only: byId('f-only')
+  };
+  var order = letters.slice(), shown = [], page = 0, on = [];
+  table.classList.add('js');
+  byId('filters').hidden = false;
+  byId('pager').hidden = false;
+
+  function text(letter){
+    if (letter.text === null) {
+      letter.text = (letter.path + ' ' + (letter.section ? letter.section.textContent : '')).toLowerCase();
+    }
+    return letter.text;
+  }
+  function wanted(){
+    return {q: filters.q.value.trim().toLowerCase(), rule: filters.rule.value, severity: filters.severity.value,
+      label: filters.label.value, only: filters.only.checked};
+  }
+  function findingMatches(pair, want){
+    var parts = pair.split(':');
+    return (!want.rule || parts[0] === want.rule) && (!want.severity || parts[1] === want.severity);
+  }
+  function matches(letter, want){
+    var byFinding = want.rule || want.severity;
+    if ((want.only || byFinding) && !letter.findings.length) { return false; }
+    if (byFinding && !letter.findings.some(function(pair){ return findingMatches(pair, want); })) { return false; }
+    if (want.label && letter.labels.indexOf(' ' + want.label + ' ') < 0) { return false; }
+    return !want.q || text(letter).indexOf(want.q) >= 0;
+  }
+  function showSections(want){
+    var byFinding = want.rule || want.severity;
+    letters.forEach(function(letter){ if (letter.section) { letter.section.hidden = true; } });
+    shown.forEach(function(letter){
+      if (!letter.section) { return; }
+      letter.section.hidden = false;
+      if (letter.findingNodes === null) { letter.findingNodes = letter.section.querySelectorAll('.finding'); }
+      Array.prototype.forEach.call(letter.findingNodes, function(node){
+        node.hidden = byFinding && !findingMatches(node.getAttribute('data-f'), want);
+      });
+    });
+  }
+  function render(){
+    on.forEach(function(letter){ letter.row.classList.remove('on'); });
+    var pages = Math.max(1, Math.ceil(shown.length / PAGE));
+    page = Math.min(page, pages - 1);
+    on = shown.slice(page * PAGE, page * PAGE + PAGE);
+    var fragment = document.createDocumentFragment();
+    on.forEach(function(letter){ letter.row.classList.add('on'); fragment.appendChild(letter.row); });
+    body.insertBefore(fragment, body.firstChild);
+    var first = page * PAGE + 1, last = page * PAGE + on.length;
+    byId('page').textContent = shown.length ? 'letters ' + first + '-' + last + ' of ' + shown.length
+      : 'no letter matches';
+    byId('prev').disabled = page === 0;
+    byId('next').disabled = page >= pages - 1;
+    byId('count').textContent = shown.length + ' of ' + letters.length + ' letters';
+  }
+  function apply(){
+    var want = wanted();
+    shown = order.filter(function(letter){ return matches(letter, want); });
+    page = 0;
+    render();
+    showSections(want);
+  }
+  sortable(table, function(column, numeric, direction){
+    order.sort(function(a, b){
+      var x = cellValue(a.row.cells[column], numeric), y = cellValue(b.row.cells[column], numeric);
+      return compare(x, y, direction) || a.index - b.index;
+    });
+    apply();
+  });
+  var timer = null;
+  filters.q.addEventListener('input', function(){ clearTimeout(timer); timer = setTimeout(apply, 150); });
+  [filters.rule, filters.severity, filters.label, filters.only].forEach(function(control){
+    control.addEventListener('change', apply);
+  });
+  byId('prev').addEventListener('click', function(){ page -= 1; render(); });
+  byId('next').addEventListener('click', function(){ page += 1; render(); });
+  apply();
 })();
 """
 
@@ -136,14 +251,12 @@ def bar_chart(counts: list[tuple[str, str, int]], colours: dict[str, str]) -> st
     return "".join(parts)
 
 
-def render_passage(finding, excerpts: dict[int, str]) -> str:
-    """The lines around a finding, its span marked."""
-    span = finding.span
-    lines = [line for line in range(span.line - 1, span.end_line + 2) if line in excerpts]
-    if span.line not in excerpts:
-        return '<p class="none">No passage to show.</p>'
+def _lines(span, excerpts: dict[int, str], first: int, last: int) -> list[str]:
+    """Lines ``first`` to ``last`` of the excerpts, numbered, ``span`` marked."""
     out = []
-    for line in lines:
+    for line in range(first, last + 1):
+        if line not in excerpts:
+            continue
         text = excerpts[line]
         start = span.column - 1 if line == span.line else 0
         end = span.end_column - 1 if line == span.end_line else len(text)
@@ -153,7 +266,59 @@ def render_passage(finding, excerpts: dict[int, str]) -> str:
         else:
             body = esc(text)
         out.append(f'<span class="ln">{line}</span>{body}')
-    return "<pre>" + "\n".join(out) + "</pre>"
+    return out
+
+
+def render_passage(finding, excerpts: dict[int, str]) -> str:
+    """The lines around a finding, its span marked."""
+    span = finding.span
+    if span.line not in excerpts:
+        return '<p class="none">No passage to show.</p>'
+    return "<pre>" + "\n".join(_lines(span, excerpts, span.line - 1, span.end_line + 1)) + "</pre>"
+
+
+def render_related(finding, excerpts: dict[int, str], heading) -> str:
+    """The other passages a finding refers to (the conclusion a label contradicts, the line its
+    message names, its item's heading), each under what it is."""
+    out = []
+    for span in finding.related:
+        lines = _lines(span, excerpts, span.line, min(span.end_line, span.line + MAX_SPAN_LINES - 1))
+        if not lines:
+            continue
+        what = "the item's heading" if heading is not None and span == heading.span else f"line {span.line}"
+        out.append(f'<p class="refers">Refers to {what}:</p><pre>' + "\n".join(lines) + "</pre>")
+    return "".join(out)
+
+
+def _letter_attributes(report) -> str:
+    """What the page's filters read from a letter's row: its findings (code:severity) and labels."""
+    pairs = " ".join(dict.fromkeys(f"{finding.code}:{finding.severity}" for finding in report.findings))
+    labels = " ".join(sorted(label.replace(" ", "") for label in report.labels))
+    return f' data-f="{esc(pairs)}" data-l="{esc(labels)}"'
+
+
+def filters(summary: RunSummary) -> str:
+    """The search box and filters over the letters (shown by the page's script, which runs them):
+    rule and severity (of a finding), label (of an item), letters with findings only."""
+    rules = "".join(
+        f'<option value="{esc(label.split(" ", 1)[0])}">{esc(label)}</option>' for label in sorted(summary.by_rule)
+    )
+    severities = "".join(f'<option value="{severity}">{severity}</option>' for severity in SEVERITIES)
+    labels = "".join(
+        f'<option value="{esc(label)}">{esc(label if label != "(none)" else "no label")}</option>'
+        for label in sorted(summary.labels)
+    )
+    return (
+        '<div class="filters" id="filters" hidden><input type="search" id="f-q" placeholder="Search paths, '
+        'headings, messages and passages" aria-label="Search the letters">'
+        f'<select id="f-rule" aria-label="Rule"><option value="">Every rule</option>{rules}</select>'
+        f'<select id="f-severity" aria-label="Severity"><option value="">Every severity</option>{severities}</select>'
+        f'<select id="f-label" aria-label="Label"><option value="">Every label</option>{labels}</select>'
+        '<label><input type="checkbox" id="f-only"> Letters with findings only</label>'
+        '<span id="count" class="meta"></span></div>'
+        '<noscript><p class="meta">The first 100 letters are listed; the search, the filters and the other pages '
+        "need scripts.</p></noscript>"
+    )
 
 
 class HtmlReporter(Reporter):
@@ -173,7 +338,9 @@ class HtmlReporter(Reporter):
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
         path = esc(report.path)
         name = f'<a href="#{anchor}">{path}</a>' if report.findings else path
-        cells = [f'<td data-v="{path}">{name}</td>', f'<td class="n">{report.items}</td>']
+        section = f' data-s="{anchor}"' if report.findings else ""
+        cells = [f'<td data-v="{path}"{section}{_letter_attributes(report)}>{name}</td>']
+        cells.append(f'<td class="n">{report.items}</td>')
         cells += [f'<td class="n">{report.labels.get(label, 0)}</td>' for label in ("Upheld", "Overturned")]
         cells += [f'<td class="n">{counts[severity]}</td>' for severity in SEVERITIES]
         self.rows.write(f"<tr>{''.join(cells)}</tr>\n")
@@ -188,18 +355,18 @@ class HtmlReporter(Reporter):
             where = f"line {finding.span.line}, column {finding.span.column}"
             if finding.unit is not None and finding.unit_kind:
                 where += f", {esc(finding.unit_kind)} {finding.unit[0]}"
+            item = headings.get(finding.item) if finding.item is not None else None
             if finding.item is not None:
-                item = headings.get(finding.item)
                 where += f", item {finding.item}"
                 if item is not None and not redact:
                     where += f": {esc(item.heading)}"
             if redact:
                 passage = '<p class="none">Passage withheld (--redact).</p>'
             else:
-                passage = render_passage(finding, report.excerpts)
+                passage = render_passage(finding, report.excerpts) + render_related(finding, report.excerpts, item)
             out.append(
-                f'<div class="finding"><div><span class="sev-{esc(finding.severity)}">{esc(finding.code)} '
-                f"{esc(finding.severity)}</span> "
+                f'<div class="finding" data-f="{esc(finding.code)}:{esc(finding.severity)}"><div><span '
+                f'class="sev-{esc(finding.severity)}">{esc(finding.code)} {esc(finding.severity)}</span> '
                 f"<code>{esc(finding.name)}</code><p>{esc(finding.message)}</p><p "
                 f'class="where">{where}</p>{fix_html(finding, report.excerpts, esc)}</div><div>{passage}</div></div>'
             )
@@ -262,15 +429,20 @@ class HtmlReporter(Reporter):
                 )
             write("</tbody></table>\n")
 
+        write("<h2>Letters</h2>\n" + filters(summary) + "\n")
         write(
-            '<h2>Letters</h2><table class="sortable" id="letters"><thead><tr><th>Letter</th>'
+            '<table class="sortable" id="letters"><thead><tr><th>Letter</th>'
             '<th class="n" data-type="number">Items</th><th class="n" data-type="number">Upheld</th><th class="n" '
             'data-type="number">Overturned</th>'
             + "".join(f'<th class="n" data-type="number">{esc(severity.capitalize())}</th>' for severity in SEVERITIES)
             + "</tr></thead><tbody>\n"
         )
         self._copy(self.rows)
-        write("</tbody></table>\n<h2>Findings by letter</h2>\n")
+        write(
+            '</tbody></table>\n<div class="pager" id="pager" hidden><button type="button" id="prev">Previous</button>'
+            '<span id="page"></span><button type="button" id="next">Next</button></div>\n'
+            "<h2>Findings by letter</h2>\n"
+        )
         if summary.total == 0:
             write('<p class="none">No findings.</p>\n')
         self._copy(self.sections)

@@ -120,14 +120,26 @@ class RuleContext:
         return self.settings.options
 
     def finding(
-        self, where: Passage | Span, item: Item | None = None, correction: Fix | None = None, **fields: Any
+        self,
+        where: Passage | Span,
+        item: Item | None = None,
+        correction: Fix | None = None,
+        related: Iterable[Passage | Span] = (),
+        **fields: Any,
     ) -> Finding:
         """A finding of this rule at ``where``, its message formatted from ``fields``; ``correction``
         is its fix, where the rule is sure of it (made display-only if it would rewrite legal
-        wording: :mod:`imrlint.rules.legal_wording`)."""
+        wording: :mod:`imrlint.rules.legal_wording`); ``related``, the other passages it refers to
+        (the lines its message names are added)."""
         span = where if isinstance(where, Span) else where.span
         finding = make_finding(
-            self.settings, self.path, span, self.letter.document if self.letter else None, item, fields
+            self.settings,
+            self.path,
+            span,
+            self.letter.document if self.letter else None,
+            item,
+            fields,
+            tuple(other if isinstance(other, Span) else other.span for other in related),
         )
         if correction is None:
             return finding
@@ -138,11 +150,30 @@ class RuleContext:
         return dataclasses.replace(finding, fix=correction)
 
 
+REFERENCED_LINES = ("line", "first_line")
+"""Message fields that name another line of the letter ("(line 49)"): the passages a finding refers to."""
+
+
 def make_finding(
-    settings: RuleSettings, path: str, span: Span, document: Document | None, item: Item | None, fields: dict[str, Any]
+    settings: RuleSettings,
+    path: str,
+    span: Span,
+    document: Document | None,
+    item: Item | None,
+    fields: dict[str, Any],
+    related: tuple[Span, ...] = (),
 ) -> Finding:
     """A finding of the rule ``settings`` declares, at ``span`` of the file at ``path`` (its
-    page or paragraph named when ``document`` has them), its message formatted from ``fields``."""
+    page or paragraph named when ``document`` has them), its message formatted from ``fields``;
+    ``related``, the lines the message names (:data:`REFERENCED_LINES`) and the heading of
+    ``item`` are the other passages it refers to."""
+    named = tuple(
+        Span(fields[key], 1, fields[key], 1)
+        for key in REFERENCED_LINES
+        if isinstance(fields.get(key), int) and fields[key] > 0
+    )
+    if item is not None and not item.heading.span.line <= span.line <= item.heading.span.end_line:
+        named += (item.heading.span,)  # the heading of the item it concerns
     unit = unit_offset = None
     if document is not None and document.units:
         offset = document.line_starts[span.line - 1] + span.column - 1
@@ -160,6 +191,7 @@ def make_finding(
         unit_offset=unit_offset,
         template=settings.message,
         fields=tuple((name, value if isinstance(value, int) else str(value)) for name, value in fields.items()),
+        related=tuple(dict.fromkeys((*related, *named))),
     )
 
 

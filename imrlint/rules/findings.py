@@ -89,6 +89,9 @@ class Finding:
     fingerprint: str | None = field(default=None, compare=False, repr=False)
     # The correction, where the rule is sure of it: see Fix.
     fix: Fix | None = field(default=None, compare=False, repr=False)
+    # The other passages the finding refers to (the conclusion a label contradicts, the line its
+    # message names), for reports that show them beside it (HTML).
+    related: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def sort_key(self) -> tuple:

@@ -161,6 +161,7 @@ def conclusion_contradicts_label(letter: Letter, context: RuleContext) -> Iterat
         yield context.finding(
             item.label,
             item=item,
+            related=[item.rationale.sub_span(conclusion.start, conclusion.end)],
             label=item.decision,
             conclusion=wording,
             meaning=conclusion.meaning,
