@@ -57,6 +57,7 @@ sys.path.insert(0, str(HERE))
 from bench import build_corpus, source_letters  # noqa: E402
 
 PDF_LETTERS = REPO / "tests" / "data" / "letters" / "corpus" / "pdf"
+NEUTRAL = pathlib.Path(tempfile.gettempdir())  # where imrlint runs: outside any checkout
 MEASURES = ("throughput", "startup", "big", "pdf", "cache", "jobs", "dask", "html")
 TARGETS = {
     "letters per CPU second": ">= 1,000",
@@ -79,10 +80,13 @@ def environment(src: pathlib.Path) -> dict[str, str]:
 
 
 def timed(command: list[str], env: dict[str, str], cwd: pathlib.Path | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the process and its children) of ``command``."""
+    """(wall seconds, CPU seconds of the process and its children) of ``command``, run outside
+    the repository (``python -m imrlint`` would otherwise import the checkout's imrlint, not --src's)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    result = subprocess.run(
+        command, env=env, cwd=cwd or NEUTRAL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):
@@ -96,7 +100,7 @@ def imrlint(src: pathlib.Path, *arguments: str) -> list[str]:
 
 def has_option(src: pathlib.Path, option: str) -> bool:
     result = subprocess.run(
-        imrlint(src, "check", "--help"), env=environment(src), capture_output=True, text=True, check=False
+        imrlint(src, "check", "--help"), env=environment(src), cwd=NEUTRAL, capture_output=True, text=True, check=False
     )
     return option in result.stdout
 
@@ -194,13 +198,13 @@ def imports(src: str, *arguments: str) -> dict:
     import contextlib
     import io
 
+    before = set(sys.modules)
     from imrlint.cli.main import main
 
-    before = set(sys.modules)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
         main(list(arguments))
     added = set(sys.modules) - before
-    return {"modules": len(added), "heavy": sorted(name for name in added if name.split(".")[0] in HEAVY)}
+    return {"modules": len(added), "heavy": sorted({name.split(".")[0] for name in added} & set(HEAVY))}
 
 
 HEAVY = ("lark", "jsonschema", "yaml", "pluggy", "multiprocessing", "concurrent", "pypdf", "docx", "tqdm", "regex")
@@ -225,20 +229,38 @@ def measure_throughput(args, src, corpus, report) -> None:
 
 
 def measure_startup(args, src, corpus, report) -> None:
+    """An editor's or a pre-commit hook's run: one letter, just edited (so its report is not in
+    the cache; the grammars are), as users run imrlint; the same letter unchanged (its report
+    read back); the first run of all (nothing cached); --version and rules."""
     env = environment(src)
-    one = next(iter(sorted(corpus.rglob("*.txt"))))
-    no_cache = ["--no-cache"] if has_option(src, "--no-cache") else []
-    commands = {
-        "check one.txt (wall)": ["check", *no_cache, str(one)],
-        "check one.txt, cached (wall)": ["check", str(one)] if no_cache else None,
-        "--version (wall)": ["--version"],
-        "rules (wall)": ["rules"],
-    }
-    with tempfile.TemporaryDirectory() as cwd:
-        for label, command in commands.items():
-            if command is None:
+    cached = has_option(src, "--no-cache")
+    with tempfile.TemporaryDirectory() as folder:
+        work = pathlib.Path(folder)
+        letter = work / "one.txt"
+        letter.write_bytes(next(iter(sorted(corpus.rglob("*.txt")))).read_bytes())
+        env["IMRLINT_CACHE_DIR"] = str(work / "cache")
+
+        def edited() -> None:
+            with open(letter, "a", encoding="utf-8") as handle:
+                handle.write("\n")  # another letter to the cache: its report is not there
+
+        commands = {
+            "check one.txt (wall)": (["check", str(letter)], edited),
+            "check one.txt, unchanged (wall)": (["check", str(letter)], None) if cached else None,
+            "check one.txt, no cache (wall)": (["check", "--no-cache", str(letter)], None) if cached else None,
+            "--version (wall)": (["--version"], None),
+            "rules (wall)": (["rules"], None),
+        }
+        timed(imrlint(src, "check", str(letter)), env, work)  # the grammars cached, as after any first run
+        for label, entry in commands.items():
+            if entry is None:
                 continue
-            walls = [timed(imrlint(src, *command), env, pathlib.Path(cwd))[0] for _ in range(max(5, args.repeat * 3))]
+            command, before_each = entry
+            walls = []
+            for _ in range(max(5, args.repeat * 3)):
+                if before_each is not None:
+                    before_each()
+                walls.append(timed(imrlint(src, *command), env, work)[0])
             modules = in_process(src, "imports", str(src), *command)
             report(
                 label,
@@ -352,6 +374,7 @@ def measure_html(args, src, corpus, report) -> None:
         subprocess.run(
             imrlint(src, "check", "--jobs", "2", *no_cache, "--format", "html", "-o", str(page), str(letters)),
             env=env,
+            cwd=NEUTRAL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             check=False,

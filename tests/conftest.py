@@ -111,3 +111,34 @@ def linter_with(rule_set, tmp_path):
         return lambda text, name="letter.txt": linter.lint_document(Document(name, text)).findings
 
     return make
+
+
+def copy_letters_of_every_kind(folder: pathlib.Path, *, with_corpus_text: bool = False) -> pathlib.Path:
+    """``folder`` filled with real letters of every kind: the examples, the seeds (and, asked for,
+    the 63 published letters' text), three published PDFs and three Word drafts."""
+    import shutil
+
+    shutil.copytree(EXAMPLES, folder / "examples", ignore=shutil.ignore_patterns("plugin", "*.yaml"))
+    shutil.copytree(SEEDS, folder / "seeds")
+    if with_corpus_text:
+        shutil.copytree(CORPUS, folder / "text")
+    (folder / "pdf").mkdir()
+    for pdf in sorted(PDFS.glob("*.pdf"))[:3]:
+        shutil.copyfile(pdf, folder / "pdf" / pdf.name)
+    (folder / "docx").mkdir()
+    for docx in sorted((SHAPES / "docx").glob("*.docx"))[:3]:
+        shutil.copyfile(docx, folder / "docx" / docx.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright (installed by .ci/run)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium")
+        yield launched
+        launched.close()

@@ -18,25 +18,14 @@ import pytest
 from imrlint.lint import cache as cache_module
 from imrlint.lint.cache import CACHEDIR_TAG, LetterCache, parse_size
 
-from conftest import EXAMPLES, PDFS, REPO, SEEDS, SHAPES
+from conftest import PDFS, REPO, SEEDS, copy_letters_of_every_kind
 
 FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "csv", "html")
 
 
 @pytest.fixture
 def letters(tmp_path) -> pathlib.Path:
-    """A folder of real letters in every kind: the examples, the seeds, three published PDFs and
-    three Word drafts."""
-    folder = tmp_path / "letters"
-    shutil.copytree(EXAMPLES, folder / "examples", ignore=shutil.ignore_patterns("plugin", "*.yaml"))
-    shutil.copytree(SEEDS, folder / "seeds")
-    (folder / "pdf").mkdir()
-    for pdf in sorted(PDFS.glob("*.pdf"))[:3]:
-        shutil.copyfile(pdf, folder / "pdf" / pdf.name)
-    (folder / "docx").mkdir()
-    for docx in sorted((SHAPES / "docx").glob("*.docx"))[:3]:
-        shutil.copyfile(docx, folder / "docx" / docx.name)
-    return folder
+    return copy_letters_of_every_kind(tmp_path / "letters")
 
 
 def imrlint(*arguments: str, cwd: pathlib.Path, **environment: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import pathlib
-import shutil
 import sys
 
 import fsspec
@@ -17,7 +16,7 @@ from distributed import LocalCluster
 
 from imrlint.lint import cluster
 
-from conftest import CORPUS, EXAMPLES, PDFS, SEEDS, SHAPES
+from conftest import copy_letters_of_every_kind
 
 FORMATS = ("text", "json", "jsonl", "sarif", "junit", "github", "csv", "html")
 
@@ -32,19 +31,7 @@ def scheduler():
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> pathlib.Path:
-    """Real letters of every kind: the examples, the seeds, the 63 published letters' text, three
-    published PDFs and three Word drafts."""
-    folder = tmp_path_factory.mktemp("archive") / "letters"
-    shutil.copytree(EXAMPLES, folder / "examples", ignore=shutil.ignore_patterns("plugin", "*.yaml"))
-    shutil.copytree(SEEDS, folder / "seeds")
-    shutil.copytree(CORPUS, folder / "text")
-    (folder / "pdf").mkdir()
-    for pdf in sorted(PDFS.glob("*.pdf"))[:3]:
-        shutil.copyfile(pdf, folder / "pdf" / pdf.name)
-    (folder / "docx").mkdir()
-    for docx in sorted((SHAPES / "docx").glob("*.docx"))[:3]:
-        shutil.copyfile(docx, folder / "docx" / docx.name)
-    return folder
+    return copy_letters_of_every_kind(tmp_path_factory.mktemp("archive") / "letters", with_corpus_text=True)
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,6 @@ import pytest
 
 from conftest import CORPUS, SEEDS, run
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 
 def report(capsys, *paths, arguments=()) -> str:
     status, out, err = run(
@@ -99,16 +97,6 @@ def expect(locator):
     from playwright.sync_api import expect as playwright_expect
 
     return playwright_expect(locator)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
