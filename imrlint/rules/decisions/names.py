@@ -114,7 +114,7 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
     summary = letter.summary
     bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
     # the words of the summary and the rationales, looked up for each word of the headings
-    body_words = frozenset(word for body in bodies for word in body.derived(_passage_long_runs))
+    body_words = frozenset().union(*(body.derived(_passage_long_runs) for body in bodies))
     for item in letter.items:
         name = item.name
         unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
@@ -157,9 +157,10 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
     reader = context.knowledge.conclusions
     parts = [letter.summary] + [part for item in letter.items for part in (item.heading, item.rationale)]
-    counts = collections.Counter(
-        word for part in parts if part is not None for word in part.derived(_passage_long_runs)
-    )
+    counts: collections.Counter[str] = collections.Counter()
+    for part in parts:
+        if part is not None:
+            counts.update(part.derived(_passage_long_runs))
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
         for sentence in conclusion_sentences(item, reader):
