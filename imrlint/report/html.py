@@ -127,7 +127,8 @@ SCRIPT = """
     return {
       row: row, index: index, path: cell.getAttribute('data-v') || '',
       findings: (cell.getAttribute('data-f') || '').split(' ').filter(Boolean),
-      labels: ' ' + (cell.getAttribute('data-l') || '') + ' ', section: section, text: null, findingNodes: null
+      labels: ' ' + (cell.getAttribute('data-l') || '') + ' ', section: section, text: null, findingNodes: null,
+      filtered: false
     };
   });
   var filters = {
@@ -160,15 +161,18 @@ SCRIPT = """
     return !want.q || text(letter).indexOf(want.q) >= 0;
   }
   function showSections(want){
-    var byFinding = want.rule || want.severity;
-    letters.forEach(function(letter){ if (letter.section) { letter.section.hidden = true; } });
-    shown.forEach(function(letter){
+    var byFinding = want.rule || want.severity, visible = new Set(shown);
+    letters.forEach(function(letter){
       if (!letter.section) { return; }
-      letter.section.hidden = false;
+      var show = visible.has(letter);
+      if (letter.section.hidden === show) { letter.section.hidden = !show; }  // only what changes
+      if (!show || (!byFinding && !letter.filtered)) { return; }
       if (letter.findingNodes === null) { letter.findingNodes = letter.section.querySelectorAll('.finding'); }
       Array.prototype.forEach.call(letter.findingNodes, function(node){
-        node.hidden = byFinding && !findingMatches(node.getAttribute('data-f'), want);
+        var hide = Boolean(byFinding) && !findingMatches(node.getAttribute('data-f'), want);
+        if (node.hidden !== hide) { node.hidden = hide; }
       });
+      letter.filtered = Boolean(byFinding);
     });
   }
   function render(){
