@@ -153,3 +153,13 @@ def test_a_url_no_installed_backend_reads_is_an_unreadable_letter(capsys, tmp_pa
     assert (status, err) == (0, "")  # --exit-zero
     first = out.splitlines()[0]
     assert first.startswith("nosuchscheme://bucket/letter.txt:1:1: IMR002 [error] cannot read nosuchscheme:// URLs: ")
+
+
+@pytest.mark.parametrize("fixing", ["--fix", "--diff"])
+def test_a_dask_run_does_not_fix_letters(capsys, letters, fixing):
+    status, out, err = check(capsys, letters.parent, "--dask", "tcp://127.0.0.1:9", fixing, "letters/seeds")
+    assert (status, out) == (2, "")
+    assert (
+        err
+        == "imrlint: error: --dask lints on a cluster's workers, which do not write letters; fix them without --dask\n"
+    )

@@ -51,8 +51,12 @@ def cache_directory(cache_dir: str | None) -> str:
 def run_cache(args: argparse.Namespace):
     """The cache of a check run (grammars kept there too), or None: under --no-cache, for a run
     on a Dask cluster (its workers do not share this machine's cache), while fixing letters, or
-    when the directory cannot be used."""
-    if args.no_cache or args.dask or getattr(args, "fix", False) or getattr(args, "diff", False):
+    when the directory cannot be used.  A run on a Dask cluster cannot fix letters (its workers
+    would have to write them): refused here, before anything is linted."""
+    fixing = getattr(args, "fix", False) or getattr(args, "diff", False)
+    if args.dask and fixing:
+        raise UsageError("--dask lints on a cluster's workers, which do not write letters; fix them without --dask")
+    if args.no_cache or args.dask or fixing:
         return None
     from imrlint.lint.cache import LetterCache
     from imrlint.parsing.letter import use_grammar_cache
