@@ -272,3 +272,22 @@ def test_cache_entries_are_private(tmp_path):
     cache.keep_report("c" * 64, FileReport("letter.txt"))
     (entry,) = entries(tmp_path / "cache")
     assert stat.S_IMODE(entry.stat().st_mode) & 0o077 == 0
+
+
+def test_a_folder_that_is_not_a_cache_is_never_filled_nor_cleaned(tmp_path, letters):
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "keep.txt").write_text("mine", encoding="utf-8")
+    result = imrlint("check", "--exit-zero", "--cache-dir", str(documents), "letters/seeds", cwd=tmp_path)
+    assert result.returncode == 0
+    assert (
+        result.stderr
+        == f"imrlint: warning: {documents} is not a cache imrlint made, and not empty: not used as the cache\n"
+    )
+    assert sorted(path.name for path in documents.iterdir()) == ["keep.txt"]
+    # another tool's cache carries the same signature line: not imrlint's to remove
+    ruff_cache = tmp_path / ".ruff_cache"
+    ruff_cache.mkdir()
+    (ruff_cache / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n", encoding="ascii")
+    assert imrlint("cache", "clean", "--cache-dir", str(ruff_cache), cwd=tmp_path).returncode == 2
+    assert (ruff_cache / "CACHEDIR.TAG").exists()

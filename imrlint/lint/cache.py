@@ -262,11 +262,19 @@ class LetterCache:
         writable, not the user's own, or others may write in it)."""
         path = pathlib.Path(directory).absolute()
         try:
-            new = not path.exists()
             path.mkdir(parents=True, exist_ok=True)
             if not _trusted(path):
                 return None
-            if new or not (path / "CACHEDIR.TAG").exists():
+            if not _ours(path):
+                if any(path.iterdir()):  # someone's folder: never filled, never cleaned
+                    from imrlint.report.base import printable
+
+                    print(
+                        f"imrlint: warning: {printable(str(path))} is not a cache imrlint made, and not empty: not "
+                        "used as the cache",
+                        file=sys.stderr,
+                    )
+                    return None
                 _write_atomically(path / "CACHEDIR.TAG", CACHEDIR_TAG.encode("ascii"))
                 _write_atomically(path / ".gitignore", GITIGNORE)
             (path / FORMAT).mkdir(exist_ok=True)
@@ -434,16 +442,20 @@ def _write_atomically(path: pathlib.Path, data: bytes) -> None:
         raise
 
 
-def clean(directory: str | os.PathLike[str]) -> bool:
-    """Remove the cache in ``directory`` (only a directory imrlint made: one with its
-    CACHEDIR.TAG).  Returns whether there was one."""
-    path = pathlib.Path(directory)
-    tag = path / "CACHEDIR.TAG"
+def _ours(path: pathlib.Path) -> bool:
+    """Whether ``path`` is a cache imrlint made: it holds imrlint's own CACHEDIR.TAG (other
+    tools' caches carry the same signature line, not the same words)."""
     try:
-        owned = tag.read_text(encoding="ascii", errors="replace").startswith(CACHEDIR_TAG.splitlines()[0])
+        return (path / "CACHEDIR.TAG").read_text(encoding="ascii", errors="replace") == CACHEDIR_TAG
     except OSError:
         return False
-    if not owned:
+
+
+def clean(directory: str | os.PathLike[str]) -> bool:
+    """Remove the cache in ``directory`` (only a directory imrlint made).  Returns whether there
+    was one."""
+    path = pathlib.Path(directory)
+    if not _ours(path):
         return False
     shutil.rmtree(path, ignore_errors=True)
     return True
