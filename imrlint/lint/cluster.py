@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from imrlint.errors import UsageError
 from imrlint.lint.discovery import Target, is_url, letter_path
-from imrlint.lint.worker import CHUNK_SIZE, IN_FLIGHT_PER_JOB, LintOptions, _apply, _local, lint_one
+from imrlint.lint.worker import IN_FLIGHT_PER_JOB, LintOptions, _apply, _local, lint_one
 
 if TYPE_CHECKING:
     from imrlint.lint.linter import FileReport
 
 CONNECT_TIMEOUT = "30s"
+CHUNK_SIZE = 32  # letters per task: a cluster's scheduler and network cost more per task than a local pool
 
 
 def _client(address: str):
