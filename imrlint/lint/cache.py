@@ -45,7 +45,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from imrlint.lint.discovery import _writable_by_others
+from imrlint.lint.discovery import writable_by_others
 
 if TYPE_CHECKING:
     from imrlint.config.settings import Config
@@ -244,12 +244,12 @@ def _trusted(directory: pathlib.Path) -> bool:
         return False
     if hasattr(os, "getuid") and status.st_uid != os.getuid():
         return False
-    return not _writable_by_others(directory)
+    return not writable_by_others(directory)
 
 
 class LetterCache:
-    """The cache of one run: reports and extracted text, in ``directory``.  It pickles as its
-    directory and limit (worker processes open it again)."""
+    """The cache of one run: reports and extracted text, in ``directory``; paths and a number
+    only, so it travels to worker processes as it is."""
 
     def __init__(self, directory: pathlib.Path, limit: int = DEFAULT_MAX_SIZE):
         self.directory = directory
@@ -381,12 +381,6 @@ class LetterCache:
                 total -= status.st_size
                 removed += 1
         return removed
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"directory": self.directory, "limit": self.limit}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["directory"], state["limit"])  # type: ignore[misc]
 
 
 def _content_key(data: bytes) -> str:

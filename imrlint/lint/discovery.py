@@ -53,7 +53,7 @@ def _has_table(path: pathlib.Path) -> bool:
     return isinstance(tool, dict) and "imrlint" in tool
 
 
-def _writable_by_others(path: pathlib.Path) -> bool:
+def writable_by_others(path: pathlib.Path) -> bool:
     """Whether users other than the owner of ``path`` may write it: anyone (o+w), or a group
     that is not the owner's own (g+w)."""
     try:
@@ -79,7 +79,7 @@ def _trusted(candidate: pathlib.Path) -> bool:
     """Whether a configuration file found may be read: neither it nor its directory may be
     written by others than their owners (a shared directory such as /tmp, where anyone could
     have put it).  One that may not is said once on standard error."""
-    untrusted = next((path for path in (candidate.parent, candidate) if _writable_by_others(path)), None)
+    untrusted = next((path for path in (candidate.parent, candidate) if writable_by_others(path)), None)
     if untrusted is None:
         return True
     if candidate not in _IGNORED_WARNED:
