@@ -168,13 +168,13 @@ def big_letter(repeat: str, megabytes: str) -> dict:
     head = first[: first.index(marker)] + marker + "\n\n"
     items = [letter[letter.index(marker) + len(marker) :] for letter in letters if marker in letter]
     size = int(float(megabytes) * 1_000_000)
-    parts, separate, total, index = [head], [], len(head), 0
+    parts, total, index = [head], len(head), 0
     while total < size:
         parts.append(items[index % len(items)])
-        separate.append(letters[index % len(letters)])
         total += len(items[index % len(items)])
         index += 1
     big = "".join(parts)
+    separate: list[str] = []  # whole letters, round-robin, as many bytes as the big one
     while sum(map(len, separate)) < len(big):
         separate.append(letters[len(separate) % len(letters)])
     session = Session(load_rule_set(plugin_manager()))

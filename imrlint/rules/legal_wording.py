@@ -39,11 +39,26 @@ def _overlaps(edit: Span, region: Span) -> bool:
     return start < region_end and region_start < end
 
 
+def _legal_spans_by_line(letter: Letter, reader: ConclusionReader) -> dict[int, tuple[Span, ...]]:
+    """The legal spans under each line they cover: a fix is compared with those of its own lines
+    only, so that a letter of a thousand items is guarded in time linear in its fixes."""
+    by_line: dict[int, list[Span]] = {}
+    for span in _legal_spans(letter, reader):
+        for line in range(span.line, span.end_line + 1):
+            by_line.setdefault(line, []).append(span)
+    return {line: tuple(spans) for line, spans in by_line.items()}
+
+
 def guarded(fix: Fix, letter: Letter, reader: ConclusionReader) -> Fix:
     """``fix``, made display-only when one of its edits touches a label or a conclusion."""
     if fix.applicability == "display-only":
         return fix
-    legal = letter.derived(_legal_spans, reader)
-    if any(_overlaps(edit.span, region) for edit in fix.edits for region in legal):
+    legal = letter.derived(_legal_spans_by_line, reader)
+    if any(
+        _overlaps(edit.span, region)
+        for edit in fix.edits
+        for line in range(edit.span.line, edit.span.end_line + 1)
+        for region in legal.get(line, ())
+    ):
         return dataclasses.replace(fix, applicability="display-only")
     return fix
