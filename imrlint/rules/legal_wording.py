@@ -14,7 +14,18 @@ from imrlint.rules.findings import Fix
 
 if TYPE_CHECKING:
     from imrlint.model.conclusions import ConclusionReader
-    from imrlint.model.letter import Letter
+    from imrlint.model.letter import Letter, Passage
+
+
+def conclusion_sentence_bounds(rationale: Passage, reader: ConclusionReader) -> tuple[tuple[int, int], ...]:
+    """(start, end) in a rationale's text of each sentence that states whether the request is
+    medically necessary, read once per letter (the rules that quote a conclusion want them too)."""
+    return rationale.derived(_conclusion_sentence_bounds, reader)
+
+
+def _conclusion_sentence_bounds(rationale: Passage, reader: ConclusionReader) -> tuple[tuple[int, int], ...]:
+    statements = reader.conclusions(rationale.text)
+    return tuple(dict.fromkeys(sentence_around(rationale.text, statement.start) for statement in statements))
 
 
 def _legal_spans(letter: Letter, reader: ConclusionReader) -> tuple[Span, ...]:
@@ -24,10 +35,7 @@ def _legal_spans(letter: Letter, reader: ConclusionReader) -> tuple[Span, ...]:
         rationale = item.rationale
         if rationale is None or not rationale.text:
             continue
-        sentences = dict.fromkeys(
-            sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text)
-        )
-        spans += [rationale.sub_span(start, end) for start, end in sentences]
+        spans += [rationale.sub_span(start, end) for start, end in conclusion_sentence_bounds(rationale, reader)]
     return tuple(spans)
 
 

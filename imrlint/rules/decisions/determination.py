@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY
-from imrlint.model.facts import sentence_around
 from imrlint.rules.base import RuleContext, rule
+from imrlint.rules.legal_wording import conclusion_sentence_bounds
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Item, Letter
@@ -240,7 +240,4 @@ def conclusion_sentences(item, reader) -> list:
 
 
 def _conclusion_sentences(rationale, reader) -> list:
-    spans = dict.fromkeys(
-        sentence_around(rationale.text, statement.start) for statement in reader.conclusions(rationale.text)
-    )
-    return [rationale.sub(start, end) for start, end in spans]
+    return [rationale.sub(start, end) for start, end in conclusion_sentence_bounds(rationale, reader)]
