@@ -172,8 +172,9 @@ def make_finding(
         for key in REFERENCED_LINES
         if isinstance(fields.get(key), int) and fields[key] > 0
     )
-    if item is not None and not item.heading.span.line <= span.line <= item.heading.span.end_line:
-        named += (item.heading.span,)  # the heading of the item it concerns
+    heading = item.heading.span if item is not None else None
+    if heading is not None and not heading.line <= span.line <= heading.end_line:
+        named += (heading,)  # the heading of the item it concerns
     unit = unit_offset = None
     if document is not None and document.units:
         offset = document.line_starts[span.line - 1] + span.column - 1
