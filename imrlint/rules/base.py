@@ -150,6 +150,10 @@ class RuleContext:
         return dataclasses.replace(finding, fix=correction)
 
 
+def _span_of(passage: Passage) -> Span:
+    return passage.span
+
+
 REFERENCED_LINES = ("line", "first_line")
 """Message fields that name another line of the letter ("(line 49)"): the passages a finding refers to."""
 
@@ -172,7 +176,7 @@ def make_finding(
         for key in REFERENCED_LINES
         if isinstance(fields.get(key), int) and fields[key] > 0
     )
-    heading = item.heading.span if item is not None else None
+    heading = item.heading.derived(_span_of) if item is not None else None
     if heading is not None and not heading.line <= span.line <= heading.end_line:
         named += (heading,)  # the heading of the item it concerns
     unit = unit_offset = None
