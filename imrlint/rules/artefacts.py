@@ -300,6 +300,7 @@ def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Findin
 
 
 _SENTENCE_WORDS = re.compile(r"[^\W_]+")
+_NO_SENTENCE = object()  # what the first sentence of a passage follows
 
 
 def _prose(letter):
@@ -330,10 +331,19 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
     least = int(context.options["min_words"])
     for passage, item in _prose(letter):
         text = passage.text
-        previous = None
+        previous, previous_first = "", _NO_SENTENCE
         for start, end in sentences(text):
-            words = tuple(_SENTENCE_WORDS.findall(text[start:end].lower()))
-            if len(words) >= least and words == previous:
+            sentence = text[start:end].lower()
+            first = _SENTENCE_WORDS.search(sentence)
+            first_word = first.group() if first is not None else None
+            # only a sentence that opens with the word the one before opens with can repeat it:
+            # its words are split out then, not for every sentence of the letter
+            same_opening = first_word == previous_first
+            previous_sentence, previous, previous_first = previous, sentence, first_word
+            if not same_opening:
+                continue
+            words = tuple(_SENTENCE_WORDS.findall(sentence))
+            if len(words) >= least and words == tuple(_SENTENCE_WORDS.findall(previous_sentence)):
                 repeat = removal(passage.document, passage.offset(start), passage.offset(end - 1) + 1)
                 yield context.finding(
                     passage.sub(start, end),
@@ -341,4 +351,3 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
                     correction=Fix("delete the repeated sentence", (repeat,)),
                     words=len(words),
                 )
-            previous = words
