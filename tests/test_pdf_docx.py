@@ -345,17 +345,17 @@ def test_text_output_locates_pdf_findings_by_page_and_docx_by_paragraph(faulty, 
 
     assert status == 1
     assert locations == [
-        f"{pdf}:page 1:9:1",
+        f"{pdf}:page 1:20:1",
         f"{pdf}:page 2:68:45",
         f"{pdf}:page 2:73:74",
-        f"{docx_file}:9:1",
+        f"{docx_file}:20:1",
         f"{docx_file}:68:45",
         f"{docx_file}:73:74",
-        f"{txt}:9:1",
+        f"{txt}:20:1",
         f"{txt}:68:45",
         f"{txt}:73:74",
     ]
-    assert out[3].endswith('(paragraph 9, offset 0: "HOW THE IMR FINAL DETERMINATION WAS")')
+    assert out[3].endswith('(paragraph 20, offset 0: "State(s) of Licensure:")')
     assert out[4].startswith(f"{docx_file}:68:45: IMR206 [error] label 'Overturned' contradicts")
     assert out[4].endswith('(paragraph 68, offset 44: "MRI of the cervical spine without")')
     assert out[1].split(": ", 1)[1] == out[7].split(": ", 1)[1]  # same message for PDF and text
@@ -378,7 +378,7 @@ def test_json_output_adds_page_and_paragraph_keys(faulty, capsys):
 
     assert [record["page"] for record in pdf] == [1, 2, 2]
     assert [(record["paragraph"], record["paragraph_offset"]) for record in docx_records] == [
-        (9, 0),
+        (20, 0),
         (68, 44),
         (73, 73),
     ]
