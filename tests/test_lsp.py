@@ -173,3 +173,11 @@ async def test_the_workspace_configuration_applies_and_a_change_lints_again(clie
     )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert [diagnostic.code for diagnostic in client.diagnostics[uri]] == ["IMR604"]
+
+
+def test_the_rules_documentation_is_written_in_imrlint_s_cache_directory(monkeypatch, tmp_path):
+    from imrlint import __version__
+    from imrlint.lsp.server import cache_directory
+
+    monkeypatch.setenv("IMRLINT_CACHE_DIR", str(tmp_path))
+    assert cache_directory() == tmp_path / "rules" / __version__

@@ -24,6 +24,7 @@ from pygls.lsp.server import LanguageServer
 from imrlint import __version__
 from imrlint.errors import ConfigError
 from imrlint.input.document import Document
+from imrlint.lint.cache import default_directory
 from imrlint.lint.session import Session
 from imrlint.plugins.manager import RuleSet, load_rule_set, plugin_manager
 from imrlint.rules.findings import Finding
@@ -43,8 +44,9 @@ def path_of(uri: str) -> str:
 
 
 def cache_directory() -> pathlib.Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return pathlib.Path(base) / "imrlint" / "rules" / __version__
+    """Where the rules' documentation files are written: in imrlint's cache directory (which
+    ``IMRLINT_CACHE_DIR`` moves), one folder per version."""
+    return default_directory() / "rules" / __version__
 
 
 class ImrlintServer(LanguageServer):
