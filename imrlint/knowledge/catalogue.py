@@ -464,7 +464,8 @@ def _read_chapters(data: Any, known: dict[str, Chapter], validated: bool) -> dic
         else:
             if known and not validated:
                 _check(raw, "chapter", path)
-            chapters[chapter_id] = _with_editions(_new_chapter(raw), raw["editions"], f"{path}.editions", validated)
+            # a new chapter's editions were checked with it (or with the whole knowledge base)
+            chapters[chapter_id] = _with_editions(_new_chapter(raw), raw["editions"], f"{path}.editions", True)
     return chapters
 
 
@@ -493,6 +494,8 @@ def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
 
 
 def _with_editions(chapter: Chapter, raws: list, path: str, validated: bool) -> Chapter:
+    """``chapter`` with the editions ``raws`` added or merged; a new edition is checked against the
+    schema unless ``validated``."""
     editions = {edition.year: edition for edition in chapter.editions}
     new_years: set[int] = set()
     for index, raw in enumerate(raws):
