@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from imrlint.rules.findings import Finding
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...], flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(pattern, flags) for pattern in patterns)
-
-
 _NEXT_TEXT = re.compile(r"[ \t]*(?:\r\n|\r|\n)(?:[ \t\f]*(?:\r\n|\r|\n))*[ \t\f]*(\S+)")
 # What comes before a footer fragment left inside a sentence: a lower-case letter, a comma or a
 # semicolon, and a space.
@@ -93,7 +88,7 @@ def page_footer_fragment(letter: Letter, context: RuleContext) -> Iterator[Findi
                 correction=Fix("remove the page footer", (removal(letter.document, start, end),)),
                 fragment=" ".join(found.split()),
             )
-    for pattern in _compiled(tuple(context.options["fragments"]), 0):
+    for pattern in context.patterns("fragments", 0):
         for match in pattern.finditer(text, body_start):
             following = _NEXT_TEXT.match(text, match.end())
             before = text[max(0, match.start() - 2) : match.start()]

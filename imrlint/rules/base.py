@@ -17,6 +17,7 @@ The message template's ``{placeholders}`` are filled from the keyword arguments 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import re
 import string
@@ -119,6 +120,10 @@ class RuleContext:
     def options(self) -> dict[str, Any]:
         return self.settings.options
 
+    def patterns(self, option: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
+        """The option ``option``, a list of regular expressions, compiled (once per list)."""
+        return _compiled(tuple(self.options.get(option, ())), flags)
+
     def finding(
         self,
         where: Passage | Span,
@@ -148,6 +153,11 @@ class RuleContext:
 
             correction = guarded(correction, self.letter, self.knowledge.conclusions)
         return dataclasses.replace(finding, fix=correction)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...], flags: int) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, flags) for pattern in patterns)
 
 
 def _span_of(passage: Passage) -> Span:

@@ -71,12 +71,6 @@ def resolved(letter, catalogue) -> list[ResolvedChapter]:
     ]
 
 
-@functools.lru_cache(maxsize=64)
-def compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """``patterns`` (a configured phrase list) compiled, case-insensitive, once per list."""
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
-
-
 def at_most(finding: Finding, severity: str) -> Finding:
     """``finding`` no more severe than ``severity``: for what a rule can only suspect (a section an
     edition may have though its list lacks it) or what the letter only records (UR's citation)."""

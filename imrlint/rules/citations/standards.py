@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from imrlint.rules.base import RuleContext, rule
-from imrlint.rules.citations.cited import cited_chapters, compiled
+from imrlint.rules.citations.cited import cited_chapters
 from imrlint.rules.findings import Finding
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def no_standard_cited(letter: Letter, context: RuleContext) -> Iterator[Finding]
 
     Fix: cite the standard the rationale applies.
     """
-    reasons = compiled(tuple(context.options["reason_phrases"]))
+    reasons = context.patterns("reason_phrases")
     for item in letter.items:
         guideline = item.maximus
         if guideline is None or not guideline.content.text or guideline.citations.source != "none":
@@ -54,7 +54,7 @@ def non_mtus_only(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     Fix: apply the MTUS chapter, or state in the rationale why it does not address the item.
     """
     catalogue = context.knowledge.catalogue
-    reasons = compiled(tuple(context.options["reason_phrases"]))
+    reasons = context.patterns("reason_phrases")
     for item in letter.items:
         maximus, claims = item.maximus, item.claims
         if maximus is None or claims is None or not maximus.content.text or maximus.citations.source != "non-mtus":

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from imrlint.model.facts import letter_facts, lowered
 from imrlint.rules.base import RuleContext, rule
 from imrlint.rules.decisions.determination import conclusion_sentences
-from imrlint.rules.decisions.naming import item_vocabulary, names_item, phrase_patterns
+from imrlint.rules.decisions.naming import item_vocabulary, names_item
 from imrlint.rules.findings import Edit, Fix
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def item_not_in_rationale(letter: Letter, context: RuleContext) -> Iterator[Find
 
     Fix: name the item in the rationale's conclusion, or check that the rationale belongs to it.
     """
-    reasons = phrase_patterns(tuple(context.options.get("ancillary_phrases", ())))
+    reasons = context.patterns("ancillary_phrases")
     for item, name in zip(letter.items, item_vocabulary(context).names(letter), strict=False):
         rationale = item.rationale
         if rationale is None or not rationale.text:
@@ -240,7 +240,7 @@ def item_not_in_ur_decision(letter: Letter, context: RuleContext) -> Iterator[Fi
     summary = facts.summary
     assert summary is not None  # UR statements are read from it
     text = " ".join(summary.text[start:end] for start, end in facts.ur_statement_spans)
-    generic = phrase_patterns(tuple(context.options.get("group_phrases", ())))
+    generic = context.patterns("group_phrases")
     if any(pattern.search(text) for pattern in generic):
         return
     names = item_vocabulary(context).names(letter)

@@ -50,11 +50,6 @@ def _synonym_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...
     return tuple(tuple(term.lower() for term in group) for group in groups)
 
 
-@functools.lru_cache(maxsize=256)
-def phrase_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
-
-
 def _frozen(value) -> tuple:
     return tuple(tuple(group) if isinstance(group, list | tuple) else group for group in value)
 
