@@ -3,12 +3,21 @@ reading of YAML and TOML files, with their errors as ConfigErrors naming the fil
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import hashlib
+import io
+import os
 import pathlib
-from typing import Any
-
-import yaml
+import pickle
+import sys
+import tempfile
+from typing import TYPE_CHECKING, Any
 
 from imrlint.errors import ConfigError
+
+if TYPE_CHECKING:
+    import yaml
 
 _PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 
@@ -21,16 +30,14 @@ def data_path(*parts: str) -> pathlib.Path:
     return base.joinpath(*parts)
 
 
-# LibYAML's safe loader, where PyYAML was built with it, reads the rule declarations and the
-# MTUS knowledge base ten times faster.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 MAX_CONFIG_VALUES = 100_000
 """The most values a configuration may hold once its YAML aliases are expanded: a few hundred
 bytes of aliases naming aliases can stand for billions."""
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [child for pair in node.value for child in pair]
     if isinstance(node, yaml.SequenceNode):
@@ -70,28 +77,90 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
         pending.extend((child, False) for child in _children(node))
 
 
-def read_yaml(path: pathlib.Path | str, source: str | None = None, bounded: bool = False) -> Any:
-    """Load a YAML file, turning I/O and syntax errors into a ConfigError; ``bounded``: a file
-    from a user, whose aliases may not expand it beyond :data:`MAX_CONFIG_VALUES` values."""
-    source = source or str(path)
+class InvalidYaml(ValueError):
+    """A file that is not YAML: the parser's problem, and where it is."""
+
+
+_yaml_cache: pathlib.Path | None = None
+
+
+def use_yaml_cache(directory: pathlib.Path | None) -> None:
+    """Keep what YAML files hold in ``directory`` (a folder of imrlint's cache, which has checked
+    it is the user's own), or parse them in every process (None)."""
+    global _yaml_cache
+    _yaml_cache = directory
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Builds what a safe YAML loader builds (plain values, dates and times), nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in ("date", "datetime", "timedelta", "timezone"):
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a YAML value")
+
+
+def load_yaml(path: pathlib.Path | str, bounded: bool = False, source: str = "") -> Any:
+    """The YAML document in the file at ``path``.  ``bounded``: a file from a user, whose
+    aliases may not expand it beyond :data:`MAX_CONFIG_VALUES` values (a ConfigError naming
+    ``source`` otherwise).  Raises OSError, UnicodeDecodeError or :class:`InvalidYaml`.
+
+    With a YAML cache (:func:`use_yaml_cache`), a document is kept there under the SHA-256 of the
+    file's bytes, and read back instead of parsed: a run then does not import PyYAML at all, which
+    takes longer than the lint of a letter."""
+    data = pathlib.Path(path).read_bytes()
+    directory = _yaml_cache
+    if directory is None:
+        return _parse_yaml(data.decode("utf-8"), bounded, source)
+    identity = hashlib.sha256(data + f"\n{bounded}\n{sys.version}".encode()).hexdigest()[:40]
+    entry = directory / f"{identity}.pickle"
+    # absent, cut short or from elsewhere: parsed and written again
+    with contextlib.suppress(Exception), open(entry, "rb") as handle:
+        return _DataUnpickler(handle).load()
+    document = _parse_yaml(data.decode("utf-8"), bounded, source)
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        directory.mkdir(exist_ok=True)  # in the cache's folder; not made again once the cache is removed
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        try:
+            with open(descriptor, "wb") as handle:
+                pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, entry)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return document
+
+
+def _parse_yaml(text: str, bounded: bool, source: str) -> Any:
+    import yaml
+
+    # LibYAML's safe loader, where PyYAML was built with it, reads the rule declarations and the
+    # MTUS knowledge base ten times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(io.StringIO(text))
     try:
-        with open(path, encoding="utf-8") as handle:
-            loader = YAML_LOADER(handle)
-            try:
-                node = loader.get_single_node()
-                if node is None:
-                    return None
-                if bounded:
-                    _check_expansion(node, source)
-                return loader.construct_document(node)
-            finally:
-                loader.dispose()
-    except OSError as error:
-        raise ConfigError(source, "", f"cannot read: {error.strerror or error}") from None
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if bounded:
+            _check_expansion(node, source)
+        return loader.construct_document(node)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ConfigError(source, "", f"invalid YAML: {where}{getattr(error, 'problem', None) or error}") from None
+        raise InvalidYaml(f"{where}{getattr(error, 'problem', None) or error}") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: pathlib.Path | str, source: str | None = None, bounded: bool = False) -> Any:
+    """Load a YAML file (:func:`load_yaml`), turning I/O and syntax errors into a ConfigError."""
+    source = source or str(path)
+    try:
+        return load_yaml(path, bounded, source)
+    except OSError as error:
+        raise ConfigError(source, "", f"cannot read: {error.strerror or error}") from None
+    except InvalidYaml as error:
+        raise ConfigError(source, "", f"invalid YAML: {error}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(source, "", f"not UTF-8: {error.reason} at byte {error.start}") from None
 

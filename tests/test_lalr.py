@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 
 import lark
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from imrlint.input.read import read_path
 from imrlint.model.letter import build_letter
+from imrlint.parsing import lalr
 from imrlint.parsing.choice import PARSER_VARIABLE
 from imrlint.parsing.lalr import LeanParser, lean_parser_of
 from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
@@ -149,3 +151,25 @@ def test_the_parser_is_chosen_on_the_command_line_or_in_the_environment(capsys, 
     status, out, err = run(capsys, "check", letter)
     assert (status, out) == (2, "")
     assert err == "imrlint: error: IMRLINT_PARSER=earley: expected one of lean, lark\n"
+
+
+@pytest.mark.parametrize("compile_after", [1, 10**9])
+def test_terminals_tried_one_by_one_match_as_the_compiled_regex_does(monkeypatch, compile_after):
+    """A state's terminals tried one by one (an editor's single letter) and its one compiled
+    regex (an archive, once the state has been met often) give the same trees."""
+    monkeypatch.setattr(lalr, "COMPILE_AFTER", compile_after)
+    parser = LeanParser.of(letter_parser())
+    for source in SOURCES:
+        found = parser.tree(source)
+        assert found is not None and shape(found) == shape(letter_parser().parse(source))
+    one_by_one = [isinstance(scanner, lalr._TerminalByTerminal) for scanner in parser.scanners.values()]
+    assert all(one_by_one) if compile_after > 1 else not any(one_by_one)
+
+
+def test_a_state_s_regex_is_compiled_once_the_state_is_met_often(monkeypatch):
+    monkeypatch.setattr(lalr, "COMPILE_AFTER", 3)
+    parser = LeanParser.of(letter_parser())
+    for source in SOURCES[:3]:
+        parser.tree(source)
+    start = parser.scanners[parser.start]
+    assert isinstance(start, re.Pattern) and start.match(SOURCES[3], 0) is not None

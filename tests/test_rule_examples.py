@@ -270,7 +270,7 @@ def _plugins(folder: pathlib.Path, names: list[str], monkeypatch) -> None:
         spec.loader.exec_module(module)
         modules.append(module)
 
-    def manager():
+    def manager(argv=()):
         built = plugin_manager(entry_points=False)
         for module in modules:
             built.register(module, name=module.__name__)

@@ -133,7 +133,7 @@ def test_the_command_line_exits_2_after_reporting_everything(capsys, monkeypatch
     import imrlint.cli.main
     from imrlint.plugins.manager import plugin_manager
 
-    monkeypatch.setattr(imrlint.cli.main, "plugin_manager", lambda: plugin_manager([CrashingPlugin()]))
+    monkeypatch.setattr(imrlint.cli.main, "plugin_manager", lambda argv=(): plugin_manager([CrashingPlugin()]))
     status = main(["check", "--format", "jsonl", "--jobs", "2", *with_crashing_letter])
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert status == 2

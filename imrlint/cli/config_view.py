@@ -12,8 +12,6 @@ import os
 import sys
 from typing import Any
 
-import yaml
-
 from imrlint.config.settings import Config, display_path
 from imrlint.input.read import DEFAULT_MAX_BYTES
 from imrlint.lint.linter import DEFAULT_TIME_BUDGET
@@ -24,6 +22,8 @@ COMMENT_COLUMN = 56
 
 
 def _flow(value: Any) -> str:
+    import yaml  # only `imrlint config` writes YAML; `imrlint rules` reads it from the cache
+
     text = yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True, sort_keys=False).strip()
     return text[:-4].rstrip() if text.endswith("\n...") else text
 

@@ -26,11 +26,35 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SHOW_TRACEBACK = "--show-traceback"
 
 
-def plugin_manager():
+def plugin_manager(argv: Sequence[str] = ()):
     """The plugins' manager: the built-in rules and the installed plugins."""
     from imrlint.plugins.manager import plugin_manager as manager
+    from imrlint.resources import use_yaml_cache
 
-    return manager()
+    cache = _start_up_cache(argv)
+    use_yaml_cache(None if cache is None else cache / "yaml")
+    return manager(index_directory=cache)
+
+
+def _start_up_cache(argv: Sequence[str]):
+    """The folder of the cache a check run with ``argv`` uses, once a run has made it (so that
+    ``imrlint cache dir`` makes nothing), for what every command reads before its work: the
+    index of installed plugins and the YAML files' content.  Read from the command line before
+    it is parsed, since plugins add output formats to the parser; None under --no-cache."""
+    arguments = list(argv[: argv.index("--")] if "--" in argv else argv)
+    if "--no-cache" in arguments:
+        return None
+    cache_dir = None
+    for before, argument in zip(["", *arguments], arguments, strict=False):
+        if before == "--cache-dir":
+            cache_dir = argument
+        elif argument.startswith("--cache-dir="):
+            cache_dir = argument.partition("=")[2]
+    from imrlint.lint.cache import LetterCache
+    from imrlint.lint.scale import cache_directory
+
+    cache = LetterCache.existing(cache_directory(cache_dir))
+    return None if cache is None else cache.root
 
 
 def load_rule_set(manager) -> RuleSet:
@@ -412,7 +436,7 @@ def _main(argv: Sequence[str] | None) -> int:
     from imrlint.report.output import OutputError
 
     try:
-        rule_set = load_rule_set(plugin_manager())
+        rule_set = load_rule_set(plugin_manager(sys.argv[1:] if argv is None else argv))
         parser = build_parser(list(rule_set.formats))
         args = parser.parse_args(argv)
         _choose_parser(args.parser)

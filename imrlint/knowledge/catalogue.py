@@ -18,9 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import yaml
-
-from imrlint.resources import YAML_LOADER, data_path
+from imrlint.resources import InvalidYaml, data_path, load_yaml
 from imrlint.validation import best_error, json_shaped
 
 CONFIDENCES = ("high", "unverified")
@@ -249,8 +247,8 @@ class Catalogue:
         shipped = path is None
         path = pathlib.Path(path) if path is not None else data_path("rules", "mtus.yaml")
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            data = load_yaml(path)
+        except (OSError, UnicodeDecodeError, InvalidYaml) as error:
             raise CatalogueError(f"{path}: cannot read the knowledge base: {error}") from None
         try:
             chapters = _read_chapters(data, {}, validated=shipped)

@@ -282,6 +282,15 @@ class LetterCache:
             return None
         return cls(path, max_size() if limit is None else limit)
 
+    @classmethod
+    def existing(cls, directory: str | os.PathLike[str]) -> LetterCache | None:
+        """The cache in ``directory`` if a run has made it there and it can be trusted, else None;
+        nothing is made, and nothing said."""
+        path = pathlib.Path(directory).absolute()
+        if not (path / FORMAT).is_dir() or not _ours(path) or not _trusted(path):
+            return None
+        return cls(path, max_size())
+
     def _entry(self, kind: str, key: str) -> pathlib.Path:
         return self.root / kind / key[:2] / key[2:]
 

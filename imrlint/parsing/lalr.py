@@ -10,8 +10,11 @@ parse that input with Lark's own parser, which says where and why.  On the input
 result is exactly Lark's (``tests/test_lalr.py`` compares them on the real letters and on random
 and damaged ones).
 
-The loop reads three things Lark does not document as public: the parse table and tree callbacks
-of the LALR parser, and each state's compiled terminal regex.  :meth:`LeanParser.of` checks that
+The loop reads what Lark does not document as public: the parse table and tree callbacks of the
+LALR parser, each state's terminals and compiled terminal regex, and the function that gives a
+lexer its callbacks.  A state's terminals are tried one by one until the state has been met a
+few hundred times, and its one regex compiled only then (:class:`_TerminalByTerminal`): the
+same matches, without compiling a regex for every state one letter meets.  :meth:`LeanParser.of` checks that
 the grammar uses nothing the loop leaves out and raises otherwise; pyproject.toml bounds the Lark
 version.  ``IMRLINT_PARSER=lark`` in the environment (``imrlint check --parser lark``) parses every
 input with Lark's own parser instead, and a Lark whose internals no longer fit the loop falls
@@ -57,17 +60,64 @@ class _Reduction:
     build: Callable[[list], Any] | None  # Lark's tree-building callback for the rule
 
 
+class _TerminalByTerminal:
+    """A parser state's terminals tried one by one, in the order of the one regex Lark's
+    contextual lexer builds for the state, until the state has been met
+    :data:`COMPILE_AFTER` times; then that regex is compiled and takes this one's place.
+
+    A regex alternation gives the first of its alternatives that matches, so both give the same
+    match.  The one regex is faster per token, but compiling it, for each of the dozens of states
+    one letter meets, costs more than the rest of an editor's lint of that letter; each
+    terminal's own regex is compiled once, for all the states."""
+
+    __slots__ = ("lexer", "patterns", "scanners", "state", "visits")
+
+    def __init__(self, scanners: _Scanners, state: int, lexer: Any, patterns: list[re.Pattern[str]]):
+        self.scanners, self.state, self.lexer, self.patterns = scanners, state, lexer, patterns
+        self.visits = 0
+
+    def match(self, text: str, position: int) -> re.Match[str] | None:
+        self.visits += 1
+        if self.visits == COMPILE_AFTER:
+            # Lark splits the regex past Python's limit of groups, if it has one: then the
+            # terminals stay tried one by one
+            compiled = self.lexer.scanner._mres  # none for a state that accepts only the end
+            if len(compiled) <= 1:
+                self.scanners[self.state] = compiled[0] if compiled else _NOTHING
+        for pattern in self.patterns:
+            found = pattern.match(text, position)
+            if found is not None:
+                return found
+        return None
+
+
+COMPILE_AFTER = 200
+"""Visits after which a state's terminals are matched by one compiled regex: about where
+trying them one by one has cost as much as compiling it."""
+
+
 class _Scanners(dict):
-    """Each parser state's terminal regex, compiled when the state is first reached, as Lark's
-    contextual lexer does: linting one letter compiles only the states it meets."""
+    """Each parser state's scanner (something with a regex's ``match``, whose match names the
+    terminal in ``lastgroup``), made when the state is first reached: linting one letter makes
+    only the states it meets."""
 
     def __init__(self, lexers: dict[int, Any]):
         super().__init__()
         self._lexers = lexers
+        self._terminals: dict[str, re.Pattern[str]] = {}
 
-    def __missing__(self, state: int) -> re.Pattern[str]:
-        compiled = self._lexers[state].scanner._mres  # none for a state that accepts only the end
-        pattern = self[state] = compiled[0] if compiled else _NOTHING
+    def __missing__(self, state: int) -> _TerminalByTerminal:
+        lexer = self._lexers[state]
+        patterns = [self._terminal(terminal, lexer.g_regex_flags) for terminal in lexer.terminals]
+        scanner = self[state] = _TerminalByTerminal(self, state, lexer, patterns)
+        return scanner
+
+    def _terminal(self, terminal: Any, flags: int) -> re.Pattern[str]:
+        """A terminal's regex, alone, as a named group (its name is the match's ``lastgroup``)."""
+        pattern = self._terminals.get(terminal.name)
+        if pattern is None:
+            pattern = re.compile(f"(?P<{terminal.name}>{terminal.pattern.to_regexp()})", flags)
+            self._terminals[terminal.name] = pattern
         return pattern
 
 
@@ -91,11 +141,14 @@ class LeanParser:
         table, callbacks = lalr.parse_table, lalr.callbacks
         if any(isinstance(symbol, str) for symbol in callbacks):
             raise RuntimeError("the grammar has terminal callbacks, which LeanParser does not run")
-        # Lark compiles a state's terminals into one regex (several only past Python's 100 groups)
-        # and adds callbacks for string terminals that a regex also matches; all the terminals
-        # together (the root lexer) show whether any state would need either.
+        # Lark adds callbacks to its lexers for string terminals that a regex also matches; all
+        # the terminals together (the root lexer) show whether any state would need them.  Asked
+        # of the function Lark builds them with, which compiles nothing when there are none.
         root = frontend.lexer.root_lexer
-        if len(root.scanner._mres) > 1 or root.callback:
+        terminals, callbacks_needed = lark.lexer._create_unless(
+            root.terminals, root.g_regex_flags, root.re, root.use_bytes
+        )
+        if callbacks_needed or len(terminals) != len(root.terminals) or root.use_bytes:
             raise RuntimeError("the grammar needs more of Lark's lexer than LeanParser runs")
         # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow each lookup.
         actions = {

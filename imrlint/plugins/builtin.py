@@ -53,4 +53,4 @@ def imrlint_rule_declarations():
 def imrlint_formats():
     from imrlint.report import BUILTIN_FORMATS
 
-    return dict(BUILTIN_FORMATS)
+    return BUILTIN_FORMATS

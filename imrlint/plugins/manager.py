@@ -13,6 +13,8 @@ import pluggy
 from imrlint.config.declarations import load_declarations
 from imrlint.errors import ConfigError, describe_error
 from imrlint.plugins import builtin, hookspecs
+from imrlint.plugins.installed import installed_entry_points, load_entry_point
+from imrlint.report import Formats
 from imrlint.rules.base import Rule, RuleSettings
 
 BUILTIN_MAINTAINER = "imrlint's maintainers"
@@ -26,7 +28,7 @@ class RuleSet:
 
     rules: dict[str, Rule]
     defaults: dict[str, RuleSettings]
-    formats: dict[str, Any]
+    formats: Formats
     maintainers: dict[str, str] = field(default_factory=dict)
 
     def maintainer(self, code: str) -> str:
@@ -39,34 +41,36 @@ class RuleSet:
         return next((code for code, rule in self.rules.items() if rule.name == reference), None)
 
 
-def plugin_manager(extra_plugins: Iterable[object] = (), entry_points: bool = True) -> pluggy.PluginManager:
-    """A plugin manager with the built-in plugin, ``extra_plugins`` and installed entry points."""
+def plugin_manager(
+    extra_plugins: Iterable[object] = (), entry_points: bool = True, index_directory: pathlib.Path | None = None
+) -> pluggy.PluginManager:
+    """A plugin manager with the built-in plugin, ``extra_plugins`` and installed entry points
+    (looked up in the index kept in ``index_directory``, when given: see
+    :mod:`imrlint.plugins.installed`)."""
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     manager.register(builtin, name=BUILTIN_PLUGIN)
     for plugin in extra_plugins:
         manager.register(plugin)
     if entry_points:
-        _load_entry_points(manager)
+        _load_entry_points(manager, index_directory)
     return manager
 
 
 BUILTIN_PLUGIN = "imrlint.plugins.builtin"
 
 
-def _load_entry_points(manager: pluggy.PluginManager) -> None:
+def _load_entry_points(manager: pluggy.PluginManager, index_directory: pathlib.Path | None) -> None:
     """Register the installed plugins (entry points of the group ``imrlint``), naming the one
     that cannot be loaded."""
-    from importlib.metadata import entry_points
-
-    for entry_point in entry_points(group=hookspecs.PROJECT):
-        if manager.get_plugin(entry_point.name) is not None or manager.is_blocked(entry_point.name):
+    for name, reference in installed_entry_points(index_directory):
+        if manager.get_plugin(name) is not None or manager.is_blocked(name):
             continue
         try:
-            plugin = entry_point.load()
+            plugin = load_entry_point(reference)
         except Exception as error:
-            raise _plugin_error(entry_point.name, "", error, "cannot be loaded") from error
-        manager.register(plugin, name=entry_point.name)
+            raise _plugin_error(name, "", error, "cannot be loaded") from error
+        manager.register(plugin, name=name)
 
 
 def _plugin_error(name: str, key: str, error: Exception, failure: str) -> ConfigError:
@@ -143,9 +147,9 @@ def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
         if code not in defaults:
             raise ConfigError("rule declarations", code, "implemented but not declared (severity, message, options)")
         defaults[code] = _with_summary(defaults[code], rules[code])
-    formats: dict[str, Any] = {}
+    formats = Formats()
     for _, provided in _each_plugin(manager, "imrlint_formats"):
-        formats.update(provided or {})
+        formats.add(provided or {})
     ordered = sorted(rules)
     return RuleSet(
         {code: rules[code] for code in ordered}, {code: defaults[code] for code in ordered}, formats, maintainers

@@ -5,25 +5,51 @@ stays flat however many letters are linted.  Plugins add formats through the
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+
 from imrlint.report.base import ReportContext, Reporter, RuleInfo, RunSummary
-from imrlint.report.csv import CsvReporter
-from imrlint.report.github import GithubReporter
-from imrlint.report.html import HtmlReporter
-from imrlint.report.json import JsonReporter
-from imrlint.report.jsonl import JsonLinesReporter
-from imrlint.report.junit import JunitReporter
-from imrlint.report.sarif import SarifReporter
-from imrlint.report.text import TextReporter
 
-BUILTIN_FORMATS = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "jsonl": JsonLinesReporter,
-    "sarif": SarifReporter,
-    "junit": JunitReporter,
-    "github": GithubReporter,
-    "csv": CsvReporter,
-    "html": HtmlReporter,
-}
 
-__all__ = ["BUILTIN_FORMATS", "ReportContext", "Reporter", "RuleInfo", "RunSummary"]
+class Formats(Mapping[str, type[Reporter]]):
+    """Reporter classes by format name.  A format given as ``"module:Class"`` is imported when it
+    is first looked up: a run imports the one format it writes, not all of them (the HTML
+    report's module alone takes longer to import than an editor's whole lint of a letter)."""
+
+    def __init__(self, entries: Mapping[str, type[Reporter] | str] | None = None):
+        self._entries: dict[str, type[Reporter] | str] = {}
+        if entries is not None:
+            self.add(entries)
+
+    def add(self, entries: Mapping[str, type[Reporter] | str]) -> None:
+        """Add (or replace) formats, keeping another Formats' unimported entries unimported."""
+        self._entries.update(entries._entries if isinstance(entries, Formats) else entries)
+
+    def __getitem__(self, name: str) -> type[Reporter]:
+        entry = self._entries[name]
+        if isinstance(entry, str):
+            module, _, attribute = entry.partition(":")
+            entry = self._entries[name] = getattr(importlib.import_module(module), attribute)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+BUILTIN_FORMATS = Formats(
+    {
+        "text": "imrlint.report.text:TextReporter",
+        "json": "imrlint.report.json:JsonReporter",
+        "jsonl": "imrlint.report.jsonl:JsonLinesReporter",
+        "sarif": "imrlint.report.sarif:SarifReporter",
+        "junit": "imrlint.report.junit:JunitReporter",
+        "github": "imrlint.report.github:GithubReporter",
+        "csv": "imrlint.report.csv:CsvReporter",
+        "html": "imrlint.report.html:HtmlReporter",
+    }
+)
+
+__all__ = ["BUILTIN_FORMATS", "Formats", "ReportContext", "Reporter", "RuleInfo", "RunSummary"]

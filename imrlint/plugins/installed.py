@@ -1,0 +1,91 @@
+"""The installed plugins: the entry points of the group ``imrlint``, read from the installed
+distributions' metadata, or from an index of them kept in imrlint's cache.
+
+Reading the metadata means importing :mod:`importlib.metadata` and opening every distribution's
+``entry_points.txt``: on an ordinary environment, longer than the whole lint of a letter.  The
+index holds the entry points found and a stamp of the directories they were looked for in (each
+``sys.path`` entry's modification time, inode, size and link count): installing, upgrading or
+removing a distribution adds or removes a ``*.dist-info`` folder in one of them, which changes its
+stamp, and the metadata is read again."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import pathlib
+import re
+import sys
+import tempfile
+
+from imrlint.plugins.hookspecs import PROJECT
+
+INDEX_NAME = "plugins.json"
+
+EntryPoint = tuple[str, str]  # its name, and the object it names ("package.module:attribute")
+
+# The form of an entry point's object reference (the packaging specification's), extras ignored.
+_REFERENCE = re.compile(r"(?P<module>[\w.]+)\s*(?::\s*(?P<attribute>[\w.]+)\s*)?(?:\[[^\]]*\])?\s*")
+
+
+def installed_entry_points(index_directory: pathlib.Path | None = None) -> list[EntryPoint]:
+    """The entry points of the group ``imrlint``, in the order importlib.metadata gives them;
+    read from the index in ``index_directory`` when its stamp is the search path's, else from
+    the metadata (and the index rewritten)."""
+    if index_directory is None:
+        return _read_metadata()
+    stamp = _search_path_stamp()
+    index = index_directory / INDEX_NAME
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        kept = json.loads(index.read_text(encoding="utf-8"))
+        if kept["stamp"] == stamp:
+            return [(str(name), str(reference)) for name, reference in kept["entry_points"]]
+    found = _read_metadata()
+    _write_index(index, {"stamp": stamp, "entry_points": found})
+    return found
+
+
+def load_entry_point(reference: str) -> object:
+    """The object an entry point names: ``package.module`` or ``package.module:attribute``."""
+    match = _REFERENCE.fullmatch(reference)
+    if match is None:
+        raise ValueError(f"'{reference}' is not an entry point's module:attribute")
+    target: object = importlib.import_module(match["module"])
+    if match["attribute"]:
+        for attribute in match["attribute"].split("."):
+            target = getattr(target, attribute)
+    return target
+
+
+def _read_metadata() -> list[EntryPoint]:
+    from importlib.metadata import entry_points
+
+    return [(entry_point.name, entry_point.value) for entry_point in entry_points(group=PROJECT)]
+
+
+def _search_path_stamp() -> list[str]:
+    """What changes when a distribution is installed in, or removed from, the search path."""
+    stamp = [sys.version, sys.prefix]
+    for entry in sys.path:
+        try:
+            status = os.stat(entry or ".")
+        except OSError:
+            stamp.append(f"{entry}: absent")
+        else:
+            stamp.append(f"{entry}: {status.st_mtime_ns} {status.st_ino} {status.st_size} {status.st_nlink}")
+    return stamp
+
+
+def _write_index(index: pathlib.Path, content: dict) -> None:
+    """Written to a temporary file and renamed into place: a run starting meanwhile never reads
+    half of it.  An index that cannot be written costs only the reading of the metadata."""
+    with contextlib.suppress(OSError):  # in the cache's folder, as it is: not made again once removed
+        descriptor, temporary = tempfile.mkstemp(dir=index.parent, prefix=".tmp-")
+        try:
+            with open(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(content, handle)
+            os.replace(temporary, index)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

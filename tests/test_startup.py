@@ -1,0 +1,211 @@
+"""What a run reads before its work, kept from one run to the next: the index of installed
+plugins, the content of YAML files; and the output formats, imported only when used."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from imrlint import resources
+from imrlint.errors import ConfigError
+from imrlint.plugins import installed
+from imrlint.plugins.installed import installed_entry_points, load_entry_point
+from imrlint.report import BUILTIN_FORMATS, Formats
+from imrlint.report.text import TextReporter
+
+from conftest import REPO, SEEDS
+
+SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
+
+
+# --- output formats ----------------------------------------------------------------------------
+
+
+def test_a_format_s_module_is_imported_when_the_format_is_looked_up():
+    code = textwrap.dedent(
+        """
+        import sys
+        from imrlint.report import BUILTIN_FORMATS
+        names = sorted(BUILTIN_FORMATS)
+        before = "imrlint.report.html" in sys.modules
+        reporter = BUILTIN_FORMATS["html"]
+        print(names, before, reporter.__name__, "imrlint.report.sarif" in sys.modules)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.split("] ", 1)[1].split() == ["False", "HtmlReporter", "False"]
+    assert result.stdout.startswith("['csv', 'github', 'html', 'json', 'jsonl', 'junit', 'sarif', 'text']")
+
+
+def test_formats_keep_a_plugin_s_classes_and_built_in_names_unimported():
+    class HouseReporter(TextReporter):
+        pass
+
+    formats = Formats(BUILTIN_FORMATS)
+    formats.add({"house": HouseReporter})
+    assert formats["house"] is HouseReporter
+    assert formats["text"] is TextReporter
+    assert list(formats)[-1] == "house" and len(formats) == len(BUILTIN_FORMATS) + 1
+
+
+def test_a_text_report_run_does_not_import_the_other_formats():
+    code = (
+        "import sys; from imrlint.cli.main import main; main(['check', '--no-cache', sys.argv[1]]); "
+        "print(sorted(name for name in sys.modules if name.startswith('imrlint.report.')), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(SEED_000)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    imported = result.stderr.strip().splitlines()[-1]
+    assert "imrlint.report.text" in imported
+    for other in ("html", "sarif", "junit", "csv", "json'"):
+        assert f"imrlint.report.{other}" not in imported
+
+
+# --- the index of installed plugins --------------------------------------------------------------
+
+
+def install(folder, name: str, body: str = "") -> None:
+    """A distribution ``name`` in ``folder`` with an entry point of the group imrlint."""
+    (folder / f"{name}.py").write_text(body or "from imrlint.plugins.hookspecs import hookimpl\n", encoding="utf-8")
+    distribution = folder / f"{name}-1.0.dist-info"
+    distribution.mkdir()
+    (distribution / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    (distribution / "entry_points.txt").write_text(f"[imrlint]\n{name} = {name}\n", encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    return folder
+
+
+def test_the_index_is_read_instead_of_the_metadata_while_nothing_is_installed(site, tmp_path, monkeypatch):
+    install(site, "house_style")
+    index = tmp_path
+    assert installed_entry_points(index) == [("house_style", "house_style")]
+    kept = json.loads((index / "plugins.json").read_text(encoding="utf-8"))
+    assert kept["entry_points"] == [["house_style", "house_style"]]
+
+    def unread():
+        raise AssertionError("the metadata was read")
+
+    monkeypatch.setattr(installed, "_read_metadata", unread)
+    assert installed_entry_points(index) == [("house_style", "house_style")]
+
+
+def test_an_index_is_not_written_where_the_cache_was_removed(site, tmp_path):
+    install(site, "house_style")
+    assert installed_entry_points(tmp_path / "removed") == [("house_style", "house_style")]
+    assert not (tmp_path / "removed").exists()
+
+
+def test_installing_a_distribution_reads_the_metadata_again(site, tmp_path):
+    index = tmp_path
+    assert installed_entry_points(index) == installed_entry_points(None)
+    install(site, "house_style")
+    assert ("house_style", "house_style") in installed_entry_points(index)
+
+
+@pytest.mark.parametrize("content", ["", "{", '{"stamp": 1}', "[]", '{"stamp": [], "entry_points": 5}'])
+def test_an_unreadable_index_is_rewritten(site, tmp_path, content):
+    install(site, "house_style")
+    index = tmp_path
+    (index / "plugins.json").write_text(content, encoding="utf-8")
+    assert installed_entry_points(index) == [("house_style", "house_style")]
+    assert json.loads((index / "plugins.json").read_text(encoding="utf-8"))["entry_points"] == [
+        ["house_style", "house_style"]
+    ]
+
+
+def test_an_entry_point_names_a_module_or_an_attribute():
+    assert load_entry_point("json") is json
+    assert load_entry_point("os.path:join") is os.path.join
+    assert load_entry_point("imrlint.plugins.installed : load_entry_point [extra]") is load_entry_point
+    with pytest.raises(ValueError, match="not an entry point"):
+        load_entry_point("not a reference")
+
+
+def test_the_command_line_keeps_the_index_in_the_cache_it_uses(tmp_path):
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "imrlint", "check", "--cache-dir", str(cache), str(SEED_000)]
+    environment = {**os.environ, "IMRLINT_CACHE_DIR": str(tmp_path / "elsewhere")}
+    subprocess.run([sys.executable, "-m", "imrlint", "cache", "dir"], env=environment, cwd=REPO, check=True)
+    assert not (tmp_path / "elsewhere").exists()  # asking where the cache is makes nothing
+    subprocess.run(command, env=environment, cwd=REPO, capture_output=True, check=False)
+    assert not (cache / "v1" / "plugins.json").exists()  # the first run makes the cache
+    subprocess.run(command, env=environment, cwd=REPO, capture_output=True, check=False)
+    assert (cache / "v1" / "plugins.json").is_file()
+    assert list((cache / "v1" / "yaml").glob("*.pickle"))
+    subprocess.run([*command[:4], "--no-cache", *command[4:]], env=environment, cwd=REPO, check=False)
+    assert not (tmp_path / "elsewhere").exists()
+
+
+# --- YAML files --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def yaml_cache(tmp_path):
+    resources.use_yaml_cache(tmp_path / "yaml")
+    yield tmp_path / "yaml"
+    resources.use_yaml_cache(None)
+
+
+def test_a_yaml_document_is_read_back_from_the_cache(tmp_path, yaml_cache, monkeypatch):
+    path = tmp_path / "mtus.yaml"
+    path.write_text("chapter: Chronic Pain\nin force: 2016-12-01\npages: [1, 2.5, null, true]\n", encoding="utf-8")
+    expected = {"chapter": "Chronic Pain", "in force": datetime.date(2016, 12, 1), "pages": [1, 2.5, None, True]}
+    assert resources.load_yaml(path) == expected
+
+    def unparsed(*arguments):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(resources, "_parse_yaml", unparsed)
+    assert resources.load_yaml(path) == expected
+    path.write_text("chapter: Low Back\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        resources.load_yaml(path)
+
+
+def test_a_damaged_or_foreign_cache_entry_is_parsed_again(tmp_path, yaml_cache):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: []\n", encoding="utf-8")
+    resources.load_yaml(path)
+    (entry,) = yaml_cache.glob("*.pickle")
+    entry.write_bytes(pickle.dumps(os.system))  # builds something a YAML document never holds
+    assert resources.load_yaml(path) == {"rules": []}
+    entry.write_bytes(b"\x80")
+    assert resources.load_yaml(path) == {"rules": []}
+    assert pickle.loads(entry.read_bytes()) == {"rules": []}
+
+
+def test_a_bounded_document_is_checked_however_it_was_kept(tmp_path, yaml_cache):
+    """The same bytes read unbounded (kept) and then as a user's configuration are still refused."""
+    aliases = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + level)}: &{chr(98 + level)} [*{chr(97 + level)}, *{chr(97 + level)}, *{chr(97 + level)}, "
+        f"*{chr(97 + level)}, *{chr(97 + level)}, *{chr(97 + level)}, *{chr(97 + level)}, *{chr(97 + level)}, "
+        f"*{chr(97 + level)}, *{chr(97 + level)}]\n"
+        for level in range(5)
+    )
+    path = tmp_path / ".imrlint.yaml"
+    path.write_text(aliases, encoding="utf-8")
+    resources.load_yaml(path)
+    with pytest.raises(ConfigError, match="expand it to more than"):
+        resources.read_yaml(path, bounded=True)
+
+
+def test_yaml_errors_are_the_same_with_the_cache(tmp_path, yaml_cache):
+    path = tmp_path / "broken.yaml"
+    path.write_text("rules: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"invalid YAML: line 2, column 1"):
+        resources.read_yaml(path)
+    assert not list(yaml_cache.glob("*.pickle"))
