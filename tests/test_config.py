@@ -379,6 +379,9 @@ def test_globs_that_can_match_nothing_are_refused(glob, problem):
             "unknown key 'IMR999'",
         ),
         ("max-bytes: 0\n", "max-bytes", "0 is less than the minimum of 1"),
+        # of errors equally relevant, the first by key path (not the last, as jsonschema prefers)
+        ("exclude: [1, 2]\n", "exclude.0", "1 is not of type 'string'"),
+        ("select: [IMR303]\nignore: [7]\nexclude: [8]\n", "exclude.0", "8 is not of type 'string'"),
     ],
 )
 def test_invalid_configuration_names_file_key_and_reason(repo, capsys, content, key, reason):

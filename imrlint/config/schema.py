@@ -14,6 +14,7 @@ from imrlint.errors import ConfigError
 from imrlint.resources import data_path, read_yaml
 from imrlint.rules.base import CODE_PATTERN, NAME_PATTERN, RuleSettings
 from imrlint.rules.findings import SEVERITIES
+from imrlint.validation import best_error
 
 if TYPE_CHECKING:  # jsonschema loads only to explain a document that does not conform
     import jsonschema
@@ -77,14 +78,8 @@ def validate(document: Any, schema: Mapping[str, Any], source: str, prefix: str 
     """
     if conforms(document, schema):
         return
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(
-        validator.iter_errors(document), key=lambda error: (list(map(str, error.absolute_path)), error.message)
-    )
-    if errors:
-        best = jsonschema.exceptions.best_match(errors)
+    best = best_error(document, schema)
+    if best is not None:
         key = _key_path(best)
         raise ConfigError(
             source, prefix + key if prefix and key != "(top level)" else (prefix.rstrip(".") or key), _reason(best)
