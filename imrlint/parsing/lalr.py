@@ -191,25 +191,28 @@ class LeanParser:
     def tree(self, text: str) -> lark.Tree | None:
         """Lark's parse tree of ``text`` (its tokens with their lines and columns) if the grammar
         accepts it, else None."""
+        actions, scanners, ignored = self.actions, self.scanners, self.ignored
         stack = [self.start]
         values: list = []
-        position = 0
+        position, size = 0, len(text)
         line, line_start = 1, 0
-        while position < len(text):
-            match = self.scanners[stack[-1]].match(text, position)
+        while position < size:
+            match = scanners[stack[-1]].match(text, position)
             if match is None:
                 return None
             kind, value, end = match.lastgroup, match.group(), match.end()
             newlines = value.count("\n")
             end_line = line + newlines
             end_line_start = position + value.rindex("\n") + 1 if newlines else line_start
-            if kind not in self.ignored:
+            if kind not in ignored:
                 token = _new_token(
                     kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end
                 )
-                shift = self._reduce(stack, values, kind)
-                if shift is None:
-                    return None
+                shift = actions[stack[-1]].get(kind)
+                if shift.__class__ is not int:  # reductions first (most tokens shift at once)
+                    shift = self._reduce(stack, values, kind)
+                    if shift is None:
+                        return None
                 stack.append(shift)
                 values.append(token)
             position, line, line_start = end, end_line, end_line_start
