@@ -26,6 +26,16 @@ class Conclusion:
     standard: bool = True
 
 
+def necessity_statements(passage, reader: ConclusionReader) -> list[tuple[Conclusion, bool]]:
+    """:meth:`ConclusionReader.statements` of a passage's text, read once per passage: several
+    rules read a rationale's statements (its conclusion, the sentences that state it)."""
+    return passage.derived(_passage_statements, reader)
+
+
+def _passage_statements(passage, reader: ConclusionReader) -> list[tuple[Conclusion, bool]]:
+    return reader.statements(passage.text)
+
+
 class ConclusionReader:
     """Finds the medical-necessity conclusion of a rationale (phrase lists: rules/phrases.yaml)."""
 
@@ -53,14 +63,27 @@ class ConclusionReader:
 
     def conclusions(self, text: str) -> list[Conclusion]:
         """Every necessity statement in ``text``, in order, each read as positive or negative."""
-        found = (self._read(text, match, adjective) for match, adjective in self._statements(text))
-        return [conclusion for conclusion in found if conclusion is not None]
+        return [conclusion for conclusion, _ in self.statements(text)]
 
-    def conclusion(self, text: str) -> Conclusion | None:
+    def statements(self, text: str) -> list[tuple[Conclusion, bool]]:
+        """Every necessity statement in ``text``, in order, read as positive or negative, each with
+        whether it is a guideline's criterion ("... is medically necessary when ...")."""
+        read = []
+        for match, adjective in self._statements(text):
+            found = self._read(text, match, adjective)
+            if found is not None:
+                read.append((found, self.criterion.match(text, match.end()) is not None))
+        return read
+
+    def conclusion(self, text: str, statements: list[tuple[Conclusion, bool]] | None = None) -> Conclusion | None:
         """The rationale's conclusion: its last necessity statement that is not a guideline's
-        criterion ("... is medically necessary when ..."), else its last statement about the
-        request in other words ("the request is not necessary"), else its opening Yes/No."""
-        found = self._last_statement(text)
+        criterion (if all are, the last of them), else its last statement about the request in
+        other words ("the request is not necessary"), else its opening Yes/No.  ``statements``
+        are :meth:`statements` of ``text``, when the caller has them."""
+        statements = self.statements(text) if statements is None else statements
+        found = next((conclusion for conclusion, criterion in reversed(statements) if not criterion), None)
+        if found is None and statements:
+            found = statements[-1][0]
         if found is not None:
             return found
         for match in reversed(list(self.other_anchor.finditer(text))):
@@ -73,19 +96,6 @@ class ConclusionReader:
                 if opener:
                     return Conclusion(meaning, _skip_space(text, opener.start()), opener.end(), standard=False)
         return None
-
-    def _last_statement(self, text: str) -> Conclusion | None:
-        """The last necessity statement of ``text`` that is not a criterion, or, if all are, the
-        last of them."""
-        last_criterion = None
-        for match, adjective in reversed(self._statements(text)):
-            found = self._read(text, match, adjective)
-            if found is None:
-                continue
-            if not self.criterion.match(text, match.end()):
-                return found
-            last_criterion = last_criterion or found
-        return last_criterion
 
     def _read_other(self, text: str, match: re.Match[str]) -> Conclusion | None:
         """A statement in other words, anchored at ``match``: one only in a clause about the request

@@ -8,6 +8,7 @@ the original offsets, so findings point at the very characters they are about.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from imrlint.parsing.citations import GuidelineCitations, parse_guideline
 from imrlint.parsing.letter import ParseError, line_bounds, parse_letter, token_start
 
 _WORD = re.compile(r"\S+")
-_LONG_SPACE = re.compile(r"\s{2,}")
+_LONG_SPACE = re.compile(r"\s\s+")  # as \s{2,}, scanned faster
 T = TypeVar("T")
 
 
@@ -87,13 +88,9 @@ class Passage:
         text = self.document.text
         first_word = _WORD.search(text, self.start, self.end)
         ahead = first_word.start() - self.start if first_word else 0
-        gaps: list[int] = []
-        shifts = [ahead]
-        for run in _LONG_SPACE.finditer(text, self.start + ahead, self.end):
-            run_start, run_end = run.span()
-            gaps.append(run_start - self.start - ahead)
-            ahead += run_end - run_start - 1
-            shifts.append(ahead)
+        runs = [run.span() for run in _LONG_SPACE.finditer(text, self.start + ahead, self.end)]
+        shifts = list(itertools.accumulate((run_end - run_start - 1 for run_start, run_end in runs), initial=ahead))
+        gaps = [run_start - self.start - shift for (run_start, _), shift in zip(runs, shifts, strict=False)]
         return gaps, shifts
 
     @cached_property

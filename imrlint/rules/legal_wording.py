@@ -9,6 +9,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from imrlint.input.document import Span
+from imrlint.model.conclusions import necessity_statements
 from imrlint.model.facts import sentence_around
 from imrlint.rules.findings import Fix
 
@@ -24,8 +25,8 @@ def conclusion_sentence_bounds(rationale: Passage, reader: ConclusionReader) -> 
 
 
 def _conclusion_sentence_bounds(rationale: Passage, reader: ConclusionReader) -> tuple[tuple[int, int], ...]:
-    statements = reader.conclusions(rationale.text)
-    return tuple(dict.fromkeys(sentence_around(rationale.text, statement.start) for statement in statements))
+    statements = necessity_statements(rationale, reader)
+    return tuple(dict.fromkeys(sentence_around(rationale.text, statement.start) for statement, _ in statements))
 
 
 def _legal_spans(letter: Letter, reader: ConclusionReader) -> tuple[Span, ...]:

@@ -13,6 +13,7 @@ from imrlint.rules.findings import Finding
 
 if TYPE_CHECKING:
     from imrlint.model.letter import Letter
+    from imrlint.parsing.citations import ChapterCitation
 
 
 @rule("IMR307", "no-standard-cited")
@@ -53,17 +54,15 @@ def non_mtus_only(letter: Letter, context: RuleContext) -> Iterator[Finding]:
 
     Fix: apply the MTUS chapter, or state in the rationale why it does not address the item.
     """
-    catalogue = context.knowledge.catalogue
     reasons = context.patterns("reason_phrases")
+    known_chapters: dict[int, list[ChapterCitation]] | None = None  # by guideline line, read when first needed
     for item in letter.items:
         maximus, claims = item.maximus, item.claims
         if maximus is None or claims is None or not maximus.content.text or maximus.citations.source != "non-mtus":
             continue
-        chapters = [
-            cited.citation
-            for cited in cited_chapters(letter, catalogue)
-            if cited.guideline is claims and cited.chapter is not None
-        ]
+        if known_chapters is None:
+            known_chapters = _known_chapters_by_line(letter, context.knowledge.catalogue)
+        chapters = known_chapters.get(id(claims))
         if not chapters:
             continue
         texts = (maximus.content.text, item.rationale.text if item.rationale else "")
@@ -76,6 +75,16 @@ def non_mtus_only(letter: Letter, context: RuleContext) -> Iterator[Finding]:
             )
         )
         yield context.finding(maximus.content, item=item, title=item.title, chapters=cited)
+
+
+def _known_chapters_by_line(letter: Letter, catalogue) -> dict[int, list[ChapterCitation]]:
+    """The citations of chapters the catalogue knows, by the id of the guideline line citing them:
+    one pass over the letter's citations, not one per item."""
+    by_line: dict[int, list[ChapterCitation]] = {}
+    for cited in cited_chapters(letter, catalogue):
+        if cited.chapter is not None:
+            by_line.setdefault(id(cited.guideline), []).append(cited.citation)
+    return by_line
 
 
 # A cited section of the California codes or regulations, up to the "(" of its first subdivision:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY
+from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY, necessity_statements
 from imrlint.rules.base import RuleContext, rule
 from imrlint.rules.legal_wording import conclusion_sentence_bounds
 
@@ -24,7 +24,7 @@ def rationale_conclusion(item, reader):
 
 
 def _conclusion(rationale, reader):
-    return reader.conclusion(rationale.text)
+    return reader.conclusion(rationale.text, necessity_statements(rationale, reader))
 
 
 def _is_decision_word(text: str, words: frozenset[str]) -> bool:
