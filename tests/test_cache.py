@@ -291,3 +291,18 @@ def test_a_folder_that_is_not_a_cache_is_never_filled_nor_cleaned(tmp_path, lett
     (ruff_cache / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n", encoding="ascii")
     assert imrlint("cache", "clean", "--cache-dir", str(ruff_cache), cwd=tmp_path).returncode == 2
     assert (ruff_cache / "CACHEDIR.TAG").exists()
+
+
+def test_yaml_content_counts_towards_the_size_and_is_evicted_first_when_oldest(tmp_path):
+    from imrlint.lint.linter import FileReport
+
+    cache = LetterCache(tmp_path / "cache", limit=1000)
+    (cache.root / "yaml").mkdir(parents=True)
+    for index in range(3):
+        kept = cache.root / "yaml" / f"{index}.pickle"
+        kept.write_bytes(b"x" * 500)
+        os.utime(kept, (1_000_000 + index, 1_000_000 + index))
+    cache.keep_report("ab" + "0" * 62, FileReport("a.txt"))
+    assert cache.evict(letters=1000) == 2
+    assert sorted(path.name for path in (cache.root / "yaml").iterdir()) == ["2.pickle"]
+    assert cache.report("ab" + "0" * 62) is not None

@@ -356,13 +356,17 @@ class LetterCache:
     # -- size
 
     def entries(self) -> Iterator[tuple[pathlib.Path, os.stat_result]]:
+        """The entries eviction may remove: reports and texts (in folders by the key's first two
+        characters), and YAML files' content (a configuration edited often leaves many)."""
+        folders = [self.root / "yaml"]
         for kind in ("results", "text"):
             with contextlib.suppress(OSError), os.scandir(self.root / kind) as shards:
-                for shard in shards:
-                    with contextlib.suppress(OSError), os.scandir(shard.path) as files:
-                        for entry in files:
-                            with contextlib.suppress(OSError):
-                                yield pathlib.Path(entry.path), entry.stat()
+                folders.extend(pathlib.Path(shard.path) for shard in shards)
+        for folder in folders:
+            with contextlib.suppress(OSError), os.scandir(folder) as files:
+                for entry in files:
+                    with contextlib.suppress(OSError):
+                        yield pathlib.Path(entry.path), entry.stat()
 
     def evict(self, letters: int = EVICT_AFTER_LETTERS) -> int:
         """Remove the entries used longest ago until the cache is under 80% of its limit;
