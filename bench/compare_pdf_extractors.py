@@ -84,8 +84,17 @@ def pdfminer_pages(data: bytes) -> list[str]:
     return extract_text(io.BytesIO(data), password="").split("\f")[:-1]
 
 
+def imrlint_pages(data: bytes) -> list[str]:
+    """Pages as imrlint reads them (``extract_pdf``: pypdf, the content streams split into
+    operations ahead of ``extract_text``)."""
+    extracted = extract_pdf(data)
+    ends = [*extracted.unit_starts[1:], len(extracted.text) + 1]
+    return [extracted.text[start : end - 1] for start, end in zip(extracted.unit_starts, ends, strict=True)]
+
+
 EXTRACTORS: dict[str, Callable[[bytes], list[str]]] = {
     "pypdf": pypdf_pages,
+    "imrlint": imrlint_pages,
     "pypdfium2": pypdfium2_pages,
     "pdfminer.six": pdfminer_pages,
 }
@@ -94,7 +103,64 @@ EXTRACTORS: dict[str, Callable[[bytes], list[str]]] = {
 def installed(name: str) -> bool:
     import importlib.util
 
-    return importlib.util.find_spec({"pdfminer.six": "pdfminer"}.get(name, name)) is not None
+    module = {"pdfminer.six": "pdfminer", "imrlint": "pypdf"}.get(name, name)
+    return importlib.util.find_spec(module) is not None
+
+
+def blank_text_shown_by_pypdf(data: bytes) -> Counter[bytes]:
+    """The text-showing operations whose string is only white-space, by string: the text
+    objects PDFium leaves out of its text page (they have no glyph box)."""
+    from pypdf import PdfReader
+
+    shown: Counter[bytes] = Counter()
+
+    def look(operator, operands, *_) -> None:
+        if operator in (b"Tj", b"'", b'"'):
+            strings = operands[-1:]
+        elif operator == b"TJ":
+            strings = [element for element in operands[0] if isinstance(element, bytes)]
+        else:
+            return
+        if strings and all(isinstance(string, bytes) for string in strings):
+            text = b"".join(strings)
+            if not text.strip():
+                shown[text] += 1
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    for page in reader.pages:
+        page.extract_text(visitor_operand_before=look)
+    return shown
+
+
+def text_objects_without_ink(data: bytes) -> tuple[int, int]:
+    """(text objects, those whose box has no width) on every page, as PDFium sees them.
+
+    PDFium's text page skips a text object whose box has no width (a run of spaces: a space
+    has no glyph outline), and ``FPDFTextObj_GetText`` reads an object's text from the text page,
+    so the characters of such an object cannot be had from PDFium's API at all."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    document = pypdfium2.PdfDocument(data, password="")
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    objects = without_ink = 0
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            for number in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+                item = pdfium_c.FPDFPage_GetObject(page.raw, number)
+                if pdfium_c.FPDFPageObj_GetType(item) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                objects += 1
+                pdfium_c.FPDFPageObj_GetBounds(item, left, bottom, right, top)
+                without_ink += abs(right.value - left.value) < 0.01
+    finally:
+        document.close()
+    return objects, without_ink
 
 
 def findings_of(stem: str, pages: list[str]) -> list[tuple]:
@@ -239,6 +305,19 @@ def main(argv: list[str]) -> int:
     for marker in MARKERS:
         cells = [f"{result['markers_kept'][marker]}/{result['markers_total'][marker]}" for result in results.values()]
         print(f"| {marker} | " + " | ".join(cells) + " |")
+
+    if installed("pypdfium2"):
+        objects = without_ink = 0
+        blank: Counter[bytes] = Counter()
+        for _, data, _ in letters:
+            counted = text_objects_without_ink(data)
+            objects, without_ink = objects + counted[0], without_ink + counted[1]
+            blank += blank_text_shown_by_pypdf(data)
+        print(
+            f"\nPDFium: {objects:,} text objects, {without_ink:,} of them without a glyph box, left out of its "
+            f"text page; pypdf shows white-space-only strings {sum(blank.values()):,} times: "
+            + ", ".join(f"{text!r} {count:,}" for text, count in blank.most_common())
+        )
 
     differences = []
     for stem, data, reference in letters:
