@@ -8,6 +8,7 @@ grammar's specification.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import lark
@@ -15,7 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imrlint.input.document import Document
 from imrlint.knowledge.catalogue import Catalogue
+from imrlint.model.letter import build_letter
 from imrlint.parsing.citations import (
     ChapterCitation,
     GuidelineCitations,
@@ -586,3 +589,23 @@ def test_a_section_name_with_commas_inside_brackets_is_one_section():
     assert parse_guideline(text) == citations(
         "mtus", [chapter(name, year, section_text=section_text, sections=sections)]
     )
+
+
+def test_guideline_lines_citing_in_the_same_words_share_one_reading():
+    """A letter's guideline lines are read once per text: lines citing alike share the citations
+    parse_guideline reads from that text, lines citing otherwise have their own."""
+    catalogue = Catalogue.load()
+    same = different = 0
+    for path in real_letters():
+        letter = build_letter(Document(str(path), path.read_text(encoding="utf-8")), catalogue)
+        lines = [line for item in letter.items for line in (item.claims, item.maximus) if line is not None]
+        for first, second in itertools.combinations(lines, 2):
+            if first.content.text == second.content.text:
+                same += 1
+                assert first.citations is second.citations
+            else:
+                different += 1
+                assert first.citations is not second.citations
+        for line in lines:
+            assert line.citations == parse_guideline(line.content.text, catalogue=catalogue)
+    assert same and different

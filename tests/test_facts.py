@@ -9,9 +9,11 @@ import re
 import pytest
 
 from imrlint.config.layers import read_yaml
-from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader
+from imrlint.input.document import Document
+from imrlint.model.conclusions import NECESSARY, NOT_NECESSARY, ConclusionReader, necessity_statements
 from imrlint.model.dates import find_dates, find_invalid_dates
 from imrlint.model.facts import sentence_around, sentences
+from imrlint.model.letter import Passage
 from imrlint.model.quantities import find_quantities
 from imrlint.resources import data_path
 
@@ -99,6 +101,35 @@ def test_shipped_clause_boundary_and_negations_read_as_written():
     reader = ConclusionReader(PHRASES)
     assert reader.conclusion("The request isn't medically necessary.").meaning == NOT_NECESSARY
     assert reader.conclusion("The request is medically necessary.").meaning == NECESSARY
+
+
+def test_statements_mark_guideline_criteria_and_give_the_conclusion():
+    reader = ConclusionReader(PHRASES)
+    text = (
+        "Therapy is not medically necessary. Guidelines state that it is medically necessary when pain persists. "
+        "Therefore, the request is medically necessary for patients with flare-ups."
+    )
+    statements = reader.statements(text)
+    assert [(conclusion.meaning, criterion) for conclusion, criterion in statements] == [
+        (NOT_NECESSARY, False),
+        (NECESSARY, True),
+        (NECESSARY, True),
+    ]
+    assert reader.conclusions(text) == [conclusion for conclusion, _ in statements]
+    # the last statement that is no criterion concludes; read from the statements or from the text
+    assert reader.conclusion(text, statements) == reader.conclusion(text) == statements[0][0]
+    # when every statement is a criterion, the last of them
+    only_criteria = text.split(". ", 1)[1]
+    assert reader.conclusion(only_criteria) == reader.statements(only_criteria)[-1][0]
+
+
+def test_a_passages_statements_are_read_once():
+    reader = ConclusionReader(PHRASES)
+    text = "Rationale: The request is not   medically necessary."
+    passage = Passage(Document("letter.txt", text), len("Rationale:"), len(text))
+    statements = necessity_statements(passage, reader)
+    assert necessity_statements(passage, reader) is statements
+    assert statements == reader.statements("The request is not medically necessary.")
 
 
 @pytest.mark.parametrize(

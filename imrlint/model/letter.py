@@ -196,16 +196,23 @@ class Guideline:
     """A "Claims Administrator guideline:" or "MAXIMUS guideline:" field.
 
     ``catalogue`` is the run's MTUS catalogue (with the user's additions), which keeps known
-    section names that contain commas whole; None uses the shipped one.
+    section names that contain commas whole; None uses the shipped one.  ``parsed`` holds the
+    citations of the texts parsed so far, shared by the guideline lines of a letter: an item's two
+    lines, and the items of a letter, often cite in the same words.
     """
 
     keyword: Passage
     content: Passage
     catalogue: Catalogue | None = field(default=None, repr=False)
+    parsed: dict[str, GuidelineCitations] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def citations(self) -> GuidelineCitations:
-        return parse_guideline(self.content.text, catalogue=self.catalogue)
+        text = self.content.text
+        found = self.parsed.get(text)
+        if found is None:
+            found = self.parsed[text] = parse_guideline(text, catalogue=self.catalogue)
+        return found
 
     def located(self, start: int, end: int) -> Span:
         """Span of a citation's offsets [start, end) (offsets into content.text)."""
@@ -344,6 +351,7 @@ class _Builder:
         self.credentials: Credentials | None = None
         self.summary: Passage | None = None
         self.items: list[Item] = []
+        self.citations: dict[str, GuidelineCitations] = {}  # shared by the letter's guideline lines
 
     def passage(self, start: int, end: int) -> Passage:
         return Passage(self.document, start, end)
@@ -431,7 +439,7 @@ class _Builder:
             if rule == "rationale":
                 rationale = rationale or content
             else:
-                guidelines.setdefault(rule, Guideline(keyword, content, self.catalogue))
+                guidelines.setdefault(rule, Guideline(keyword, content, self.catalogue, self.citations))
         return Item(
             index=len(self.items) + 1,
             heading=heading,

@@ -16,6 +16,7 @@ quantities and are skipped.  Nothing here decides whether a quantity is right; t
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from dataclasses import dataclass
@@ -64,55 +65,55 @@ _NUMBER_START = r"(?=[\d" + "".join(sorted({word[0] for word in WORD_NUMBERS})) 
 
 _PER_WEEK = r"(?:times?|x|visits?|sessions?)\s*(?:a|per|/)\s*week|times?\s+weekly|(?:times?|x)\s*/\s*wk"
 
-# Each pattern with its cues, words one of which every match contains (in lower case): a text
-# without any of them is not scanned.  Case-insensitive matching also folds a few non-ASCII letters onto ASCII
-# ones (the Kelvin sign onto "k"), so the words are only relied on in ASCII text.
-_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+# Each pattern (case-insensitive) with its cues, words one of which every match contains (in lower
+# case): a text without any of them is not scanned.  Case-insensitive matching also folds a few
+# non-ASCII letters onto ASCII ones (the Kelvin sign onto "k"), so the words are only relied on in
+# ASCII text.  A pattern is compiled when a text first holds one of its cues: most letters need
+# few of them, and compiling them all would cost every run milliseconds.
+_PATTERNS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     # "2 times a week for 6 weeks", "two times a week times 2 weeks", "3 times weekly for 4 weeks"
     (
         "sessions",
         ("week",),
-        re.compile(
-            rf"{_NUMBER_START}\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?",
-            re.I,
-        ),
+        rf"{_NUMBER_START}\b(?P<a>{_SINGLE})\s*(?:{_PER_WEEK})\s*(?:,\s*)?(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b(?:\s*\((?P<total>\d+)(?:\s+(?:sessions?|visits?))?\))?",
     ),
     # "twice a week for 3 weeks"
     (
         "sessions",
         ("twice",),
-        re.compile(rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b", re.I),
+        rf"\btwice\s+(?:a|per)\s+week\s+(?:for|times|x)\s+(?P<b>{_SINGLE})\s+weeks?\b",
     ),
     # "2x4", "3 x 2" (frequency by weeks, as in "physical therapy 2x4"); "1 times 8"
     (
         "sessions",
         ("x", "×", "times"),
-        re.compile(
-            rf"{_NUMBER_START}(?:(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month)))",
-            re.I,
-        ),
+        rf"{_NUMBER_START}(?:(?<![\w#.])(?P<a>\d)\s*[x×]\s*(?P<b>\d{{1,2}})(?![\w.%/])|\b(?P<a2>{_SINGLE})\s+times\s+(?P<b2>{_SINGLE})\b(?!\s*(?:a|per)\s+(?:day|week|month)))",
     ),
     # "(24 sessions)", "six sessions", "Eight physical therapy sessions", "12 visits", "18 treatments"
     (
         "sessions",
         ("session", "visit", "treatments"),
-        re.compile(
-            rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b", re.I
-        ),
+        rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+(?:[A-Za-z/\-]+\s+){{0,3}}?(?:sessions?|visits?|treatments)\b",
     ),
     # "times 12" (a number of sessions after a procedure)
-    ("sessions", ("times",), re.compile(r"(?<![\d\s])\s+times\s+(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
+    ("sessions", ("times",), r"(?<![\d\s])\s+times\s+(?P<n>\d+)\b(?!\s*(?:a|per)\s)"),
     # "#120", "# 180", "#60 grams", "#1 box"
-    ("count", ("#",), re.compile(r"#\s?(?P<n>\d+)(?![\d./])", re.I)),
+    ("count", ("#",), r"#\s?(?P<n>\d+)(?![\d./])"),
     # "60 count", "90 count"
-    ("count", ("count",), re.compile(r"\b(?P<n>\d+)\s+count\b", re.I)),
+    ("count", ("count",), r"\b(?P<n>\d+)\s+count\b"),
     # "QTY: 2", "Qty 2", "quantity of 30"
-    ("count", ("qty", "quantity"), re.compile(r"\b(?:QTY|quantity)\s*(?::|of)?\s*(?P<n>\d+)\b", re.I)),
+    ("count", ("qty", "quantity"), r"\b(?:QTY|quantity)\s*(?::|of)?\s*(?P<n>\d+)\b"),
     # "x 12", "x12", "×12" after a word (not "2x4")
-    ("count", ("x", "×"), re.compile(r"(?<=[A-Za-z)\]])\s+[x×]\s?(?P<n>\d+)\b(?!\s*(?:a|per)\s)", re.I)),
+    ("count", ("x", "×"), r"(?<=[A-Za-z)\]])\s+[x×]\s?(?P<n>\d+)\b(?!\s*(?:a|per)\s)"),
     # "with 2 refills", "Three refills of ..."
-    ("refills", ("refill",), re.compile(rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+refills?\b", re.I)),
+    ("refills", ("refill",), rf"{_NUMBER_START}\b(?P<n>{_SINGLE})\s+refills?\b"),
 )
+
+
+@functools.cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
+
 
 _CUES = frozenset(cue for _, cues, _ in _PATTERNS for cue in cues)
 
@@ -156,9 +157,10 @@ def find_quantities(text: str) -> list[Quantity]:
         if not _holds_number(text, lower):
             return found
         present = {cue for cue in _CUES if cue in lower}
-    for kind, cues, pattern in _PATTERNS:
+    for kind, cues, source in _PATTERNS:
         if present is not None and present.isdisjoint(cues):
             continue
+        pattern = _compiled(source)
         # A pattern's matches come in order, so one pass over the spans taken finds each overlap:
         # the first span ending after a match starts is the only one that can overlap it.
         added: list[tuple[int, int]] = []

@@ -295,6 +295,7 @@ def repeated_list_entry(letter: Letter, context: RuleContext) -> Iterator[Findin
 
 
 _SENTENCE_WORDS = re.compile(r"[^\W_]+")
+_OPENING_WORDS = re.compile(r"([^\W_]+)(?:[\W_]+([^\W_]+))?")  # a sentence's first two words
 _NO_SENTENCE = object()  # what the first sentence of a passage follows
 
 
@@ -326,15 +327,15 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
     least = int(context.options["min_words"])
     for passage, item in _prose(letter):
         text = passage.text
-        previous, previous_first = "", _NO_SENTENCE
+        previous, previous_opening = "", _NO_SENTENCE
         for start, end in sentences(text):
             sentence = text[start:end].lower()
-            first = _SENTENCE_WORDS.search(sentence)
-            first_word = first.group() if first is not None else None
-            # only a sentence that opens with the word the one before opens with can repeat it:
-            # its words are split out then, not for every sentence of the letter
-            same_opening = first_word == previous_first
-            previous_sentence, previous, previous_first = previous, sentence, first_word
+            first = _OPENING_WORDS.search(sentence)
+            opening = first.groups() if first is not None else None
+            # only a sentence that opens with the two words the one before opens with can repeat
+            # it: its words are split out then, not for every sentence that opens with "The"
+            same_opening = opening == previous_opening
+            previous_sentence, previous, previous_opening = previous, sentence, opening
             if not same_opening:
                 continue
             words = tuple(_SENTENCE_WORDS.findall(sentence))
