@@ -77,6 +77,20 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
         pending.extend((child, False) for child in _children(node))
 
 
+def write_atomically(path: pathlib.Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file (readable by its owner only) renamed
+    into place: a process reading it meanwhile never reads half of it.  Raises OSError."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with open(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 class InvalidYaml(ValueError):
     """A file that is not YAML: the parser's problem, and where it is."""
 
@@ -120,14 +134,7 @@ def load_yaml(path: pathlib.Path | str, bounded: bool = False, source: str = "")
     document = _parse_yaml(data.decode("utf-8"), bounded, source)
     with contextlib.suppress(OSError, pickle.PicklingError):
         directory.mkdir(exist_ok=True)  # in the cache's folder; not made again once the cache is removed
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        try:
-            with open(descriptor, "wb") as handle:
-                pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, entry)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        write_atomically(entry, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
     return document
 
 

@@ -4,6 +4,7 @@ through others."""
 
 from __future__ import annotations
 
+import importlib
 import pathlib
 import subprocess
 import sys
@@ -80,13 +81,14 @@ def test_a_rule_s_group_is_its_code_prefix_its_module_and_its_declaration_file()
     from imrlint.config.selection import GROUPS, default_group
     from imrlint.plugins.builtin import BUILTIN_RULE_MODULES, RULE_DECLARATION_FILES
     from imrlint.resources import read_yaml
-    from imrlint.rules.base import iter_rules
+    from imrlint.rules.base import Rule
 
     module_groups = {}
     for module in BUILTIN_RULE_MODULES:
-        group = module.__name__.split(".")[2]
-        for rule in iter_rules(module):
-            module_groups[rule.code] = group
+        group = module.split(".")[2]
+        for value in vars(importlib.import_module(module)).values():
+            if isinstance(value, Rule):
+                module_groups[value.code] = group
     file_groups = {}
     for name in RULE_DECLARATION_FILES:
         for entry in read_yaml(REPO / "rules" / name)["rules"]:

@@ -1,5 +1,6 @@
 """What a run reads before its work, kept from one run to the next: the index of installed
-plugins, the content of YAML files; and the output formats, imported only when used."""
+plugins, the built-in rules' index, the content of YAML files; and the output formats and rule
+modules, imported only when used."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from imrlint.plugins import installed
 from imrlint.plugins.installed import installed_entry_points, load_entry_point
 from imrlint.report import BUILTIN_FORMATS, Formats
 from imrlint.report.text import TextReporter
+from imrlint.rules.base import DeferredCheck
 
 from conftest import REPO, SEEDS
 
@@ -116,7 +118,7 @@ def test_installing_a_distribution_reads_the_metadata_again(site, tmp_path):
     assert ("house_style", "house_style") in installed_entry_points(index)
 
 
-@pytest.mark.parametrize("content", ["", "{", '{"stamp": 1}', "[]", '{"stamp": [], "entry_points": 5}'])
+@pytest.mark.parametrize("content", ["", "{", "{}", '{"stamp": 1}', "[]", '{"stamp": [], "entry_points": 5}'])
 def test_an_unreadable_index_is_rewritten(site, tmp_path, content):
     install(site, "house_style")
     index = tmp_path
@@ -209,3 +211,77 @@ def test_yaml_errors_are_the_same_with_the_cache(tmp_path, yaml_cache):
     with pytest.raises(ConfigError, match=r"invalid YAML: line 2, column 1"):
         resources.read_yaml(path)
     assert not list(yaml_cache.glob("*.pickle"))
+
+
+# --- the built-in rules' index -------------------------------------------------------------------
+
+
+def rule_set_with_index(directory):
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
+
+    return load_rule_set(plugin_manager(entry_points=False, index_directory=directory))
+
+
+def test_the_built_in_rules_are_read_from_their_index_and_lint_alike(tmp_path):
+    from imrlint.config.layers import load_config
+    from imrlint.input.document import Document
+    from imrlint.lint.linter import Linter
+    from imrlint.rules.base import DeferredCheck
+
+    imported = rule_set_with_index(tmp_path)
+    indexed = rule_set_with_index(tmp_path)
+    assert json.loads((tmp_path / "rules.json").read_text(encoding="utf-8"))["rules"][0][:2] == ["IMR001", "parse-error"]
+    assert [(rule.code, rule.name, rule.doc) for rule in indexed.rules.values()] == [
+        (rule.code, rule.name, rule.doc) for rule in imported.rules.values()
+    ]
+    assert isinstance(indexed.rules["IMR210"].check, DeferredCheck) and indexed.rules["IMR002"].check is None
+    assert indexed.defaults == imported.defaults
+    letters = sorted((REPO / "tests" / "data" / "letters" / "seeds").glob("*.txt"))
+    linters = [Linter(rule_set, load_config(rule_set.defaults, None)) for rule_set in (imported, indexed)]
+    assert [check for _, check, _ in linters[1].checks] == [check for _, check, _ in linters[0].checks]
+    for letter in letters:
+        document = Document(str(letter), letter.read_text(encoding="utf-8"))
+        assert linters[1].lint_document(document).findings == linters[0].lint_document(document).findings
+
+
+def test_an_edited_rule_module_writes_the_index_again(tmp_path, monkeypatch):
+    from imrlint.plugins import builtin
+
+    rule_set_with_index(tmp_path)
+    monkeypatch.setattr(builtin, "_modules_stamp", lambda: ["another version"])
+    assert all(not isinstance(rule.check, DeferredCheck) for rule in rule_set_with_index(tmp_path).rules.values())
+    assert json.loads((tmp_path / "rules.json").read_text(encoding="utf-8"))["stamp"] == ["another version"]
+
+
+@pytest.mark.parametrize("content", ["", "{}", '{"stamp": [], "rules": 3}', '{"rules": [[1]]}'])
+def test_an_unreadable_rule_index_is_written_again(tmp_path, content):
+    (tmp_path / "rules.json").write_text(content, encoding="utf-8")
+    assert len(rule_set_with_index(tmp_path).rules) > 50
+    assert isinstance(rule_set_with_index(tmp_path).rules["IMR210"].check, DeferredCheck)
+
+
+def test_a_deferred_check_imports_its_module_when_first_used():
+    check = DeferredCheck("imrlint.rules.decisions.names", "item_name_misspelt")
+    assert repr(check) == "DeferredCheck('imrlint.rules.decisions.names', 'item_name_misspelt')"
+    from imrlint.rules.decisions.names import item_name_misspelt
+
+    assert check.load() is item_name_misspelt.check
+    with pytest.raises(TypeError, match="has no check"):
+        DeferredCheck("imrlint.rules.input", "unreadable_file").load()
+
+
+def test_listing_the_rules_imports_no_rule_module_once_indexed(tmp_path):
+    environment = {**os.environ, "IMRLINT_CACHE_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "imrlint", "check", str(SEED_000)], env=environment, capture_output=True)
+    code = (
+        "import sys; from imrlint.cli.main import main; main(['rules']); "
+        "print(sorted(name for name in sys.modules if name.startswith(('imrlint.rules.', 'imrlint.model', 'lark'))),"
+        " file=sys.stderr)"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=tmp_path)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout == runs[1].stdout and "IMR210  item-name-misspelt" in runs[1].stdout
+    assert "imrlint.rules.decisions.names" in runs[0].stderr  # the index written
+    assert runs[1].stderr.strip() == "['imrlint.rules.base', 'imrlint.rules.custom', 'imrlint.rules.findings']"

@@ -12,9 +12,8 @@ import os
 import sys
 from typing import Any
 
-from imrlint.config.settings import Config, display_path
+from imrlint.config.settings import DEFAULT_TIME_BUDGET, Config, display_path
 from imrlint.input.read import DEFAULT_MAX_BYTES
-from imrlint.lint.linter import DEFAULT_TIME_BUDGET
 from imrlint.lint.session import Session, command_line
 from imrlint.plugins.manager import RuleSet
 

@@ -32,6 +32,11 @@ def display_path(path: str | os.PathLike[str]) -> str:
 DEFAULT_ORIGIN = "default"
 
 
+DEFAULT_TIME_BUDGET = 10.0
+"""Seconds one letter may take, reading included (``--time-budget``, ``time-budget``): a letter
+takes milliseconds."""
+
+
 @dataclass(frozen=True)
 class CommandLine:
     """The command line's layer: selectors, the failing severity and the size limit."""

@@ -40,12 +40,12 @@ import pathlib
 import pickle
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from imrlint.lint.discovery import writable_by_others
+from imrlint.resources import write_atomically
 
 if TYPE_CHECKING:
     from imrlint.config.settings import Config
@@ -275,8 +275,8 @@ class LetterCache:
                         file=sys.stderr,
                     )
                     return None
-                _write_atomically(path / "CACHEDIR.TAG", CACHEDIR_TAG.encode("ascii"))
-                _write_atomically(path / ".gitignore", GITIGNORE)
+                write_atomically(path / "CACHEDIR.TAG", CACHEDIR_TAG.encode("ascii"))
+                write_atomically(path / ".gitignore", GITIGNORE)
             (path / FORMAT).mkdir(exist_ok=True)
         except OSError:
             return None
@@ -316,7 +316,7 @@ class LetterCache:
         data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, data)
+            write_atomically(path, data)
 
     # -- reports
 
@@ -434,19 +434,6 @@ def document_kind(path: str) -> str:
     """ "pdf" or "docx" for the letters read by an extracting library, else ""."""
     lower = path.lower()
     return next((kind for kind in EXTRACTORS if lower.endswith(f".{kind}")), "")
-
-
-def _write_atomically(path: pathlib.Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with open(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _ours(path: pathlib.Path) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from imrlint.config.settings import Config
+from imrlint.config.settings import DEFAULT_TIME_BUDGET, Config
 from imrlint.errors import describe_error
 from imrlint.input.document import Document, Span
 from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, ReadResult, read_bytes, read_file, read_path
@@ -25,7 +25,7 @@ from imrlint.lint.discovery import is_url
 from imrlint.lint.knowledge import load_knowledge
 from imrlint.model.letter import Letter, build_letter
 from imrlint.plugins.manager import RuleSet
-from imrlint.rules.base import RuleContext
+from imrlint.rules.base import RuleContext, loaded
 from imrlint.rules.findings import Finding
 
 if TYPE_CHECKING:
@@ -60,11 +60,6 @@ class FileReport:
     item_details: list[ItemDetail] = field(default_factory=list)
     excerpts: dict[int, str] = field(default_factory=dict)
     letter: bool = True  # False for a report on what is not a letter (a directory that could not be searched)
-
-
-DEFAULT_TIME_BUDGET = 10.0
-"""Seconds one letter may take, reading included (``--time-budget``, ``time-budget``): a letter
-takes milliseconds."""
 
 
 class TimeBudgetExceeded(BaseException):
@@ -108,7 +103,7 @@ class Linter:
         self.max_bytes = config.max_bytes or DEFAULT_MAX_BYTES
         self.time_budget = config.time_budget or DEFAULT_TIME_BUDGET
         self.checks = [
-            (rule.code, rule.check, config.rules[code])
+            (rule.code, loaded(rule.check), config.rules[code])
             for code, rule in rule_set.rules.items()
             if rule.check is not None and config.rules[code].enabled
         ]

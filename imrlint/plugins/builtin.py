@@ -1,30 +1,42 @@
 """The built-in plugin: imrlint's own rules and output formats, registered through the same hooks
-(:mod:`imrlint.plugins.hookspecs`) a third-party plugin implements."""
+(:mod:`imrlint.plugins.hookspecs`) a third-party plugin implements.
+
+The rule modules (and the model and parser they use) take most of a run's start-up to import.
+An index of the built-in rules (each one's code, name, documentation and where it is defined),
+kept in imrlint's cache and stamped with the size and modification time of every rule module,
+lets a command that lists or documents rules (``imrlint rules``, ``imrlint rule``) import none of
+them: their checks are :class:`~imrlint.rules.base.DeferredCheck`, imported when a letter is
+linted."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import json
+import os
+import pathlib
+from collections.abc import Iterator
+
+from imrlint import __version__
 from imrlint.plugins.hookspecs import hookimpl
-from imrlint.resources import data_path
-from imrlint.rules import artefacts, facts, input, internal, reviewer, structure
-from imrlint.rules.base import iter_rules
-from imrlint.rules.citations import chapters, pages, rationale_pages, sections, standards
-from imrlint.rules.decisions import determination, names, quantities
+from imrlint.resources import data_path, write_atomically
+from imrlint.rules.base import DeferredCheck, Rule
 
 BUILTIN_RULE_MODULES = (
-    input,
-    structure,
-    determination,
-    quantities,
-    names,
-    pages,
-    chapters,
-    sections,
-    standards,
-    rationale_pages,
-    reviewer,
-    facts,
-    artefacts,
-    internal,
+    "imrlint.rules.input",
+    "imrlint.rules.structure",
+    "imrlint.rules.decisions.determination",
+    "imrlint.rules.decisions.quantities",
+    "imrlint.rules.decisions.names",
+    "imrlint.rules.citations.pages",
+    "imrlint.rules.citations.chapters",
+    "imrlint.rules.citations.sections",
+    "imrlint.rules.citations.standards",
+    "imrlint.rules.citations.rationale_pages",
+    "imrlint.rules.reviewer",
+    "imrlint.rules.facts",
+    "imrlint.rules.artefacts",
+    "imrlint.rules.internal",
 )
 
 RULE_DECLARATION_FILES = (
@@ -38,10 +50,21 @@ RULE_DECLARATION_FILES = (
     "internal.yaml",
 )
 
+INDEX_NAME = "rules.json"
+
+_index_directory: pathlib.Path | None = None
+
+
+def use_rule_index(directory: pathlib.Path | None) -> None:
+    """Keep the built-in rules' index in ``directory`` (a folder of imrlint's cache, which has
+    checked it is the user's own), or import the rule modules in every process (None)."""
+    global _index_directory
+    _index_directory = directory
+
 
 @hookimpl
 def imrlint_rules():
-    return list(iter_rules(*BUILTIN_RULE_MODULES))
+    return list(_indexed_rules() or _imported_rules())
 
 
 @hookimpl
@@ -54,3 +77,55 @@ def imrlint_formats():
     from imrlint.report import BUILTIN_FORMATS
 
     return BUILTIN_FORMATS
+
+
+def _defined_rules() -> Iterator[tuple[str, str, Rule]]:
+    """(module, name, Rule) for every Rule the rule modules define, in definition order."""
+    for module_name in BUILTIN_RULE_MODULES:
+        for attribute, value in vars(importlib.import_module(module_name)).items():
+            if isinstance(value, Rule):
+                yield module_name, attribute, value
+
+
+def _imported_rules() -> list[Rule]:
+    """The rules, from their imported modules; the index written for the next run."""
+    defined = list(_defined_rules())
+    if _index_directory is not None:
+        entries = [
+            [rule.code, rule.name, rule.doc, module, attribute if rule.check is not None else None]
+            for module, attribute, rule in defined
+        ]
+        index = {"stamp": _modules_stamp(), "rules": entries}
+        with contextlib.suppress(OSError):  # costs only the work the index saves
+            write_atomically(_index_directory / INDEX_NAME, json.dumps(index).encode())
+    return [rule for _, _, rule in defined]
+
+
+def _indexed_rules() -> list[Rule] | None:
+    """The rules, from the index, if it was written for these very rule modules."""
+    if _index_directory is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        kept = json.loads((_index_directory / INDEX_NAME).read_text(encoding="utf-8"))
+        if kept["stamp"] == _modules_stamp():
+            return [
+                Rule(str(code), str(name), DeferredCheck(module, attribute) if attribute else None, str(doc))
+                for code, name, doc, module, attribute in kept["rules"]
+            ]
+    return None
+
+
+def _modules_stamp() -> list[str]:
+    """imrlint's version and each rule module's size and modification time: an edit of a rule
+    (its code, name or docstring) or an upgrade writes the index again."""
+    stamp = [__version__]
+    package = pathlib.Path(__file__).resolve().parent.parent
+    for module in BUILTIN_RULE_MODULES:
+        path = package.joinpath(*module.split(".")[1:]).with_suffix(".py")
+        try:
+            status = os.stat(path)
+        except OSError:
+            stamp.append(f"{module}: absent")
+        else:
+            stamp.append(f"{module}: {status.st_size} {status.st_mtime_ns}")
+    return stamp

@@ -17,9 +17,9 @@ import os
 import pathlib
 import re
 import sys
-import tempfile
 
 from imrlint.plugins.hookspecs import PROJECT
+from imrlint.resources import write_atomically
 
 INDEX_NAME = "plugins.json"
 
@@ -37,12 +37,13 @@ def installed_entry_points(index_directory: pathlib.Path | None = None) -> list[
         return _read_metadata()
     stamp = _search_path_stamp()
     index = index_directory / INDEX_NAME
-    with contextlib.suppress(OSError, ValueError, TypeError):
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         kept = json.loads(index.read_text(encoding="utf-8"))
         if kept["stamp"] == stamp:
             return [(str(name), str(reference)) for name, reference in kept["entry_points"]]
     found = _read_metadata()
-    _write_index(index, {"stamp": stamp, "entry_points": found})
+    with contextlib.suppress(OSError):  # costs only the work the index saves
+        write_atomically(index, json.dumps({"stamp": stamp, "entry_points": found}).encode())
     return found
 
 
@@ -75,17 +76,3 @@ def _search_path_stamp() -> list[str]:
         else:
             stamp.append(f"{entry}: {status.st_mtime_ns} {status.st_ino} {status.st_size} {status.st_nlink}")
     return stamp
-
-
-def _write_index(index: pathlib.Path, content: dict) -> None:
-    """Written to a temporary file and renamed into place: a run starting meanwhile never reads
-    half of it.  An index that cannot be written costs only the reading of the metadata."""
-    with contextlib.suppress(OSError):  # in the cache's folder, as it is: not made again once removed
-        descriptor, temporary = tempfile.mkstemp(dir=index.parent, prefix=".tmp-")
-        try:
-            with open(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(content, handle)
-            os.replace(temporary, index)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)

@@ -46,7 +46,8 @@ def plugin_manager(
 ) -> pluggy.PluginManager:
     """A plugin manager with the built-in plugin, ``extra_plugins`` and installed entry points
     (looked up in the index kept in ``index_directory``, when given: see
-    :mod:`imrlint.plugins.installed`)."""
+    :mod:`imrlint.plugins.installed`; the built-in rules' index is kept there too)."""
+    builtin.use_rule_index(index_directory)
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     manager.register(builtin, name=BUILTIN_PLUGIN)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import inspect
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -56,6 +57,38 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+
+
+class DeferredCheck:
+    """A rule's check named by where it is defined (the module, and the name the module binds
+    its Rule to), imported when first used: a command that lists or documents rules imports no
+    rule module (:mod:`imrlint.plugins.builtin` keeps the built-in rules' index)."""
+
+    __slots__ = ("_check", "attribute", "module")
+
+    def __init__(self, module: str, attribute: str):
+        self.module, self.attribute = module, attribute
+        self._check: Check | None = None
+
+    def load(self) -> Check:
+        if self._check is None:
+            defined = getattr(importlib.import_module(self.module), self.attribute)
+            check = defined.check if isinstance(defined, Rule) else defined
+            if check is None:
+                raise TypeError(f"{self.module}.{self.attribute} has no check")
+            self._check = check
+        return self._check
+
+    def __call__(self, letter: Letter, context: RuleContext, /) -> Iterable[Finding]:
+        return self.load()(letter, context)
+
+    def __repr__(self) -> str:
+        return f"DeferredCheck({self.module!r}, {self.attribute!r})"
+
+
+def loaded(check: Check) -> Check:
+    """``check`` itself, or the function a DeferredCheck names."""
+    return check.load() if isinstance(check, DeferredCheck) else check
 
 
 def rule(code: str, name: str) -> Callable[[Check], Rule]:
@@ -208,11 +241,3 @@ def make_finding(
         fields=tuple((name, value if isinstance(value, int) else str(value)) for name, value in fields.items()),
         related=tuple(dict.fromkeys((*related, *named))),
     )
-
-
-def iter_rules(*modules: Any) -> Iterator[Rule]:
-    """Every Rule defined at module level in ``modules``, in definition order."""
-    for module in modules:
-        for value in vars(module).values():
-            if isinstance(value, Rule):
-                yield value
