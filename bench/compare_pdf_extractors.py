@@ -1,5 +1,5 @@
-"""Compare PDF text extractors (pypdf, pypdfium2, pdfminer.six) on the published IMR letters, to
-choose the PDF reader.
+"""Compare PDF text extractors (pypdf, imrlint's reader, pypdfium2, pdfminer.six) on the published
+IMR letters, to choose the PDF reader.
 
 Usage: python bench/compare_pdf_extractors.py [PDF_DIR TEXT_DIR]
 
@@ -21,8 +21,14 @@ prints one row of figures:
 - findings: letters whose findings (every rule on; code, line, column, page, message) are those of
   the text pypdf gives, and the same counted on code, page and message alone (positions aside).
 
-A library that is not installed is passed by (pdfminer.six is not one of imrlint's dependencies:
-``pip install pdfminer.six pypdfium2`` to compare all three).
+The ``imrlint`` row is ``imrlint.input.pdf.extract_pdf`` (pypdf, each page's content stream split
+into pypdf's operations beforehand). A library that is not installed is passed by (pdfminer.six
+and pypdfium2 are not imrlint's dependencies: ``pip install pdfminer.six pypdfium2`` to compare
+them all).
+
+With pypdfium2 installed, it also counts the text objects PDFium leaves out of its text page
+(those whose box has no width) and the strings of white-space only pypdf shows: the characters of
+such an object are not to be had from PDFium's API, which is why its text cannot be pypdf's.
 
 It then checks that ``imrlint.input.pdf.extract_pdf`` reproduces the reference text and lists
 every letter where it does not, with the first differing line.
