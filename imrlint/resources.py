@@ -91,6 +91,12 @@ def write_atomically(path: pathlib.Path, data: bytes) -> None:
         raise
 
 
+def index_name(kind: str, *identity: str) -> str:
+    """The file name of an index of ``kind`` kept in the cache for the installation ``identity``
+    names (its folders): ``plugins-<hash>.json``."""
+    return f"{kind}-{hashlib.sha256(chr(0).join(identity).encode()).hexdigest()[:16]}.json"
+
+
 class InvalidYaml(ValueError):
     """A file that is not YAML: the parser's problem, and where it is."""
 

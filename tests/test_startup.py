@@ -16,10 +16,11 @@ import pytest
 
 from imrlint import resources
 from imrlint.errors import ConfigError
-from imrlint.plugins import installed
+from imrlint.plugins import builtin, installed
 from imrlint.plugins.installed import installed_entry_points, load_entry_point
 from imrlint.report import BUILTIN_FORMATS, Formats
 from imrlint.report.text import TextReporter
+from imrlint.resources import index_name
 from imrlint.rules.base import DeferredCheck
 
 from conftest import REPO, SEEDS
@@ -83,6 +84,11 @@ def install(folder, name: str, body: str = "") -> None:
     (distribution / "entry_points.txt").write_text(f"[imrlint]\n{name} = {name}\n", encoding="utf-8")
 
 
+def plugin_index(folder):
+    """Where the index of this environment's plugins is kept in ``folder``."""
+    return folder / index_name("plugins", sys.prefix, *sys.path)
+
+
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     folder = tmp_path / "site"
@@ -95,7 +101,7 @@ def test_the_index_is_read_instead_of_the_metadata_while_nothing_is_installed(si
     install(site, "house_style")
     index = tmp_path
     assert installed_entry_points(index) == [("house_style", "house_style")]
-    kept = json.loads((index / "plugins.json").read_text(encoding="utf-8"))
+    kept = json.loads(plugin_index(index).read_text(encoding="utf-8"))
     assert kept["entry_points"] == [["house_style", "house_style"]]
 
     def unread():
@@ -111,6 +117,14 @@ def test_an_index_is_not_written_where_the_cache_was_removed(site, tmp_path):
     assert not (tmp_path / "removed").exists()
 
 
+def test_each_environment_keeps_its_own_index(site, tmp_path, monkeypatch):
+    """Two environments sharing the user's cache folder do not take turns rewriting one index."""
+    installed_entry_points(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path / "another"))
+    installed_entry_points(tmp_path)
+    assert len(list(tmp_path.glob("plugins-*.json"))) == 2
+
+
 def test_installing_a_distribution_reads_the_metadata_again(site, tmp_path):
     index = tmp_path
     assert installed_entry_points(index) == installed_entry_points(None)
@@ -122,9 +136,9 @@ def test_installing_a_distribution_reads_the_metadata_again(site, tmp_path):
 def test_an_unreadable_index_is_rewritten(site, tmp_path, content):
     install(site, "house_style")
     index = tmp_path
-    (index / "plugins.json").write_text(content, encoding="utf-8")
+    plugin_index(index).write_text(content, encoding="utf-8")
     assert installed_entry_points(index) == [("house_style", "house_style")]
-    assert json.loads((index / "plugins.json").read_text(encoding="utf-8"))["entry_points"] == [
+    assert json.loads(plugin_index(index).read_text(encoding="utf-8"))["entry_points"] == [
         ["house_style", "house_style"]
     ]
 
@@ -144,9 +158,9 @@ def test_the_command_line_keeps_the_index_in_the_cache_it_uses(tmp_path):
     subprocess.run([sys.executable, "-m", "imrlint", "cache", "dir"], env=environment, cwd=REPO, check=True)
     assert not (tmp_path / "elsewhere").exists()  # asking where the cache is makes nothing
     subprocess.run(command, env=environment, cwd=REPO, capture_output=True, check=False)
-    assert not (cache / "v1" / "plugins.json").exists()  # the first run makes the cache
+    assert not list((cache / "v1").glob("plugins-*.json"))  # the first run makes the cache
     subprocess.run(command, env=environment, cwd=REPO, capture_output=True, check=False)
-    assert (cache / "v1" / "plugins.json").is_file()
+    assert len(list((cache / "v1").glob("plugins-*.json"))) == 1
     assert list((cache / "v1" / "yaml").glob("*.pickle"))
     subprocess.run([*command[:4], "--no-cache", *command[4:]], env=environment, cwd=REPO, check=False)
     assert not (tmp_path / "elsewhere").exists()
@@ -230,7 +244,10 @@ def test_the_built_in_rules_are_read_from_their_index_and_lint_alike(tmp_path):
 
     imported = rule_set_with_index(tmp_path)
     indexed = rule_set_with_index(tmp_path)
-    assert json.loads((tmp_path / "rules.json").read_text(encoding="utf-8"))["rules"][0][:2] == ["IMR001", "parse-error"]
+    assert json.loads((tmp_path / builtin._index_name()).read_text(encoding="utf-8"))["rules"][0][:2] == [
+        "IMR001",
+        "parse-error",
+    ]
     assert [(rule.code, rule.name, rule.doc) for rule in indexed.rules.values()] == [
         (rule.code, rule.name, rule.doc) for rule in imported.rules.values()
     ]
@@ -245,17 +262,15 @@ def test_the_built_in_rules_are_read_from_their_index_and_lint_alike(tmp_path):
 
 
 def test_an_edited_rule_module_writes_the_index_again(tmp_path, monkeypatch):
-    from imrlint.plugins import builtin
-
     rule_set_with_index(tmp_path)
     monkeypatch.setattr(builtin, "_modules_stamp", lambda: ["another version"])
     assert all(not isinstance(rule.check, DeferredCheck) for rule in rule_set_with_index(tmp_path).rules.values())
-    assert json.loads((tmp_path / "rules.json").read_text(encoding="utf-8"))["stamp"] == ["another version"]
+    assert json.loads((tmp_path / builtin._index_name()).read_text(encoding="utf-8"))["stamp"] == ["another version"]
 
 
 @pytest.mark.parametrize("content", ["", "{}", '{"stamp": [], "rules": 3}', '{"rules": [[1]]}'])
 def test_an_unreadable_rule_index_is_written_again(tmp_path, content):
-    (tmp_path / "rules.json").write_text(content, encoding="utf-8")
+    (tmp_path / builtin._index_name()).write_text(content, encoding="utf-8")
     assert len(rule_set_with_index(tmp_path).rules) > 50
     assert isinstance(rule_set_with_index(tmp_path).rules["IMR210"].check, DeferredCheck)
 
@@ -272,14 +287,18 @@ def test_a_deferred_check_imports_its_module_when_first_used():
 
 def test_listing_the_rules_imports_no_rule_module_once_indexed(tmp_path):
     environment = {**os.environ, "IMRLINT_CACHE_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-m", "imrlint", "check", str(SEED_000)], env=environment, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "imrlint", "check", str(SEED_000)], env=environment, capture_output=True, check=False
+    )
     code = (
         "import sys; from imrlint.cli.main import main; main(['rules']); "
         "print(sorted(name for name in sys.modules if name.startswith(('imrlint.rules.', 'imrlint.model', 'lark'))),"
         " file=sys.stderr)"
     )
     runs = [
-        subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=tmp_path)
+        subprocess.run(
+            [sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=tmp_path, check=False
+        )
         for _ in range(2)
     ]
     assert runs[0].stdout == runs[1].stdout and "IMR210  item-name-misspelt" in runs[1].stdout

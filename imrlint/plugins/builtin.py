@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from imrlint import __version__
 from imrlint.plugins.hookspecs import hookimpl
-from imrlint.resources import data_path, write_atomically
+from imrlint.resources import data_path, index_name, write_atomically
 from imrlint.rules.base import DeferredCheck, Rule
 
 BUILTIN_RULE_MODULES = (
@@ -50,9 +50,8 @@ RULE_DECLARATION_FILES = (
     "internal.yaml",
 )
 
-INDEX_NAME = "rules.json"
-
 _index_directory: pathlib.Path | None = None
+_PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent  # imrlint's own folder
 
 
 def use_rule_index(directory: pathlib.Path | None) -> None:
@@ -97,7 +96,7 @@ def _imported_rules() -> list[Rule]:
         ]
         index = {"stamp": _modules_stamp(), "rules": entries}
         with contextlib.suppress(OSError):  # costs only the work the index saves
-            write_atomically(_index_directory / INDEX_NAME, json.dumps(index).encode())
+            write_atomically(_index_directory / _index_name(), json.dumps(index).encode())
     return [rule for _, _, rule in defined]
 
 
@@ -106,7 +105,7 @@ def _indexed_rules() -> list[Rule] | None:
     if _index_directory is None:
         return None
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        kept = json.loads((_index_directory / INDEX_NAME).read_text(encoding="utf-8"))
+        kept = json.loads((_index_directory / _index_name()).read_text(encoding="utf-8"))
         if kept["stamp"] == _modules_stamp():
             return [
                 Rule(str(code), str(name), DeferredCheck(module, attribute) if attribute else None, str(doc))
@@ -115,13 +114,18 @@ def _indexed_rules() -> list[Rule] | None:
     return None
 
 
+def _index_name() -> str:
+    """One index per installation of imrlint, so that environments sharing the user's cache
+    folder do not take turns rewriting one."""
+    return index_name("rules", str(_PACKAGE_DIR))
+
+
 def _modules_stamp() -> list[str]:
     """imrlint's version and each rule module's size and modification time: an edit of a rule
     (its code, name or docstring) or an upgrade writes the index again."""
     stamp = [__version__]
-    package = pathlib.Path(__file__).resolve().parent.parent
     for module in BUILTIN_RULE_MODULES:
-        path = package.joinpath(*module.split(".")[1:]).with_suffix(".py")
+        path = _PACKAGE_DIR.joinpath(*module.split(".")[1:]).with_suffix(".py")
         try:
             status = os.stat(path)
         except OSError:

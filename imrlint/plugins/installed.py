@@ -19,9 +19,7 @@ import re
 import sys
 
 from imrlint.plugins.hookspecs import PROJECT
-from imrlint.resources import write_atomically
-
-INDEX_NAME = "plugins.json"
+from imrlint.resources import index_name, write_atomically
 
 EntryPoint = tuple[str, str]  # its name, and the object it names ("package.module:attribute")
 
@@ -36,7 +34,7 @@ def installed_entry_points(index_directory: pathlib.Path | None = None) -> list[
     if index_directory is None:
         return _read_metadata()
     stamp = _search_path_stamp()
-    index = index_directory / INDEX_NAME
+    index = index_directory / index_name("plugins", sys.prefix, *sys.path)
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         kept = json.loads(index.read_text(encoding="utf-8"))
         if kept["stamp"] == stamp:
