@@ -3,7 +3,7 @@
 The text is built exactly as the reference corpus was: ``page.extract_text()`` for every page,
 pages joined with one ``"\\n"``. Rules and fixtures written against the corpus text therefore see
 the same characters, line breaks and spacing when the linter reads the published PDF itself
-(docs/pdf-extraction.md records the comparison with pdfminer.six behind this choice).
+(docs/pdf-extraction.md records the comparison with pdfminer.six and PDFium behind this choice).
 
 The DWC publishes its letters encrypted with an empty user password, so every file is decrypted
 with ``""`` before reading; any other password is reported, never guessed.
