@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import lark
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,24 @@ def test_passage_offsets_and_sub_passages_follow_the_words(pieces, data):
     high = data.draw(st.integers(-1, length + 1))
     sub = passage.sub(low, high)
     assert sub.text == Passage(passage.document, sub.start, sub.end).text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SPACING_PIECES), min_size=1, max_size=30), st.data())
+def test_a_sub_passage_is_placed_at_its_words_when_first_asked(pieces, data):
+    text = "".join(pieces)
+    passage = Passage(Document("letter.txt", text), 0, len(text))
+    length = len(passage.text)
+    low = data.draw(st.integers(0, max(0, length - 1)))
+    high = data.draw(st.integers(low + 1, max(low + 1, length)))
+    sub = passage.sub(low, high)  # not placed yet
+    inner_low = data.draw(st.integers(0, max(0, len(sub.text) - 1)))
+    inner = sub.sub(inner_low, data.draw(st.integers(inner_low + 1, max(inner_low + 1, len(sub.text)))))
+    assert inner.text == Passage(passage.document, inner.start, inner.end).text  # placing it places sub
+    assert (sub.start, sub.end) == (_plain_offset(passage, low), _plain_offset(passage, high - 1) + 1)
+    assert sub.text == Passage(passage.document, sub.start, sub.end).text
+    with pytest.raises(AttributeError):
+        sub.stop  # noqa: B018  (an attribute no passage has)
 
 
 # The partial-authorization form as one regular expression: its lazy groups backtrack over every

@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 import lark
 
@@ -147,11 +147,29 @@ class Passage:
         if end <= start:
             offset = self.offset(start)
             return Passage(self.document, offset, offset)
-        passage = Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
-        if start >= 0 and end <= len(self.text):
-            # the same words, less a collapsed space at either end: no need to collapse them again
-            passage.text = self.text[start:end].strip()
+        if start < 0 or end > len(self.text):
+            return Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
+        # The same words, less a collapsed space at either end: no need to collapse them again.
+        # Placing them in the document builds this passage's offset table, which most passages
+        # cut from another (a rationale's conclusion sentences, the summary's statements on UR)
+        # never need, being only read: they are placed when their start or end is first asked for.
+        passage = Passage.__new__(Passage)
+        passage.document = self.document
+        passage.__dict__["_unplaced"] = (self, start, end)
+        passage.text = self.text[start:end].strip()
         return passage
+
+    if not TYPE_CHECKING:  # start and end are ints to every reader: this only sets them late
+
+        def __getattr__(self, name: str):
+            """The start or end of a passage cut by :meth:`sub` that is not placed yet (Python asks
+            here for a slot not set), worked out as :meth:`sub` would have at once."""
+            unplaced = self.__dict__.pop("_unplaced", None) if name in ("start", "end") else None
+            if unplaced is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            outer, start, end = unplaced
+            self.start, self.end = outer.offset(start), outer.offset(end - 1) + 1
+            return getattr(self, name)
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,14 @@ if TYPE_CHECKING:
 
 
 _LONG_WORD = re.compile(r"[A-Za-z]{6,}")
-# Every ASCII character but a letter, as a space: ASCII text so translated splits into its runs of letters.
-_LETTERS_ONLY = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalpha()})
 
 
 def _long_runs(text: str) -> list[str]:
     """The whole runs of six ASCII letters or more in ``text`` (the only words looked up), in
-    lower case: read once, however many words are looked up.  ASCII text is split into its runs
-    of letters (in C, several times faster than a regex scan tries every character)."""
+    lower case: one scan in C answers whether the text holds any such word, however many words
+    are looked up.  ASCII text is lowered first (same runs, no Python call per word)."""
     if text.isascii():
-        return [run for run in text.lower().translate(_LETTERS_ONLY).split() if len(run) >= 6]
+        return _LONG_WORD.findall(text.lower())
     return [run.lower() for run in _LONG_WORD.findall(text)]
 
 
