@@ -14,6 +14,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from imrlint.model.alternatives import letter_tree
+
 # Two-digit years up to this one are 20YY; later ones 19YY ("05/12/08" is 2008, "3/7/98" 1998).
 PIVOT = 49
 
@@ -28,28 +30,11 @@ _NUMERIC_CORE = r"(?P<month>\d{1,2})(?P<sep>[/-])(?P<day>\d{1,2})(?P=sep)(?P<yea
 _NUMERIC = rf"(?<![\w/.\-]){_NUMERIC_CORE}(?![\w/\-]|[.,]\d)"
 
 
-def _trie(words: set[str]) -> str:
-    """A pattern matching any of ``words``, the longest first where one begins another, written
-    as a tree of their letters ("Ju(?:ne?|ly?)"): the regex engine follows one branch per
-    letter instead of trying each word in turn."""
-    branches = []
-    for first in sorted({word[0] for word in words}):
-        rests = {word[1:] for word in words if word[0] == first}
-        longer = {rest for rest in rests if rest}
-        if not longer:
-            branches.append(re.escape(first))
-        elif "" in rests:
-            branches.append(f"{re.escape(first)}(?:{_trie(longer)})?")
-        else:
-            branches.append(re.escape(first) + _trie(longer))
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
 # Month names capitalised ("October", "OCTOBER", "Oct."), so that "may" the verb is no month.
 _MONTH_NAMES = {form for name in MONTHS for form in (name.capitalize(), name.upper())}
 _NAMED_CORE = (
     r"(?P<month_name>"
-    + _trie(_MONTH_NAMES)
+    + letter_tree(_MONTH_NAMES)
     + r")\.?\s+(?P<named_day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<named_year>(?:19|20)\d\d)\b"
 )
 _NAMED = rf"\b{_NAMED_CORE}"
