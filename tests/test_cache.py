@@ -124,7 +124,7 @@ def test_a_letter_unchanged_is_not_linted_again(tmp_path, monkeypatch):
     def not_again(*args, **kwargs):
         raise AssertionError("the letter was linted again")
 
-    monkeypatch.setattr("imrlint.lint.linter.build_letter", not_again)
+    monkeypatch.setattr("imrlint.model.letter.build_letter", not_again)
     again = session_with_cache(tmp_path / "cache").lint_path(str(letter))
     assert again == first
 

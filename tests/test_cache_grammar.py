@@ -1,4 +1,4 @@
-"""Grammars loaded from the cache (imrlint.parsing.letter.compiled_grammar): the loaded parser is
+"""Grammars loaded from the cache (imrlint.parsing.grammars.compiled_grammar): the loaded parser is
 the compiled one (the same trees on every bundled letter); a cached grammar that is cut short or
 damaged is compiled and written again; a cache that cannot be written costs only the compilation;
 processes starting together never read half a grammar."""
@@ -11,8 +11,8 @@ import sys
 import lark
 import pytest
 
-from imrlint.parsing import letter as letter_module
-from imrlint.parsing.letter import compiled_grammar
+from imrlint.parsing import grammars
+from imrlint.parsing.grammars import compiled_grammar
 from imrlint.parsing.normalise import normalise
 
 from conftest import CORPUS, REPO, SEEDS, SHAPES
@@ -23,7 +23,7 @@ OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 @pytest.fixture
 def grammar_cache(tmp_path, monkeypatch):
     directory = tmp_path / "grammars"
-    monkeypatch.setattr(letter_module, "_grammar_cache", directory)
+    monkeypatch.setattr(grammars, "_grammar_cache", directory)
     return directory
 
 
@@ -87,7 +87,7 @@ def test_a_damaged_grammar_is_compiled_and_written_again(grammar_cache, compilat
 def test_a_cache_that_cannot_be_written_costs_only_the_compilation(tmp_path, monkeypatch, compilations):
     blocker = tmp_path / "a file"
     blocker.write_text("", encoding="utf-8")
-    monkeypatch.setattr(letter_module, "_grammar_cache", blocker / "grammars")
+    monkeypatch.setattr(grammars, "_grammar_cache", blocker / "grammars")
     assert compiled_grammar("letter.lark", **OPTIONS).parse(
         "\n" + normalise(sorted(SEEDS.glob("*.txt"))[0].read_text())
     )
@@ -98,8 +98,8 @@ def test_a_cache_that_cannot_be_written_costs_only_the_compilation(tmp_path, mon
 
 STARTER = """
 import sys
-from imrlint.parsing import letter
-letter.use_grammar_cache(__import__("pathlib").Path(sys.argv[1]))
+from imrlint.parsing import grammars, letter
+grammars.use_grammar_cache(__import__("pathlib").Path(sys.argv[1]))
 parser = letter.letter_parser()
 print(type(parser).__name__, len(parser.terminals))
 """

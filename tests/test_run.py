@@ -142,18 +142,18 @@ def test_the_command_line_exits_2_after_reporting_everything(capsys, monkeypatch
 
 
 def test_a_failure_outside_the_rules_is_an_internal_error(monkeypatch, crashing_linter):
-    from imrlint.lint import linter as engine
     from imrlint.lint.parallel import lint_paths
+    from imrlint.model import letter as model
 
     letters = corpus()[:20]
-    real = engine.build_letter
+    real = model.build_letter
 
     def failing(document, catalogue=None):
         if document.path == letters[5]:
             raise RecursionError("deep")
         return real(document, catalogue)
 
-    monkeypatch.setattr(engine, "build_letter", failing)
+    monkeypatch.setattr(model, "build_letter", failing)
     reports = list(lint_paths(letters, crashing_linter, 2))
     assert [report.path for report in reports] == letters
     assert [report.internal_error for report in reports].count(True) == 1

@@ -285,22 +285,55 @@ def test_a_deferred_check_imports_its_module_when_first_used():
         DeferredCheck("imrlint.rules.input", "unreadable_file").load()
 
 
+def runs_with_their_imports(arguments, prefixes, folder, environment, times):
+    """``imrlint ARGUMENTS`` run ``times`` in fresh processes in ``folder``: each one's output, and
+    its exit status with the modules it imported whose names start with ``prefixes``, on its last
+    line of standard error."""
+    code = (
+        f"import sys; from imrlint.cli.main import main; status = main({list(arguments)!r}); "
+        f"print(status, sorted(name for name in sys.modules if name.startswith({tuple(prefixes)!r})), file=sys.stderr)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=folder, check=False
+        )
+        for _ in range(times)
+    ]
+    return [(run.stdout, run.stderr.strip().splitlines()[-1]) for run in runs]
+
+
 def test_listing_the_rules_imports_no_rule_module_once_indexed(tmp_path):
     environment = {**os.environ, "IMRLINT_CACHE_DIR": str(tmp_path)}
     subprocess.run(
         [sys.executable, "-m", "imrlint", "check", str(SEED_000)], env=environment, capture_output=True, check=False
     )
-    code = (
-        "import sys; from imrlint.cli.main import main; main(['rules']); "
-        "print(sorted(name for name in sys.modules if name.startswith(('imrlint.rules.', 'imrlint.model', 'lark'))),"
-        " file=sys.stderr)"
+    (first, imported), (again, imported_again) = runs_with_their_imports(
+        ["rules"], ["imrlint.rules.", "imrlint.model", "lark"], tmp_path, environment, 2
     )
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=tmp_path, check=False
-        )
-        for _ in range(2)
-    ]
-    assert runs[0].stdout == runs[1].stdout and "IMR210  item-name-misspelt" in runs[1].stdout
-    assert "imrlint.rules.decisions.names" in runs[0].stderr  # the index written
-    assert runs[1].stderr.strip() == "['imrlint.rules.base', 'imrlint.rules.custom', 'imrlint.rules.findings']"
+    assert first == again and "IMR210  item-name-misspelt" in again
+    assert "imrlint.rules.decisions.names" in imported  # the index written
+    assert imported_again == "0 ['imrlint.rules.base', 'imrlint.rules.custom', 'imrlint.rules.findings']"
+
+
+def test_a_deferred_check_is_named_in_cache_keys_as_the_function_it_names():
+    """A report kept by a run that imported the rules is found by a run that read their index."""
+    from imrlint.lint.cache import rules_fingerprint
+    from imrlint.plugins.builtin import _defined_rules
+
+    rules = [(module, attribute, rule) for module, attribute, rule in _defined_rules() if rule.check is not None]
+    deferred = [(rule.code, DeferredCheck(module, attribute), None) for module, attribute, rule in rules]
+    imported = [(rule.code, rule.check, None) for _, _, rule in rules]
+    assert rules_fingerprint(deferred) == rules_fingerprint(imported) is not None
+
+
+def test_a_letter_answered_from_the_cache_imports_no_rule_nor_the_parser(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(SEED_000.read_bytes())
+    environment = {**os.environ, "IMRLINT_CACHE_DIR": str(tmp_path / "cache")}
+    runs = runs_with_their_imports(
+        ["check", "letter.txt"], ["imrlint.rules.decisions.", "imrlint.model.letter", "lark"], tmp_path, environment, 3
+    )
+    assert runs[0][0] == runs[1][0] == runs[2][0]
+    status = runs[0][1].split()[0]
+    assert "'lark'" in runs[0][1]  # linted: the rules, the model and the parser imported
+    assert runs[2][1] == f"{status} []"  # the report read back

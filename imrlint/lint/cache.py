@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from imrlint.lint.discovery import writable_by_others
 from imrlint.resources import write_atomically
+from imrlint.rules.base import DeferredCheck
 
 if TYPE_CHECKING:
     from imrlint.config.settings import Config
@@ -170,7 +171,15 @@ def _stable(text: str) -> str | None:
 
 def _check_identity(check: Callable) -> str | None:
     """What identifies a rule's check across runs: its module, name and source file's stamp,
-    the values its closure holds, or the value of a callable object (a custom rule's)."""
+    the values its closure holds, or the value of a callable object (a custom rule's).  A check
+    not yet imported (a built-in rule's, from the rules' index) is named as the function it
+    names would be, so a report kept by either is found by the other."""
+    if isinstance(check, DeferredCheck):
+        import importlib.util
+
+        spec = importlib.util.find_spec(check.module)
+        source = (spec.origin if spec is not None else None) or ""
+        return _stable(f"{check.module}:{check.attribute}:{_file_stamp(source)}:():None")
     code = getattr(check, "__code__", None)
     if code is not None:
         captured = tuple(cell.cell_contents for cell in getattr(check, "__closure__", None) or ())

@@ -7,6 +7,7 @@ files; nothing it does for one file can stop the others being linted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import signal
@@ -23,13 +24,13 @@ from imrlint.input.document import Document, Span
 from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, ReadResult, read_bytes, read_file, read_path
 from imrlint.lint.discovery import is_url
 from imrlint.lint.knowledge import load_knowledge
-from imrlint.model.letter import Letter, build_letter
 from imrlint.plugins.manager import RuleSet
-from imrlint.rules.base import RuleContext, loaded
+from imrlint.rules.base import Check, RuleContext, RuleSettings, loaded
 from imrlint.rules.findings import Finding
 
 if TYPE_CHECKING:
     from imrlint.lint.cache import LetterCache
+    from imrlint.model.letter import Letter
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,18 @@ class Linter:
         self.knowledge = load_knowledge(config)
         self.max_bytes = config.max_bytes or DEFAULT_MAX_BYTES
         self.time_budget = config.time_budget or DEFAULT_TIME_BUDGET
-        self.checks = [
-            (rule.code, loaded(rule.check), config.rules[code])
+        self.rules = [
+            (rule.code, rule.check, config.rules[code])
             for code, rule in rule_set.rules.items()
             if rule.check is not None and config.rules[code].enabled
         ]
         self.by_name = {settings.name: settings for settings in config.rules.values()}
+
+    @functools.cached_property
+    def checks(self) -> list[tuple[str, Check, RuleSettings]]:
+        """The rules that run, their checks imported: when a letter is first linted, so that a
+        run answered from the cache imports no rule module (nor the model they read)."""
+        return [(code, loaded(check), settings) for code, check, settings in self.rules]
 
     def lint_path(self, path: str, display_path: str | None = None) -> FileReport:
         if self.cache is None and not is_url(path):
@@ -156,7 +163,7 @@ class Linter:
         if self._cache_settings is None:
             from imrlint.lint.cache import code_fingerprint, config_fingerprint, rules_fingerprint
 
-            rules, config = rules_fingerprint(self.checks), config_fingerprint(self.config)
+            rules, config = rules_fingerprint(self.rules), config_fingerprint(self.config)
             self._cache_settings = "" if rules is None or config is None else f"{code_fingerprint()}:{rules}:{config}"
         if not self._cache_settings:
             return None
@@ -206,6 +213,8 @@ class Linter:
         return report
 
     def _lint_document(self, document: Document, report: FileReport) -> None:
+        from imrlint.model.letter import build_letter
+
         letter = build_letter(document, self.knowledge.catalogue)
         report.items = len(letter.items)
         for item in letter.items:

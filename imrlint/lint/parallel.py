@@ -129,7 +129,7 @@ def _init_worker(payload: tuple[str, Any] | None, options: LintOptions, parent: 
     _apply(linter, options)
     cache = getattr(linter, "cache", None)
     if cache is not None:  # a spawned worker loads the grammars the parent keeps
-        from imrlint.parsing.letter import use_grammar_cache
+        from imrlint.parsing.grammars import use_grammar_cache
 
         use_grammar_cache(cache.root / "grammars")
     _WORKER = (linter, options)

@@ -59,7 +59,7 @@ def run_cache(args: argparse.Namespace):
     if args.no_cache or args.dask or fixing:
         return None
     from imrlint.lint.cache import LetterCache
-    from imrlint.parsing.letter import use_grammar_cache
+    from imrlint.parsing.grammars import use_grammar_cache
 
     cache = LetterCache.open(cache_directory(args.cache_dir))
     if cache is not None:

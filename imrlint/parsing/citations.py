@@ -19,8 +19,8 @@ import lark
 
 from imrlint.knowledge.catalogue import Catalogue
 from imrlint.parsing.choice import lean_parsing
+from imrlint.parsing.grammars import compiled_grammar
 from imrlint.parsing.lalr import LeanParser, Terminal, lean_parser_of
-from imrlint.parsing.letter import compiled_grammar
 
 
 # The pieces are named tuples: a letter's guideline lines make dozens of them, and a tuple is built

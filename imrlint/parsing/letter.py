@@ -8,23 +8,17 @@ letter still yields a tree and the structural rules can still run.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import os
-import pathlib
-import sys
-import tempfile
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from imrlint.parsing.choice import lean_parsing
+from imrlint.parsing.grammars import compiled_grammar
 from imrlint.parsing.lalr import LeanParser, lean_parser_of
 from imrlint.parsing.normalise import normalise
-from imrlint.resources import data_path
 
 # What each terminal looks like to a person reading a parse error.
 TERMINAL_DESCRIPTIONS = {
@@ -80,50 +74,6 @@ class ParseError:
 class ParseResult:
     tree: lark.Tree
     errors: tuple[ParseError, ...]
-
-
-_grammar_cache: pathlib.Path | None = None
-
-
-def use_grammar_cache(directory: pathlib.Path | None) -> None:
-    """Keep compiled grammars in ``directory`` (a folder of imrlint's cache, which has checked it
-    is the user's own), or compile them in every process (None)."""
-    global _grammar_cache
-    _grammar_cache = directory
-
-
-def compiled_grammar(name: str, **options: Any) -> lark.Lark:
-    """The grammar grammars/``name`` compiled by Lark with ``options``: loaded from the grammar
-    cache when it holds it (a few milliseconds instead of tens), else compiled and kept there.
-
-    A cached grammar is named by the hash of the grammar's text, the options, Lark's version
-    and Python's, so an edit or an upgrade compiles afresh; it is written to a temporary file and
-    renamed into place (processes starting together never read half of one), and one that
-    cannot be loaded is compiled again and rewritten.  A cache that cannot be written (a
-    read-only folder) only costs the compilation."""
-    grammar = data_path("grammars", name).read_text(encoding="utf-8")
-    directory = _grammar_cache
-    if directory is None:
-        return lark.Lark(grammar, **options)
-    identity = "\n".join([grammar, repr(sorted(options.items())), lark.__version__, sys.version])
-    path = directory / f"{pathlib.Path(name).stem}-{hashlib.sha256(identity.encode()).hexdigest()[:32]}.lark"
-    try:
-        with open(path, "rb") as handle:
-            return lark.Lark.load(handle)
-    except Exception:  # absent, cut short or from elsewhere: compiled and written again
-        pass
-    parser = lark.Lark(grammar, **options)
-    with contextlib.suppress(OSError):
-        directory.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        try:
-            with open(descriptor, "wb") as handle:
-                parser.save(handle)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-    return parser
 
 
 @functools.lru_cache(maxsize=1)
