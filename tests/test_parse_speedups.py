@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from imrlint.input.document import Document
 from imrlint.input.read import read_path
-from imrlint.model.letter import Passage, _extent, _partial
+from imrlint.model.letter import Passage, _extent, _partial, build_letter
 from imrlint.parsing.letter import line_bounds, parse_letter
 from imrlint.parsing.normalise import normalise
 
@@ -131,6 +131,18 @@ def test_a_sub_passage_is_placed_at_its_words_when_first_asked(pieces, data):
     assert sub.text == Passage(passage.document, sub.start, sub.end).text
     with pytest.raises(AttributeError):
         sub.stop  # noqa: B018  (an attribute no passage has)
+
+
+def test_the_item_at_an_offset_is_the_first_whose_parts_hold_it():
+    for path in real_letters():
+        letter = build_letter(Document(str(path), path.read_text(encoding="utf-8")))
+        assert letter.items
+        edges = {edge for item in letter.items for edge in (item.heading.start, item.end)}
+        for offset in sorted(
+            edges | {edge + step for edge in edges for step in (-1, 1)} | {0, len(letter.document.text)}
+        ):
+            first = next((item for item in letter.items if item.heading.start <= offset < item.end), None)
+            assert letter.item_at(offset) is first
 
 
 # The partial-authorization form as one regular expression: its lazy groups backtrack over every
