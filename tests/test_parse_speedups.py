@@ -54,6 +54,17 @@ def test_line_starts_are_where_lines_begin(pieces):
     assert Document("letter.txt", text).line_starts == _plain_line_starts(text)
 
 
+TYPOGRAPHY = {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'}
+TYPOGRAPHY.update(dict.fromkeys("‐‑‒–—―−", "-"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*SPACING_PIECES, *TYPOGRAPHY, "…"]), max_size=30))
+def test_typographic_quotes_and_dashes_read_as_ascii_character_for_character(pieces):
+    text = "".join(pieces)
+    assert Document("letter.txt", text).text == text.translate(str.maketrans(TYPOGRAPHY))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(SPACING_PIECES), max_size=30))
 def test_normalise_replaces_spacing_character_for_character(pieces):

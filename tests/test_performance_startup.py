@@ -1,6 +1,7 @@
 """Start-up pays only for what a command uses: `imrlint --version` loads no rule, grammar or
 library; a run without configuration never loads jsonschema, whose place is explaining a
-configuration that does not conform.  Counted in modules imported, never timed."""
+configuration that does not conform; a run imports the one output format it writes.  Counted in
+modules imported, never timed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.config.schema import DECLARATION_SCHEMA, conforms, user_config_schema
+from imrlint.report import BUILTIN_FORMATS, Formats
+from imrlint.report.text import TextReporter
 from imrlint.resources import data_path, read_yaml
 
 from conftest import EXAMPLES, REPO
@@ -103,3 +106,40 @@ def test_conforms_accepts_a_configuration_that_conforms(config_schema):
     assert conforms(document, config_schema)
     assert not conforms({**document, "fail-on": "sometimes"}, config_schema)
     assert not conforms({**document, "unknown": 1}, config_schema)
+
+
+def test_a_format_s_module_is_imported_when_the_format_is_looked_up():
+    code = (
+        "import sys; from imrlint.report import BUILTIN_FORMATS; names = sorted(BUILTIN_FORMATS); "
+        "before = 'imrlint.report.html' in sys.modules; reporter = BUILTIN_FORMATS['html']; "
+        "print(names, before, reporter.__name__, 'imrlint.report.sarif' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.split("] ", 1)[1].split() == ["False", "HtmlReporter", "False"]
+    assert result.stdout.startswith("['csv', 'github', 'html', 'json', 'jsonl', 'junit', 'sarif', 'text']")
+
+
+def test_formats_keep_a_plugin_s_classes_and_built_in_names_unimported():
+    class HouseReporter(TextReporter):
+        pass
+
+    formats = Formats(BUILTIN_FORMATS)
+    formats.add({"house": HouseReporter})
+    assert formats["house"] is HouseReporter
+    assert formats["text"] is TextReporter
+    assert list(formats)[-1] == "house" and len(formats) == len(BUILTIN_FORMATS) + 1
+
+
+def test_a_run_imports_the_one_format_it_writes(tmp_path):
+    letter = str(EXAMPLES / "000_8aa5183601f98bf9.txt")
+    text = {
+        name
+        for name in modules_after("check", "--no-cache", letter, cwd=tmp_path)
+        if name.startswith("imrlint.report.")
+    }
+    assert "imrlint.report.text" in text
+    assert (
+        not {f"imrlint.report.{name}" for name in ("html", "sarif", "junit", "csv", "json", "jsonl", "github")} & text
+    )
+    sarif = modules_after("check", "--no-cache", "--format", "sarif", letter, cwd=tmp_path)
+    assert "imrlint.report.sarif" in sarif and "imrlint.report.html" not in sarif

@@ -1,6 +1,6 @@
-"""What a run reads before its work, kept from one run to the next: the index of installed
-plugins, the built-in rules' index, the content of YAML files; and the output formats and rule
-modules, imported only when used."""
+"""What a run reads before its work, kept in the cache from one run to the next: the index of
+installed plugins, the built-in rules' index (so that rule modules are imported only when a
+letter is linted), the content of YAML files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import os
 import pickle
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -18,58 +17,12 @@ from imrlint import resources
 from imrlint.errors import ConfigError
 from imrlint.plugins import builtin, installed
 from imrlint.plugins.installed import installed_entry_points, load_entry_point
-from imrlint.report import BUILTIN_FORMATS, Formats
-from imrlint.report.text import TextReporter
 from imrlint.resources import index_name
 from imrlint.rules.base import DeferredCheck
 
 from conftest import REPO, SEEDS
 
 SEED_000 = SEEDS / "000_8aa5183601f98bf9.txt"
-
-
-# --- output formats ----------------------------------------------------------------------------
-
-
-def test_a_format_s_module_is_imported_when_the_format_is_looked_up():
-    code = textwrap.dedent(
-        """
-        import sys
-        from imrlint.report import BUILTIN_FORMATS
-        names = sorted(BUILTIN_FORMATS)
-        before = "imrlint.report.html" in sys.modules
-        reporter = BUILTIN_FORMATS["html"]
-        print(names, before, reporter.__name__, "imrlint.report.sarif" in sys.modules)
-        """
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
-    assert result.stdout.split("] ", 1)[1].split() == ["False", "HtmlReporter", "False"]
-    assert result.stdout.startswith("['csv', 'github', 'html', 'json', 'jsonl', 'junit', 'sarif', 'text']")
-
-
-def test_formats_keep_a_plugin_s_classes_and_built_in_names_unimported():
-    class HouseReporter(TextReporter):
-        pass
-
-    formats = Formats(BUILTIN_FORMATS)
-    formats.add({"house": HouseReporter})
-    assert formats["house"] is HouseReporter
-    assert formats["text"] is TextReporter
-    assert list(formats)[-1] == "house" and len(formats) == len(BUILTIN_FORMATS) + 1
-
-
-def test_a_text_report_run_does_not_import_the_other_formats():
-    code = (
-        "import sys; from imrlint.cli.main import main; main(['check', '--no-cache', sys.argv[1]]); "
-        "print(sorted(name for name in sys.modules if name.startswith('imrlint.report.')), file=sys.stderr)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(SEED_000)], capture_output=True, text=True, cwd=REPO, check=False
-    )
-    imported = result.stderr.strip().splitlines()[-1]
-    assert "imrlint.report.text" in imported
-    for other in ("html", "sarif", "junit", "csv", "json'"):
-        assert f"imrlint.report.{other}" not in imported
 
 
 # --- the index of installed plugins --------------------------------------------------------------
