@@ -85,10 +85,15 @@ def test_installing_a_distribution_reads_the_metadata_again(site, tmp_path):
     assert ("house_style", "house_style") in installed_entry_points(index)
 
 
-@pytest.mark.parametrize("content", ["", "{", "{}", '{"stamp": 1}', "[]", '{"stamp": [], "entry_points": 5}'])
+@pytest.mark.parametrize(
+    "content", ["", "{", "{}", '{"stamp": 1}', "[]", '{"stamp": [], "entry_points": 5}', "STAMPED [[1, 2]]"]
+)
 def test_an_unreadable_index_is_rewritten(site, tmp_path, content):
     install(site, "house_style")
     index = tmp_path
+    if content.startswith("STAMPED "):
+        stamp = installed._search_path_stamp()
+        content = json.dumps({"stamp": stamp, "entry_points": json.loads(content.removeprefix("STAMPED "))})
     plugin_index(index).write_text(content, encoding="utf-8")
     assert installed_entry_points(index) == [("house_style", "house_style")]
     assert json.loads(plugin_index(index).read_text(encoding="utf-8"))["entry_points"] == [
@@ -221,8 +226,11 @@ def test_an_edited_rule_module_writes_the_index_again(tmp_path, monkeypatch):
     assert json.loads((tmp_path / builtin._index_name()).read_text(encoding="utf-8"))["stamp"] == ["another version"]
 
 
-@pytest.mark.parametrize("content", ["", "{}", '{"stamp": [], "rules": 3}', '{"rules": [[1]]}'])
-def test_an_unreadable_rule_index_is_written_again(tmp_path, content):
+@pytest.mark.parametrize(
+    "entries", [None, [], 3, [[1]], [["IMR210", "item-name-misspelt", "doc", 7, "item_name_misspelt"]], [["IMR210"]]]
+)
+def test_an_unreadable_rule_index_is_written_again(tmp_path, entries):
+    content = json.dumps({"stamp": builtin._modules_stamp(), "rules": entries}) if entries else "{"
     (tmp_path / builtin._index_name()).write_text(content, encoding="utf-8")
     assert len(rule_set_with_index(tmp_path).rules) > 50
     assert isinstance(rule_set_with_index(tmp_path).rules["IMR210"].check, DeferredCheck)

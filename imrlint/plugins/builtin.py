@@ -106,12 +106,23 @@ def _indexed_rules() -> list[Rule] | None:
         return None
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         kept = json.loads((_index_directory / _index_name()).read_text(encoding="utf-8"))
-        if kept["stamp"] == _modules_stamp():
+        entries = kept["rules"] if kept["stamp"] == _modules_stamp() else []
+        if entries and all(_well_formed(entry) for entry in entries):
             return [
-                Rule(str(code), str(name), DeferredCheck(module, attribute) if attribute else None, str(doc))
-                for code, name, doc, module, attribute in kept["rules"]
+                Rule(code, name, DeferredCheck(module, attribute) if attribute else None, doc)
+                for code, name, doc, module, attribute in entries
             ]
     return None
+
+
+def _well_formed(entry: object) -> bool:
+    """Whether an index entry is [code, name, doc, module, attribute or null], all text."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 5
+        and all(isinstance(part, str) for part in entry[:4])
+        and isinstance(entry[4], str | None)
+    )
 
 
 def _index_name() -> str:

@@ -37,12 +37,18 @@ def installed_entry_points(index_directory: pathlib.Path | None = None) -> list[
     index = index_directory / index_name("plugins", sys.prefix, *sys.path)
     with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         kept = json.loads(index.read_text(encoding="utf-8"))
-        if kept["stamp"] == stamp:
-            return [(str(name), str(reference)) for name, reference in kept["entry_points"]]
+        entries = kept["entry_points"]
+        if kept["stamp"] == stamp and all(_well_formed(entry) for entry in entries):
+            return [(name, reference) for name, reference in entries]
     found = _read_metadata()
     with contextlib.suppress(OSError):  # costs only the work the index saves
         write_atomically(index, json.dumps({"stamp": stamp, "entry_points": found}).encode())
     return found
+
+
+def _well_formed(entry: object) -> bool:
+    """Whether an index entry is [name, reference], both text."""
+    return isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
 
 
 def load_entry_point(reference: str) -> object:
