@@ -14,6 +14,7 @@ from imrlint.input.read import read_path
 from imrlint.model.letter import Passage, _extent, _partial, build_letter
 from imrlint.parsing.letter import line_bounds, parse_letter
 from imrlint.parsing.normalise import normalise
+from imrlint.rules.decisions.naming import _stem, find_variants
 
 from conftest import real_letters
 
@@ -184,3 +185,23 @@ def test_partial_authorization_parts_are_those_of_the_plain_pattern(text):
     expected = match and tuple(name.sub(*match.span(group)).text for group in ("original", "authorized", "remaining"))
     found = _partial(name)
     assert (found and (found.original.text, found.authorized.text, found.remaining.text)) == expected
+
+
+def _plain_find_variants(lower: str, variants: tuple[str, ...]) -> list[tuple[int, int]]:
+    stems = sorted({re.escape(_stem(variant)) for variant in variants if variant}, key=len, reverse=True)
+    if not stems:
+        return []
+    return [
+        match.span()
+        for match in re.finditer("|".join(stems), lower)
+        if match.start() == 0 or not ("a" <= lower[match.start() - 1] <= "z")
+    ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="abc -.", max_size=60),
+    st.lists(st.text(alphabet="abc -", min_size=1, max_size=9), min_size=1, max_size=4),
+)
+def test_item_names_are_found_where_one_regex_of_their_stems_finds_them(lower, variants):
+    assert list(find_variants(lower, tuple(variants))) == _plain_find_variants(lower, tuple(variants))

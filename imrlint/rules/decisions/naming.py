@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from imrlint.model.alternatives import letter_tree
 from imrlint.model.facts import lowered
@@ -56,12 +57,12 @@ def _frozen(value) -> tuple:
 
 
 def _stem(term: str) -> str:
-    """The pattern of a term found by its stem: "stimulator" also finds "stimulation",
+    """What a term is found by: its stem, so that "stimulator" also finds "stimulation" and
     "Omepraxole" finds "omeprazole" (a misspelling is item-name-misspelt's business, not a
     missing name)."""
     if " " in term or len(term) <= 5:
-        return re.escape(term)
-    return re.escape(term[: max(5, len(term) - 4)])
+        return term
+    return term[: max(5, len(term) - 4)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -205,22 +206,30 @@ def item_vocabulary(context) -> Vocabulary:
 
 
 @functools.lru_cache(maxsize=4096)
-def _variants_pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern finding any of ``variants`` (lower case) by its stem in lower-case text: one
-    scan of a text, not one per variant.  Word starts are checked by :func:`find_variants`, as
-    a pattern opening with a look-behind scans several times slower."""
-    stems = sorted({_stem(variant) for variant in variants}, key=len, reverse=True)
-    return re.compile("|".join(stems))
+def _stems(variants: tuple[str, ...]) -> tuple[str, ...]:
+    """The stems of ``variants``, the longest first."""
+    return tuple(sorted({_stem(variant) for variant in variants if variant}, key=len, reverse=True))
 
 
-def find_variants(lower: str, variants: tuple[str, ...]):
-    """The matches of ``variants`` that start a word of ``lower`` (a text in lower case)."""
-    if not variants:
-        return
-    for match in _variants_pattern(tuple(variants)).finditer(lower):
-        start = match.start()
+def find_variants(lower: str, variants: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each stem of ``variants`` that starts a word of ``lower`` (a text in lower
+    case): leftmost first, the longest where several start at one place, none overlapping the
+    one before, as one regex alternation of the stems would find them.  Found by ``str.find``: an
+    archive names new items in almost every letter, and compiling a pattern for each one cost
+    more than all the scans."""
+    stems = _stems(tuple(variants))
+    following = {stem: lower.find(stem) for stem in stems}  # each stem's next place, -1 past the last
+    while True:
+        found = [(start, -len(stem), stem) for stem, start in following.items() if start >= 0]
+        if not found:
+            return
+        start, _, stem = min(found)
+        end = start + len(stem)
         if start == 0 or not ("a" <= lower[start - 1] <= "z"):
-            yield match
+            yield start, end
+        for other, at in following.items():
+            if 0 <= at < end:
+                following[other] = lower.find(other, end)
 
 
 # A word hyphenated at a line's end reads, once the text is collapsed, as "x- rays", "non- steroidal".

@@ -56,15 +56,14 @@ def _request_quantities(passage, variants: tuple[str, ...], kinds: set[str]) -> 
     found = []
     if variants:
         lower = passage.lower
-        for match in find_variants(lower, variants):
-            after_start = match.end()
+        for start, after_start in find_variants(lower, variants):
             window_end = min(len(text), after_start + 90)
             stop = _MENTION_END.search(text, after_start, window_end)
             segment_end = stop.start() if stop else window_end
             # most mentions state no quantity (no number follows them): their context need not be read
             if not _NUMBER.search(lower, after_start, segment_end):
                 continue
-            before = text[max(0, match.start() - 80) : match.start()]
+            before = text[max(0, start - 80) : start]
             if not (_REQUEST_BEFORE.search(before) or _CONCLUSION_AFTER.match(text, after_start)):
                 continue
             if _ALLOWED_BEFORE.search(before):
