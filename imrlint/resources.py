@@ -6,12 +6,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import io
+import json
 import os
 import pathlib
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from imrlint.errors import ConfigError
@@ -91,10 +92,49 @@ def write_atomically(path: pathlib.Path, data: bytes) -> None:
         raise
 
 
+def keep(folder: pathlib.Path, name: str, data: bytes) -> None:
+    """Keep ``data`` as the file ``name`` in ``folder``, a folder of imrlint's cache, written
+    atomically.  The folder is made if need be, but not its parent: a cache removed while a
+    process runs is not made again without the tag that marks it imrlint's.  A folder that
+    cannot be written costs only the work the file would have saved."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(exist_ok=True)
+        write_atomically(folder / name, data)
+
+
+def stat_stamp(path: str | os.PathLike[str]) -> str:
+    """What changes when the file or folder at ``path`` is written, replaced or (a folder) has an
+    entry added or removed: its modification time, inode, size and link count."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return "absent"
+    return f"{status.st_mtime_ns} {status.st_ino} {status.st_size} {status.st_nlink}"
+
+
 def index_name(kind: str, *identity: str) -> str:
     """The file name of an index of ``kind`` kept in the cache for the installation ``identity``
     names (its folders): ``plugins-<hash>.json``."""
     return f"{kind}-{hashlib.sha256(chr(0).join(identity).encode()).hexdigest()[:16]}.json"
+
+
+def keep_index(path: pathlib.Path, stamp: list[str], entries: list) -> None:
+    """Keep the index ``entries`` at ``path``, in the cache's own folder (never made here: a
+    cache removed meanwhile stays removed), stamped with ``stamp``; a folder that cannot be
+    written costs only the work the index saves."""
+    with contextlib.suppress(OSError):
+        write_atomically(path, json.dumps({"stamp": stamp, "entries": entries}).encode())
+
+
+def kept_index(path: pathlib.Path, stamp: list[str], well_formed: Callable[[Any], bool]) -> list | None:
+    """The entries of the index at ``path`` if it was kept with ``stamp`` and each entry is
+    ``well_formed``; None when it is absent, damaged or stale (then built again and kept)."""
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        entries = kept["entries"]
+        if kept["stamp"] == stamp and isinstance(entries, list) and all(map(well_formed, entries)):
+            return entries
+    return None
 
 
 class InvalidYaml(ValueError):
@@ -138,9 +178,8 @@ def load_yaml(path: pathlib.Path | str, bounded: bool = False, source: str = "")
     with contextlib.suppress(Exception), open(entry, "rb") as handle:
         return _DataUnpickler(handle).load()
     document = _parse_yaml(data.decode("utf-8"), bounded, source)
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        directory.mkdir(exist_ok=True)  # in the cache's folder; not made again once the cache is removed
-        write_atomically(entry, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+    with contextlib.suppress(pickle.PicklingError):
+        keep(directory, entry.name, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
     return document
 
 
@@ -149,7 +188,7 @@ def _parse_yaml(text: str, bounded: bool, source: str) -> Any:
 
     # LibYAML's safe loader, where PyYAML was built with it, reads the rule declarations and the
     # MTUS knowledge base ten times faster.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(io.StringIO(text))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -55,7 +55,7 @@ def test_the_index_is_read_instead_of_the_metadata_while_nothing_is_installed(si
     index = tmp_path
     assert installed_entry_points(index) == [("house_style", "house_style")]
     kept = json.loads(plugin_index(index).read_text(encoding="utf-8"))
-    assert kept["entry_points"] == [["house_style", "house_style"]]
+    assert kept["entries"] == [["house_style", "house_style"]]
 
     def unread():
         raise AssertionError("the metadata was read")
@@ -86,19 +86,17 @@ def test_installing_a_distribution_reads_the_metadata_again(site, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content", ["", "{", "{}", '{"stamp": 1}', "[]", '{"stamp": [], "entry_points": 5}', "STAMPED [[1, 2]]"]
+    "content", ["", "{", "{}", '{"stamp": 1}', "[]", '{"stamp": [], "entries": 5}', "STAMPED [[1, 2]]"]
 )
 def test_an_unreadable_index_is_rewritten(site, tmp_path, content):
     install(site, "house_style")
     index = tmp_path
     if content.startswith("STAMPED "):
         stamp = installed._search_path_stamp()
-        content = json.dumps({"stamp": stamp, "entry_points": json.loads(content.removeprefix("STAMPED "))})
+        content = json.dumps({"stamp": stamp, "entries": json.loads(content.removeprefix("STAMPED "))})
     plugin_index(index).write_text(content, encoding="utf-8")
     assert installed_entry_points(index) == [("house_style", "house_style")]
-    assert json.loads(plugin_index(index).read_text(encoding="utf-8"))["entry_points"] == [
-        ["house_style", "house_style"]
-    ]
+    assert json.loads(plugin_index(index).read_text(encoding="utf-8"))["entries"] == [["house_style", "house_style"]]
 
 
 def test_an_entry_point_names_a_module_or_an_attribute():
@@ -202,7 +200,7 @@ def test_the_built_in_rules_are_read_from_their_index_and_lint_alike(tmp_path):
 
     imported = rule_set_with_index(tmp_path)
     indexed = rule_set_with_index(tmp_path)
-    assert json.loads((tmp_path / builtin._index_name()).read_text(encoding="utf-8"))["rules"][0][:2] == [
+    assert json.loads((tmp_path / builtin._index_name()).read_text(encoding="utf-8"))["entries"][0][:2] == [
         "IMR001",
         "parse-error",
     ]
@@ -230,7 +228,7 @@ def test_an_edited_rule_module_writes_the_index_again(tmp_path, monkeypatch):
     "entries", [None, [], 3, [[1]], [["IMR210", "item-name-misspelt", "doc", 7, "item_name_misspelt"]], [["IMR210"]]]
 )
 def test_an_unreadable_rule_index_is_written_again(tmp_path, entries):
-    content = json.dumps({"stamp": builtin._modules_stamp(), "rules": entries}) if entries else "{"
+    content = json.dumps({"stamp": builtin._modules_stamp(), "entries": entries}) if entries else "{"
     (tmp_path / builtin._index_name()).write_text(content, encoding="utf-8")
     assert len(rule_set_with_index(tmp_path).rules) > 50
     assert isinstance(rule_set_with_index(tmp_path).rules["IMR210"].check, DeferredCheck)

@@ -40,7 +40,7 @@ def plugin_manager(argv: Sequence[str] = ()):
 def _start_up_cache(argv: Sequence[str]):
     """The folder of the cache a check run with ``argv`` uses, once a run has made it (so that
     ``imrlint cache dir`` makes nothing), for what every command reads before its work: the
-    index of installed plugins and the YAML files' content.  Read from the command line before
+    indexes of installed plugins and built-in rules, and the YAML files' content.  Read from the command line before
     it is parsed, since plugins add output formats to the parser; None under --no-cache."""
     arguments = list(argv[: argv.index("--")] if "--" in argv else argv)
     if "--no-cache" in arguments:

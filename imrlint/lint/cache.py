@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from imrlint.lint.discovery import writable_by_others
-from imrlint.resources import write_atomically
+from imrlint.resources import stat_stamp, write_atomically
 from imrlint.rules.base import DeferredCheck
 
 if TYPE_CHECKING:
@@ -133,11 +133,7 @@ def max_size() -> int:
 
 
 def _file_stamp(path: str | os.PathLike[str]) -> str:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{status.st_size}:{status.st_mtime_ns}"
+    return f"{path}:{stat_stamp(path)}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -169,23 +165,25 @@ def _stable(text: str) -> str | None:
     return None if " at 0x" in text else text
 
 
+def _function_identity(module: str, name: str, source: str, captured: tuple, defaults: Any) -> str | None:
+    return _stable(f"{module}:{name}:{_file_stamp(source)}:{captured!r}:{defaults!r}")
+
+
 def _check_identity(check: Callable) -> str | None:
     """What identifies a rule's check across runs: its module, name and source file's stamp,
     the values its closure holds, or the value of a callable object (a custom rule's).  A check
     not yet imported (a built-in rule's, from the rules' index) is named as the function it
     names would be, so a report kept by either is found by the other."""
-    if isinstance(check, DeferredCheck):
+    if isinstance(check, DeferredCheck):  # a module-level function, without closure or defaults
         import importlib.util
 
         spec = importlib.util.find_spec(check.module)
-        source = (spec.origin if spec is not None else None) or ""
-        return _stable(f"{check.module}:{check.attribute}:{_file_stamp(source)}:():None")
+        return _function_identity(check.module, check.attribute, (spec.origin if spec else None) or "", (), None)
     code = getattr(check, "__code__", None)
     if code is not None:
         captured = tuple(cell.cell_contents for cell in getattr(check, "__closure__", None) or ())
-        return _stable(
-            f"{check.__module__}:{check.__qualname__}:{_file_stamp(code.co_filename)}:"
-            f"{captured!r}:{getattr(check, '__defaults__', None)!r}"
+        return _function_identity(
+            check.__module__, check.__qualname__, code.co_filename, captured, getattr(check, "__defaults__", None)
         )
     module = sys.modules.get(type(check).__module__)
     source = getattr(module, "__file__", None) or ""

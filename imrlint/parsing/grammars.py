@@ -5,14 +5,13 @@ cache never loads Lark."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import pathlib
 import sys
 from typing import TYPE_CHECKING, Any
 
-from imrlint.resources import data_path, write_atomically
+from imrlint.resources import data_path, keep
 
 if TYPE_CHECKING:
     import lark
@@ -32,8 +31,8 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
     cache when it holds it (a few milliseconds instead of tens), else compiled and kept there.
 
     A cached grammar is named by the hash of the grammar's text, the options, Lark's version
-    and Python's, so an edit or an upgrade compiles afresh; it is written to a temporary file and
-    renamed into place (processes starting together never read half of one), and one that
+    and Python's, so an edit or an upgrade compiles afresh; it is written atomically (processes
+    starting together never read half of one, :func:`imrlint.resources.keep`), and one that
     cannot be loaded is compiled again and rewritten.  A cache that cannot be written (a
     read-only folder) only costs the compilation."""
     import lark
@@ -50,9 +49,7 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
     except Exception:  # absent, cut short or from elsewhere: compiled and written again
         pass
     parser = lark.Lark(grammar, **options)
-    with contextlib.suppress(OSError):
-        directory.mkdir(parents=True, exist_ok=True)
-        serialised = io.BytesIO()
-        parser.save(serialised)
-        write_atomically(path, serialised.getvalue())
+    serialised = io.BytesIO()
+    parser.save(serialised)
+    keep(directory, path.name, serialised.getvalue())
     return parser

@@ -10,16 +10,13 @@ linted."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import json
-import os
 import pathlib
 from collections.abc import Iterator
 
 from imrlint import __version__
 from imrlint.plugins.hookspecs import hookimpl
-from imrlint.resources import data_path, index_name, write_atomically
+from imrlint.resources import data_path, index_name, keep_index, kept_index, stat_stamp
 from imrlint.rules.base import DeferredCheck, Rule
 
 BUILTIN_RULE_MODULES = (
@@ -94,9 +91,7 @@ def _imported_rules() -> list[Rule]:
             [rule.code, rule.name, rule.doc, module, attribute if rule.check is not None else None]
             for module, attribute, rule in defined
         ]
-        index = {"stamp": _modules_stamp(), "rules": entries}
-        with contextlib.suppress(OSError):  # costs only the work the index saves
-            write_atomically(_index_directory / _index_name(), json.dumps(index).encode())
+        keep_index(_index_directory / _index_name(), _modules_stamp(), entries)
     return [rule for _, _, rule in defined]
 
 
@@ -104,15 +99,13 @@ def _indexed_rules() -> list[Rule] | None:
     """The rules, from the index, if it was written for these very rule modules."""
     if _index_directory is None:
         return None
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        kept = json.loads((_index_directory / _index_name()).read_text(encoding="utf-8"))
-        entries = kept["rules"] if kept["stamp"] == _modules_stamp() else []
-        if entries and all(_well_formed(entry) for entry in entries):
-            return [
-                Rule(code, name, DeferredCheck(module, attribute) if attribute else None, doc)
-                for code, name, doc, module, attribute in entries
-            ]
-    return None
+    entries = kept_index(_index_directory / _index_name(), _modules_stamp(), _well_formed)
+    if not entries:
+        return None
+    return [
+        Rule(code, name, DeferredCheck(module, attribute) if attribute else None, doc)
+        for code, name, doc, module, attribute in entries
+    ]
 
 
 def _well_formed(entry: object) -> bool:
@@ -132,15 +125,12 @@ def _index_name() -> str:
 
 
 def _modules_stamp() -> list[str]:
-    """imrlint's version and each rule module's size and modification time: an edit of a rule
-    (its code, name or docstring) or an upgrade writes the index again."""
-    stamp = [__version__]
-    for module in BUILTIN_RULE_MODULES:
-        path = _PACKAGE_DIR.joinpath(*module.split(".")[1:]).with_suffix(".py")
-        try:
-            status = os.stat(path)
-        except OSError:
-            stamp.append(f"{module}: absent")
-        else:
-            stamp.append(f"{module}: {status.st_size} {status.st_mtime_ns}")
-    return stamp
+    """imrlint's version and a stamp of each rule module: an edit of a rule (its code, name or
+    docstring) or an upgrade writes the index again."""
+    return [
+        __version__,
+        *(
+            f"{module}: {stat_stamp(_PACKAGE_DIR.joinpath(*module.split('.')[1:]).with_suffix('.py'))}"
+            for module in BUILTIN_RULE_MODULES
+        ),
+    ]

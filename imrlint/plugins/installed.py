@@ -10,16 +10,13 @@ stamp, and the metadata is read again."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import json
-import os
 import pathlib
 import re
 import sys
 
 from imrlint.plugins.hookspecs import PROJECT
-from imrlint.resources import index_name, write_atomically
+from imrlint.resources import index_name, keep_index, kept_index, stat_stamp
 
 EntryPoint = tuple[str, str]  # its name, and the object it names ("package.module:attribute")
 
@@ -35,14 +32,11 @@ def installed_entry_points(index_directory: pathlib.Path | None = None) -> list[
         return _read_metadata()
     stamp = _search_path_stamp()
     index = index_directory / index_name("plugins", sys.prefix, *sys.path)
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-        kept = json.loads(index.read_text(encoding="utf-8"))
-        entries = kept["entry_points"]
-        if kept["stamp"] == stamp and all(_well_formed(entry) for entry in entries):
-            return [(name, reference) for name, reference in entries]
+    kept = kept_index(index, stamp, _well_formed)
+    if kept is not None:
+        return [(name, reference) for name, reference in kept]
     found = _read_metadata()
-    with contextlib.suppress(OSError):  # costs only the work the index saves
-        write_atomically(index, json.dumps({"stamp": stamp, "entry_points": found}).encode())
+    keep_index(index, stamp, found)
     return found
 
 
@@ -71,12 +65,4 @@ def _read_metadata() -> list[EntryPoint]:
 
 def _search_path_stamp() -> list[str]:
     """What changes when a distribution is installed in, or removed from, the search path."""
-    stamp = [sys.version, sys.prefix]
-    for entry in sys.path:
-        try:
-            status = os.stat(entry or ".")
-        except OSError:
-            stamp.append(f"{entry}: absent")
-        else:
-            stamp.append(f"{entry}: {status.st_mtime_ns} {status.st_ino} {status.st_size} {status.st_nlink}")
-    return stamp
+    return [sys.version, sys.prefix, *(f"{entry}: {stat_stamp(entry or '.')}" for entry in sys.path)]
