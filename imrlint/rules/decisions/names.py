@@ -4,7 +4,6 @@ read by their terms, with the names of things in rules/phrases.yaml (item_names)
 
 from __future__ import annotations
 
-import collections
 import functools
 import re
 from collections.abc import Iterator
@@ -26,22 +25,48 @@ _LONG_WORD = re.compile(r"[A-Za-z]{6,}")
 
 def _long_runs(text: str) -> list[str]:
     """The whole runs of six ASCII letters or more in ``text`` (the only words looked up), in
-    lower case: one scan in C answers whether the text holds any such word, however many words
-    are looked up.  ASCII text is lowered first (same runs, no Python call per word)."""
+    lower case."""
     if text.isascii():
         return _LONG_WORD.findall(text.lower())
     return [run.lower() for run in _LONG_WORD.findall(text)]
 
 
 def _passage_long_runs(passage) -> list[str]:
-    """:func:`_long_runs` of a passage (read once per letter: both checks of the rule want them)."""
+    """:func:`_long_runs` of a passage, read once per letter."""
     return _long_runs(passage.text)
+
+
+def run_count(passage, word: str) -> int:
+    """How many times ``word`` (six ASCII letters or more, lower case) is a whole run of ASCII
+    letters of a passage, case aside: as often as :func:`_long_runs` lists it.  An ASCII text is
+    searched with ``str.find`` for the few words looked up (the headings' words, a conclusion's
+    words close to them) rather than split into all its words; in any other text, lowering a
+    character may make an ASCII letter of it (the Kelvin sign), so its runs are listed."""
+    text = passage.text
+    if not text.isascii():
+        return passage.derived(_passage_long_runs).count(word)
+    lower = passage.lower
+    count = 0
+    index = lower.find(word)
+    while index >= 0:
+        end = index + len(word)
+        if not (index and lower[index - 1].isalpha()) and not lower[end : end + 1].isalpha():
+            count += 1
+        index = lower.find(word, index + 1)
+    return count
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
     """Whether two different words differ by one substitution, insertion, deletion or swap of
     neighbouring letters."""
     if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    # One edit leaves the first half or the rest after it as it was: most pairs of words differ
+    # in both, which slicing tells in C before any letter is compared in Python.
+    shorter, longer = (first, second) if len(first) <= len(second) else (second, first)
+    half = len(shorter) // 2
+    skip = len(longer) - len(shorter)  # the rest after the half starts one letter later in the longer
+    if shorter[:half] != longer[:half] and shorter[half + 1 - skip :] != longer[half + 1 :]:
         return False
     if len(first) == len(second):
         differences = [index for index, (a, b) in enumerate(zip(first, second, strict=False)) if a != b]
@@ -53,7 +78,6 @@ def _one_edit_apart(first: str, second: str) -> bool:
             and first[differences[0]] == second[differences[1]]
             and first[differences[1]] == second[differences[0]]
         )
-    shorter, longer = (first, second) if len(first) < len(second) else (second, first)
     index = next((index for index, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter))
     return shorter[index:] == longer[index + 1 :]
 
@@ -113,14 +137,18 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
     """
     summary = letter.summary
     bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
-    # the words of the summary and the rationales, looked up for each word of the headings
-    body_words = frozenset().union(*(body.derived(_passage_long_runs) for body in bodies))
     for item in letter.items:
         name = item.name
-        unknown = [match for match in _LONG_WORD.finditer(name.text) if match.group().lower() not in body_words]
+        nearby = [passage for passage in (item.rationale, summary) if passage is not None]
+        # the item's own rationale and the summary first: they name it most often
+        first = nearby + [body for body in bodies if body is not item.rationale and body is not summary]
+        unknown = [
+            match
+            for match in _LONG_WORD.finditer(name.text)
+            if not any(run_count(body, match.group().lower()) for body in first)
+        ]
         if not unknown:
             continue
-        nearby = [passage for passage in (item.rationale, summary) if passage is not None]
         for match in unknown:
             word = match.group()
             lower_word = word.lower()
@@ -157,23 +185,23 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
     reader = context.knowledge.conclusions
     parts = [letter.summary] + [part for item in letter.items for part in (item.heading, item.rationale)]
-    counts: collections.Counter[str] = collections.Counter()
-    for part in parts:
-        if part is not None:
-            counts.update(part.derived(_passage_long_runs))
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
         for sentence in conclusion_sentences(item, reader):
             for match in _LONG_WORD.finditer(sentence.text):
                 lower_word = match.group().lower()
-                if counts.get(lower_word, 0) != 1 or lower_word in heading_words:
+                if lower_word in heading_words:
                     continue
                 close = [
                     key
                     for key in heading_words
-                    if key.rstrip("s") != lower_word.rstrip("s") and _one_edit_apart(lower_word, key)
+                    if -1 <= len(key) - len(lower_word) <= 1
+                    and key.rstrip("s") != lower_word.rstrip("s")
+                    and _one_edit_apart(lower_word, key)
                 ]
-                if len(close) == 1:
+                # written once in the letter: in this conclusion alone (counted only for a word
+                # close to the heading's, the letter's other words are not read)
+                if len(close) == 1 and sum(run_count(part, lower_word) for part in parts if part is not None) == 1:
                     heading_word = heading_words[close[0]]
                     suggestion = _same_case(
                         match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()]
