@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.input.document import Document
+from imrlint.model.facts import _AGE, _AGE_CUES, _INJURY, _INJURY_CUES, _SEX, _SEX_CUES, _anchored
 from imrlint.model.letter import Passage
 from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, run_count
 
@@ -60,3 +61,63 @@ def test_run_count_counts_whole_runs(pieces, word):
     text = "".join(pieces)
     passage = _passage(text)
     assert run_count(passage, word) == _long_runs(passage.text).count(word)
+
+
+def _plain_anchored(pattern, text, lower, anchors, before, after):
+    """The matches in the window around each anchor (every anchor's, in order)."""
+    found = {}
+    for anchor in anchors:
+        index = lower.find(anchor)
+        while index >= 0:
+            for match in pattern.finditer(text, max(0, index - before), min(len(text), index + len(anchor) + after)):
+                found.setdefault(match.start(), match)
+            index = lower.find(anchor, index + 1)
+    return [found[start] for start in sorted(found)]
+
+
+FACT_PIECES = [
+    "The ",
+    "injured worker ",
+    "injury on ",
+    "date of injury ",
+    "claims ",
+    "occupational claim from ",
+    "3/4/2015",
+    "October 10, 2015",
+    "51 year old ",
+    "a 2 years ",
+    "is a 40 yr-old ",
+    "female ",
+    "male patient ",
+    "man ",
+    "management ",
+    "woman",
+    "lady ",
+    "old ",
+    "told ",
+    ". ",
+    ", ",
+    "x" * 20,
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(FACT_PIECES), max_size=30),
+    st.sampled_from(
+        [
+            (_INJURY, ("injur", "claim"), 32, 40, _INJURY_CUES),
+            (_SEX, ("male", "man", "lady"), 30, 40, _SEX_CUES),
+            (_SEX, ("male", "man", "lady"), 3, 2, _SEX_CUES),
+            (_AGE, ("year", "yr"), 24, 30, _AGE_CUES),
+        ]
+    ),
+)
+def test_anchored_with_cues_finds_what_every_window_holds(pieces, reading):
+    pattern, anchors, before, after, cues = reading
+    text = "".join(pieces)
+    lower = text.lower()
+    fast = _anchored(pattern, text, lower, anchors, before, after, cues)
+    # every match holds a cue: the windows without one hold no match either
+    plain = _plain_anchored(pattern, text, lower, anchors, before, after)
+    assert [match.span() for match in fast] == [match.span() for match in plain]

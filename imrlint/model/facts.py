@@ -296,6 +296,8 @@ _AGE = re.compile(
     r"(?=[iwat])\b(?:(?:is|was)\s+(?:a|an|a\(n\))|(?:a|an|the|a\(n\)))\s+(?:now\s+)?(?P<age>\d{1,3})[\s-]+(?:years?|yrs?)[\s-]+old\b",
     re.I,
 )
+# What every match of _AGE contains: most mentions of years are no age ("for the past 2 years").
+_AGE_CUES = ("old",)
 _SEX_WORDS = {
     "male": "male",
     "man": "male",
@@ -336,7 +338,7 @@ def _patient_ages(passage: Passage) -> list[Fact[int]]:
     text = passage.text
     return [
         Fact.within(int(match.group("age")), passage, *match.span("age"))
-        for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30)
+        for match in _anchored(_AGE, text, passage.lower, ("year", "yr"), 24, 30, _AGE_CUES)
     ]
 
 
