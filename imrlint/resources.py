@@ -152,12 +152,20 @@ def use_yaml_cache(directory: pathlib.Path | None) -> None:
 
 
 class _DataUnpickler(pickle.Unpickler):
-    """Builds what a safe YAML loader builds (plain values, dates and times), nothing else."""
+    """Builds plain values, dates and times (what a safe YAML loader builds), nothing else."""
 
     def find_class(self, module: str, name: str) -> Any:
         if module == "datetime" and name in ("date", "datetime", "timedelta", "timezone"):
             return getattr(datetime, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a YAML value")
+        raise pickle.UnpicklingError(f"{module}.{name} is not a plain value")
+
+
+def read_plain(path: pathlib.Path) -> Any:
+    """The plain values (and dates) pickled in the cache's file at ``path``: an object of any
+    other class is never built.  Raises OSError, or any error for a file cut short or not
+    pickled by imrlint."""
+    with open(path, "rb") as handle:
+        return _DataUnpickler(handle).load()
 
 
 def load_yaml(path: pathlib.Path | str, bounded: bool = False, source: str = "") -> Any:
@@ -175,8 +183,8 @@ def load_yaml(path: pathlib.Path | str, bounded: bool = False, source: str = "")
     identity = hashlib.sha256(data + f"\n{bounded}\n{sys.version}".encode()).hexdigest()[:40]
     entry = directory / f"{identity}.pickle"
     # absent, cut short or from elsewhere: parsed and written again
-    with contextlib.suppress(Exception), open(entry, "rb") as handle:
-        return _DataUnpickler(handle).load()
+    with contextlib.suppress(Exception):
+        return read_plain(entry)
     document = _parse_yaml(data.decode("utf-8"), bounded, source)
     with contextlib.suppress(pickle.PicklingError):
         keep(directory, entry.name, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,7 +1,9 @@
 """Grammars loaded from the cache (imrlint.parsing.grammars.compiled_grammar): the loaded parser is
 the compiled one (the same trees on every bundled letter); a cached grammar that is cut short or
 damaged is compiled and written again; a cache that cannot be written costs only the compilation;
-processes starting together never read half a grammar."""
+processes starting together never read half a grammar.  The lean loop's tables
+(imrlint.parsing.grammars.lean_tables) are read back as plain values, without Lark, and parse
+alike; damaged ones are taken from Lark again."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import lark
 import pytest
 
 from imrlint.parsing import grammars
-from imrlint.parsing.grammars import compiled_grammar
+from imrlint.parsing.grammars import compiled_grammar, lean_tables
+from imrlint.parsing.lalr import LeanParser, LeanTables
 from imrlint.parsing.normalise import normalise
+from imrlint.resources import read_plain
 
 from conftest import CORPUS, REPO, SEEDS, SHAPES
 
@@ -123,3 +127,48 @@ def test_processes_starting_together_share_the_cache(tmp_path):
     (kept,) = directory.iterdir()  # one grammar, whole, and no temporary file left
     with open(kept, "rb") as handle:
         assert isinstance(lark.Lark.load(handle), lark.Lark)
+
+
+def test_the_lean_tables_are_kept_and_read_back_without_lark(grammar_cache, compilations):
+    made = lean_tables("letter.lark", **OPTIONS)
+    assert made is not None and len(compilations) == 1
+    assert sorted(path.suffix for path in grammar_cache.iterdir()) == [".lark", ".lean"]
+    read_back = lean_tables("letter.lark", **OPTIONS)
+    assert read_back == made and len(compilations) == 1
+    source = "\n" + normalise(sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8"))
+    assert LeanParser(read_back).tree(source) == LeanParser(made).tree(source) is not None
+
+
+@pytest.mark.parametrize("damage", [b"", b"not tables", None])
+def test_damaged_lean_tables_are_taken_from_lark_again(grammar_cache, damage):
+    made = lean_tables("citation.lark", parser="lalr", lexer="contextual")
+    (kept,) = grammar_cache.glob("*.lean")
+    whole = kept.read_bytes()
+    kept.write_bytes(whole[: len(whole) // 2] if damage is None else damage)
+    assert lean_tables("citation.lark", parser="lalr", lexer="contextual") == made
+    assert LeanTables(*read_plain(kept)) == made  # written again, whole
+
+
+LEAN_STARTER = """
+import pathlib, sys
+from imrlint.parsing import grammars, letter
+grammars.use_grammar_cache(pathlib.Path(sys.argv[1]))
+tree = letter.parse_letter(pathlib.Path(sys.argv[2]).read_text(encoding="utf-8")).tree
+print(len(tree.children), "lark" in sys.modules)
+"""
+
+
+def test_a_process_parsing_a_letter_from_the_kept_tables_never_imports_lark(tmp_path):
+    directory = tmp_path / "grammars"
+    letter = str(sorted(SEEDS.glob("*.txt"))[0])
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", LEAN_STARTER, str(directory), letter],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs[0][1] == "True" and runs[1] == [runs[0][0], "False"]

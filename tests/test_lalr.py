@@ -5,6 +5,7 @@ builds every bundled letter alike."""
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import re
 
@@ -17,7 +18,7 @@ from imrlint.input.read import read_path
 from imrlint.model.letter import build_letter
 from imrlint.parsing import lalr
 from imrlint.parsing.choice import PARSER_VARIABLE
-from imrlint.parsing.lalr import LeanParser, lean_parser_of
+from imrlint.parsing.lalr import LeanParser, LeanTables, lean_tables_of
 from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
 from imrlint.parsing.normalise import normalise
 
@@ -31,8 +32,9 @@ SHAPED_SOURCES = ["\n" + normalise(read_path(str(path)).document.text) for path 
 
 
 def shape(tree):
-    """The tree as nested tuples, with every token's type, text and full position."""
-    if isinstance(tree, lark.Token):
+    """The tree as nested tuples, with every token's type, text and full position (a tree of
+    imrlint's classes or of Lark's)."""
+    if not hasattr(tree, "children"):
         return (
             tree.type,
             str(tree),
@@ -43,7 +45,7 @@ def shape(tree):
             tree.end_line,
             tree.end_column,
         )
-    return (tree.data, tuple(shape(child) for child in tree.children))
+    return (str(tree.data), tuple(shape(child) for child in tree.children))
 
 
 def lark_tree(source: str):
@@ -115,7 +117,53 @@ def test_a_grammar_needing_lexer_callbacks_is_refused():
 
 def test_a_grammar_the_loop_cannot_run_is_parsed_by_lark():
     grammar = lark.Lark('start: (WORD | "if")+\nWORD: /[a-z]+/\n%ignore " "', parser="lalr", lexer="contextual")
-    assert lean_parser_of(grammar) is None
+    assert lean_tables_of(grammar) is None
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ({"maybe_placeholders": True}, "placeholders"),
+        ({"propagate_positions": True}, "built in a way"),
+        ({"lexer_callbacks": {"WORD": lambda token: token}}, "callbacks"),
+        ({"transformer": lark.Transformer()}, "callbacks"),
+    ],
+)
+def test_trees_the_loop_does_not_build_as_lark_would_are_left_to_lark(options, reason):
+    grammar = 'start: WORD [NUMBER]\nWORD: /[a-z]+/\nNUMBER: /[0-9]+/\n%ignore " "'
+    with pytest.raises(RuntimeError, match=reason):
+        LeanTables.of(lark.Lark(grammar, parser="lalr", lexer="contextual", **options))
+
+
+def test_trees_are_shaped_as_lark_shapes_them():
+    """Inlined ``_rules`` and ``?rules``, filtered and kept anonymous terminals, aliases and
+    left-recursive repetitions: the loop builds Lark's tree."""
+    grammar = lark.Lark(
+        """
+        start: _pair+ total?
+        _pair: key "=" value ";"
+        ?value: WORD | list
+        list: "[" WORD ("," WORD)* "]" -> words
+        !total: "#" NUMBER
+        key: WORD
+        WORD: /[a-z]+/
+        NUMBER: /[0-9]+/
+        %ignore " "
+        """,
+        parser="lalr",
+        lexer="contextual",
+    )
+    parser = LeanParser.of(grammar)
+    for text in ("a = b; c = [d, e, f]; # 3", "a = [b];", "x = y; z = w;"):
+        found = parser.tree(text)
+        assert found is not None and shape(found) == shape(grammar.parse(text))
+
+
+def test_the_tables_kept_as_plain_values_parse_alike():
+    tables = LeanTables.of(letter_parser())
+    kept = LeanTables(*pickle.loads(pickle.dumps(tables.plain())))
+    assert kept == tables
+    assert shape(LeanParser(kept).tree(SOURCES[0])) == shape(letter_parser().parse(SOURCES[0]))
 
 
 @pytest.mark.corpus

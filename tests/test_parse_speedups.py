@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import lark
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -85,15 +84,11 @@ def test_read_path_reads_the_whole_file_and_still_refuses_one_over_the_limit(tmp
     assert read_path(str(big), max_bytes=101).document.text == "y" * 101
 
 
-def _all_tokens(tree: lark.Tree) -> list[lark.Token]:
-    return list(tree.scan_values(lambda value: isinstance(value, lark.Token)))
-
-
 def test_extent_spans_first_to_last_token_of_every_subtree():
     for path in real_letters()[:10]:
         tree = parse_letter(path.read_text(encoding="utf-8")).tree
-        for subtree in tree.iter_subtrees():
-            tokens = _all_tokens(subtree)
+        for subtree in tree.subtrees():
+            tokens = list(subtree.tokens())
             if tokens:
                 assert _extent(subtree.children) == (line_bounds(tokens[0])[0], line_bounds(tokens[-1])[1])
 

@@ -21,7 +21,6 @@ from collections import Counter
 from pathlib import Path
 
 import docx
-import lark
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -142,7 +141,7 @@ def _parts(text: str) -> list[tuple[int, int]]:
     tree = parse_letter(text).tree
     parts: list[list[int]] = []
     previous = None
-    for token in tree.scan_values(lambda value: isinstance(value, lark.Token)):
+    for token in tree.tokens():
         start = token.start_pos - 1 + len(token) - len(token.lstrip("\n \t"))
         end = token.end_pos - 1
         if token.type == "TEXT" and previous is not None and not previous.endswith("_TITLE"):

@@ -30,10 +30,12 @@ SHOW_TRACEBACK = "--show-traceback"
 def plugin_manager(argv: Sequence[str] = ()):
     """The plugins' manager: the built-in rules and the installed plugins."""
     from imrlint.plugins.manager import plugin_manager as manager
+    from imrlint.regexes import use_regex_cache
     from imrlint.resources import use_yaml_cache
 
     cache = _start_up_cache(argv)
     use_yaml_cache(None if cache is None else cache / "yaml")
+    use_regex_cache(None if cache is None else cache / "regexes")
     return manager(index_directory=cache)
 
 
@@ -437,6 +439,7 @@ def _choose_parser(option: str | None) -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from imrlint.regexes import keep_regexes
     from imrlint.report.base import printable
     from imrlint.report.output import OutputError
 
@@ -446,7 +449,9 @@ def _main(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
         _choose_parser(args.parser)
         if args.command == "check":
-            return run_check(args, rule_set)
+            status = run_check(args, rule_set)
+            keep_regexes()
+            return status
         if args.command == "cache":
             from imrlint.lint.scale import run_cache_command
 

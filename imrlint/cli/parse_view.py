@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import lark
-
 from imrlint.model.letter import Letter, Passage
 from imrlint.parsing.letter import line_bounds
+from imrlint.parsing.tree import Tree
 
 _PREVIEW = 72
 
@@ -26,7 +25,7 @@ def describe_tree(letter: Letter) -> list[str]:
 
     def visit(node, depth: int) -> None:
         indent = "  " * depth
-        if isinstance(node, lark.Tree):
+        if isinstance(node, Tree):
             lines.append(f"{indent}{node.data}")
             for child in node.children:
                 visit(child, depth + 1)

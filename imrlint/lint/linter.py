@@ -25,6 +25,7 @@ from imrlint.input.read import DEFAULT_MAX_BYTES, InputProblem, ReadResult, read
 from imrlint.lint.discovery import is_url
 from imrlint.lint.knowledge import load_knowledge
 from imrlint.plugins.manager import RuleSet
+from imrlint.regexes import load_kept_regexes
 from imrlint.rules.base import Check, RuleContext, RuleSettings, loaded
 from imrlint.rules.findings import Finding
 
@@ -213,6 +214,7 @@ class Linter:
         return report
 
     def _lint_document(self, document: Document, report: FileReport) -> None:
+        load_kept_regexes()  # before the model and the rules compile theirs (a run answered from the cache never does)
         from imrlint.model.letter import build_letter
 
         letter = build_letter(document, self.knowledge.catalogue)

@@ -14,14 +14,13 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-import lark
-
 from imrlint.input.document import Document, Span
 from imrlint.knowledge.catalogue import Catalogue
 from imrlint.model.header import TITLES as HEADER_TITLES
 from imrlint.model.header import LabelValue, read_header
 from imrlint.parsing.citations import GuidelineCitations, parse_guideline
 from imrlint.parsing.letter import ParseError, line_bounds, parse_letter, token_start
+from imrlint.parsing.tree import Token, Tree
 
 _WORD = re.compile(r"\S+")
 _LONG_SPACE = re.compile(r"\s\s+")  # as \s{2,}, scanned faster
@@ -301,7 +300,7 @@ class Letter:
     summary: Passage | None
     items: list[Item]
     parse_errors: tuple[ParseError, ...]
-    tree: lark.Tree = field(repr=False)
+    tree: Tree = field(repr=False)
 
     def section(self, kind: str) -> Section | None:
         return next((section for section in self.sections if section.kind == kind), None)
@@ -383,30 +382,30 @@ class _Builder:
     def passage(self, start: int, end: int) -> Passage:
         return Passage(self.document, start, end)
 
-    def visit(self, tree: lark.Tree) -> None:
+    def visit(self, tree: Tree) -> None:
         for child in tree.children:
-            if not isinstance(child, lark.Tree):
+            if not isinstance(child, Tree):
                 continue
-            rule = _rule(child)
+            rule = child.data
             if rule == "preamble":
                 self.preamble = self.passage(*_extent(child.children))
             elif rule in ("how_section", "summary_section", "issues_section"):
                 self.section(child, rule)
 
-    def section(self, tree: lark.Tree, rule: str) -> None:
+    def section(self, tree: Tree, rule: str) -> None:
         title, *rest = tree.children
         title_start, title_end = line_bounds(_token(title))
         body_end = _end(rest) if rest else title_end
         body = self.passage(title_end, body_end)
         kind = rule.removesuffix("_section")
-        items = [child for child in rest if isinstance(child, lark.Tree) and _rule(child) == "item"]
+        items = [child for child in rest if isinstance(child, Tree) and child.data == "item"]
         if items and kind != "issues":
             # a section whose items follow without the decisions title: its body ends before them
             body = self.passage(title_end, _item_start(items[0]))
         self.sections.append(Section(kind, self.passage(title_start, title_end), body))
         if kind == "how":
             self.credentials = self.reviewer(
-                body, [child for child in rest if isinstance(child, lark.Tree) and _rule(child) == "credential_field"]
+                body, [child for child in rest if isinstance(child, Tree) and child.data == "credential_field"]
             )
         elif kind == "summary" and self.summary is None:
             self.summary = body
@@ -419,7 +418,7 @@ class _Builder:
         keyword_end = colon + 1 if colon >= 0 else start
         return self.passage(start, keyword_end), self.passage(keyword_end, _end(tokens) if len(tokens) > 1 else end)
 
-    def reviewer(self, body: Passage, fields: list[lark.Tree]) -> Credentials:
+    def reviewer(self, body: Passage, fields: list[Tree]) -> Credentials:
         licensure = specialty = licensure_label = specialty_label = None
         for tree in fields:
             kind = _token(tree.children[0]).type
@@ -442,7 +441,7 @@ class _Builder:
             )
         return Credentials("none", None, None, body)
 
-    def item(self, tree: lark.Tree) -> Item:
+    def item(self, tree: Tree) -> Item:
         heading_token, *parts = tree.children
         heading = self.passage(_item_start(tree), line_bounds(_token(heading_token))[1])
         text = heading.text
@@ -460,9 +459,9 @@ class _Builder:
         guidelines: dict[str, Guideline] = {}
         rationale = None
         for part in parts:
-            assert isinstance(part, lark.Tree)  # an item's parts are rules of the grammar
+            assert isinstance(part, Tree)  # an item's parts are rules of the grammar
             keyword, content = self.field_content(part.children)
-            rule = _rule(part)
+            rule = part.data
             if rule == "rationale":
                 rationale = rationale or content
             else:
@@ -480,21 +479,15 @@ class _Builder:
         )
 
 
-def _item_start(tree: lark.Tree) -> int:
+def _item_start(tree: Tree) -> int:
     """Offset of the first visible character of an item's heading."""
     heading = _token(tree.children[0])
     return token_start(heading) - 1 + len(heading) - len(heading.lstrip("\n \t"))
 
 
-def _token(node: lark.Tree | lark.Token) -> lark.Token:
+def _token(node: Tree | Token) -> Token:
     """A node the grammar makes a terminal (a line), as a token."""
-    return cast(lark.Token, node)
-
-
-def _rule(tree: lark.Tree) -> str:
-    """The name of the grammar rule that made ``tree``: as a plain string, since Lark's are Tokens,
-    whose comparisons run Python code."""
-    return str(tree.data)
+    return cast(Token, node)
 
 
 def _extent(children: list) -> tuple[int, int]:
@@ -507,10 +500,10 @@ def _end(children: list) -> int:
     return line_bounds(_edge_token(children, -1))[1]
 
 
-def _edge_token(children: list, index: int) -> lark.Token:
+def _edge_token(children: list, index: int) -> Token:
     """The first (index 0) or last (index -1) token under ``children`` (no subtree is empty)."""
     node = children[index]
-    while isinstance(node, lark.Tree):
+    while isinstance(node, Tree):
         node = node.children[index]
     return node
 

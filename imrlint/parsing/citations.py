@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple, cast
-
-import lark
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from imrlint.knowledge.catalogue import Catalogue
 from imrlint.parsing.choice import lean_parsing
-from imrlint.parsing.grammars import compiled_grammar
-from imrlint.parsing.lalr import LeanParser, Terminal, lean_parser_of
+from imrlint.parsing.grammars import compiled_grammar, lean_tables
+from imrlint.parsing.lalr import LeanParser, Terminal
+
+if TYPE_CHECKING:
+    import lark
 
 
 # The pieces are named tuples: a letter's guideline lines make dozens of them, and a tuple is built
@@ -100,14 +101,18 @@ _EXPECTED = {
 _RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
 
 
+_OPTIONS = {"parser": "lalr", "lexer": "contextual"}
+
+
 @functools.cache
 def _parser() -> lark.Lark:
-    return compiled_grammar("citation.lark", parser="lalr", lexer="contextual")
+    return compiled_grammar("citation.lark", **_OPTIONS)
 
 
 @functools.cache
 def _lean_parser() -> LeanParser | None:
-    return lean_parser_of(_parser())
+    tables = lean_tables("citation.lark", **_OPTIONS)
+    return None if tables is None else LeanParser(tables)
 
 
 @functools.cache
@@ -130,6 +135,8 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
 def _parse_partly(text: str, catalogue: Catalogue | None) -> GuidelineCitations:
     """The citations of a field the grammar does not accept: parsed token by token, to keep what
     was read before the error and to know what was expected there."""
+    import lark
+
     interactive = _parser().parse_interactive(text)
     tokens: list[lark.Token] = []
     error = None
@@ -259,6 +266,8 @@ def _page_range(text: str, start: int, end: int) -> PageRange:
 
 def _error(text: str, exception: lark.exceptions.UnexpectedInput, expected: set[str]) -> Located:
     """Where parsing stopped, with a one-line message: what was ``expected`` there, what was found."""
+    import lark
+
     start = end = len(text)  # the text ended too soon
     if isinstance(exception, lark.exceptions.UnexpectedCharacters) and exception.pos_in_stream is not None:
         start = exception.pos_in_stream

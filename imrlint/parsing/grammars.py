@@ -1,17 +1,23 @@
-"""The grammars (grammars/*.lark) compiled by Lark, or loaded from imrlint's cache.
+"""The grammars (grammars/*.lark) compiled by Lark, and the lean loop's tables of them, kept in
+imrlint's cache.
 
-Setting the cache's folder (:func:`use_grammar_cache`) imports nothing: a run answered from the
-cache never loads Lark."""
+Setting the cache's folder (:func:`use_grammar_cache`) imports nothing, and the lean tables
+(:class:`imrlint.parsing.lalr.LeanTables`) are read back as plain values: a run whose letters the
+grammar accepts never loads Lark."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import pathlib
+import pickle
 import sys
 from typing import TYPE_CHECKING, Any
 
-from imrlint.resources import data_path, keep
+from imrlint.parsing import lalr
+from imrlint.parsing.lalr import LeanTables, lean_tables_of
+from imrlint.resources import data_path, keep, read_plain, stat_stamp
 
 if TYPE_CHECKING:
     import lark
@@ -30,19 +36,17 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
     """The grammar grammars/``name`` compiled by Lark with ``options``: loaded from the grammar
     cache when it holds it (a few milliseconds instead of tens), else compiled and kept there.
 
-    A cached grammar is named by the hash of the grammar's text, the options, Lark's version
-    and Python's, so an edit or an upgrade compiles afresh; it is written atomically (processes
-    starting together never read half of one, :func:`imrlint.resources.keep`), and one that
-    cannot be loaded is compiled again and rewritten.  A cache that cannot be written (a
-    read-only folder) only costs the compilation."""
+    A cached grammar is named by :func:`_cache_name`, so an edit or an upgrade compiles afresh; it
+    is written atomically (processes starting together never read half of one,
+    :func:`imrlint.resources.keep`), and one that cannot be loaded is compiled again and
+    rewritten.  A cache that cannot be written (a read-only folder) only costs the compilation."""
     import lark
 
     grammar = data_path("grammars", name).read_text(encoding="utf-8")
     directory = _grammar_cache
     if directory is None:
         return lark.Lark(grammar, **options)
-    identity = "\n".join([grammar, repr(sorted(options.items())), lark.__version__, sys.version])
-    path = directory / f"{pathlib.Path(name).stem}-{hashlib.sha256(identity.encode()).hexdigest()[:32]}.lark"
+    path = directory / _cache_name(name, grammar, options, "lark")
     try:
         with open(path, "rb") as handle:
             return lark.Lark.load(handle)
@@ -53,3 +57,43 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
     parser.save(serialised)
     keep(directory, path.name, serialised.getvalue())
     return parser
+
+
+def lean_tables(name: str, **options: Any) -> LeanTables | None:
+    """The lean loop's tables of grammars/``name`` compiled with ``options``: read from the grammar
+    cache as plain values (without importing Lark) when it holds them, else taken from Lark's
+    compiled grammar and kept there; None where the installed Lark's tables cannot be read (the
+    grammar is then run by Lark's parser)."""
+    directory = _grammar_cache
+    if directory is None:
+        return lean_tables_of(compiled_grammar(name, **options))
+    grammar = data_path("grammars", name).read_text(encoding="utf-8")
+    path = directory / _cache_name(name, grammar, options, "lean")
+    try:
+        return LeanTables(*read_plain(path))
+    except Exception:  # absent, cut short or from elsewhere: taken from Lark and written again
+        pass
+    tables = lean_tables_of(compiled_grammar(name, **options))
+    if tables is not None:
+        keep(directory, path.name, pickle.dumps(tables.plain(), protocol=pickle.HIGHEST_PROTOCOL))
+    return tables
+
+
+def _cache_name(name: str, grammar: str, options: dict[str, Any], kind: str) -> str:
+    """The file a grammar compiled with ``options`` is kept in: named by the hash of the grammar's
+    text, the options, the installed Lark (its place and its files' stamp, which an upgrade
+    changes; found without importing it), the module that lays out the lean tables, and Python's
+    version."""
+    spec = importlib.util.find_spec("lark")
+    installed = (spec.origin or "") if spec is not None else ""
+    identity = "\n".join(
+        [
+            grammar,
+            repr(sorted(options.items())),
+            installed,
+            stat_stamp(installed),
+            stat_stamp(lalr.__file__),
+            sys.version,
+        ]
+    )
+    return f"{pathlib.Path(name).stem}-{hashlib.sha256(identity.encode()).hexdigest()[:32]}.{kind}"

@@ -1,68 +1,181 @@
-"""A lean run of a Lark LALR grammar: Lark's own tables and terminal regexes, without its
+"""A lean run of a Lark LALR grammar: Lark's own tables and terminal regexes, without Lark's
 per-token bookkeeping, for the inputs the grammar accepts.
 
 Lark compiles a grammar into LALR tables and, for each parser state, one regex of the terminals
 that state accepts (its contextual lexer).  Its parse loop also serves error recovery, interactive
 parsing and lexer callbacks; on a letter of short lines that generality costs about as much as the
-matching itself.  :class:`LeanParser` runs the same tables, regexes and tree-building callbacks in a
-short loop and gives up (returns None) at the first token the grammar does not accept: callers then
-parse that input with Lark's own parser, which says where and why.  On the inputs it accepts, the
-result is exactly Lark's (``tests/test_lalr.py`` compares them on the real letters and on random
-and damaged ones).
+matching itself.  :class:`LeanTables` copies what a parse needs out of Lark's compiled grammar as
+plain values (the tables, each state's terminals and their regexes, and the shape of each rule's
+tree), which the grammar cache keeps (:func:`imrlint.parsing.grammars.lean_tables`), so that a
+process parsing only letters the grammar accepts never imports Lark.  :class:`LeanParser` runs those
+tables in a short loop, builds the tree Lark would build (in :mod:`imrlint.parsing.tree`'s classes),
+and gives up (returns None) at the first token the grammar does not accept: callers then parse that
+input with Lark's own parser, which says where and why.  On the inputs it accepts, the result is
+exactly Lark's (``tests/test_lalr.py`` compares them on the real letters and on random and damaged
+ones).
 
-The loop reads what Lark does not document as public: the parse table and tree callbacks of the
-LALR parser, each state's terminals and compiled terminal regex, and the function that gives a
-lexer its callbacks.  A state's terminals are tried one by one until the state has been met a
-few hundred times, and its one regex compiled only then (:class:`_TerminalByTerminal`): the
-same matches, without compiling a regex for every state one letter meets.  :meth:`LeanParser.of` checks that
-the grammar uses nothing the loop leaves out and raises otherwise; pyproject.toml bounds the Lark
-version.  ``IMRLINT_PARSER=lark`` in the environment (``imrlint check --parser lark``) parses every
-input with Lark's own parser instead, and a Lark whose internals no longer fit the loop falls
-back to it by itself (:func:`lean_parser_of`).
+The tables are read from what Lark does not document as public: the parse table, each state's
+lexer, and the compiled rules.  A state's terminals are tried one by one until the state has been
+met a few hundred times, and its one regex compiled only then (:class:`_TerminalByTerminal`): the
+same matches, without compiling a regex for every state one letter meets.  :meth:`LeanTables.of`
+checks that the grammar uses nothing the loop leaves out and raises otherwise; pyproject.toml
+bounds the Lark version.  ``IMRLINT_PARSER=lark`` in the environment (``imrlint check --parser
+lark``) parses every input with Lark's own parser instead, and a Lark whose internals no longer fit
+the loop falls back to it by itself (:func:`lean_tables_of`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, cast
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, cast
 
-import lark
-from lark.parsers.lalr_analysis import Shift
+from imrlint.parsing.tree import Token, Tree
 
-
-def lean_parser_of(parser: lark.Lark) -> LeanParser | None:
-    """The lean loop for ``parser``, or None where it cannot run the grammar, or cannot read the
-    tables of the installed Lark: the inputs are then parsed by Lark's own parser."""
-    try:
-        return LeanParser.of(parser)
-    except (RuntimeError, AttributeError, KeyError, TypeError, IndexError):
-        return None
-
+if TYPE_CHECKING:
+    import lark
 
 # A terminal read from the text: its type, start and end offsets.
 Terminal = tuple[str, int, int]
 
+# A reduction in the tables: how many values it pops; the rule whose goto follows; and the tree it
+# builds, as Lark's tree builder shapes it: the tree's name, the children it keeps (each child's
+# index and whether the child is a rule inlined into it, its own children taking its place; None
+# when it keeps every child as it is), and whether a tree of one child is that child (a ``?rule``).
+Reduction = tuple[int, str, str, tuple[tuple[int, bool], ...] | None, bool]
+
 _NOTHING = re.compile("(?!)")
 
-# lark.Token's constructor without the check for a deprecated keyword that it makes first: half
-# the cost, and a letter has a hundred tokens.
-_new_token = lark.Token._future_new
+
+def lean_tables_of(parser: lark.Lark) -> LeanTables | None:
+    """The tables of ``parser`` for the lean loop, or None where it cannot run the grammar, or
+    cannot read the tables of the installed Lark: the inputs are then parsed by Lark's parser."""
+    try:
+        return LeanTables.of(parser)
+    except (RuntimeError, AttributeError, KeyError, TypeError, IndexError):
+        return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
+class LeanTables:
+    """What the lean loop needs of a grammar compiled by Lark, as plain values: the start and end
+    states; the terminals the lexer skips; each distinct state lexer's regex flags and terminals
+    (name and regex, in the order Lark tries them); the lexer of each state; and what each
+    terminal (or "$END" or, after a reduction, a rule) does in each state, a shift (the next state)
+    or a :data:`Reduction`."""
+
+    start: int
+    end: int
+    ignored: frozenset[str]
+    lexers: tuple[tuple[int, tuple[tuple[str, str], ...]], ...]
+    state_lexers: dict[int, int]
+    actions: dict[int, dict[str, int | Reduction]]
+
+    @classmethod
+    def of(cls, parser: lark.Lark) -> LeanTables:
+        """The tables of ``parser`` (built with ``parser="lalr", lexer="contextual"``)."""
+        import lark
+        from lark.parsers.lalr_analysis import Shift
+
+        options = parser.options
+        if options.postlex is not None or options.lexer_callbacks or options.transformer is not None:
+            raise RuntimeError("the grammar has callbacks, which LeanParser does not run")
+        if options.propagate_positions or options.tree_class not in (None, lark.Tree):
+            raise RuntimeError("the grammar's trees are built in a way LeanParser does not build them")
+        frontend = parser.parser
+        lalr = frontend.parser.parser
+        table = lalr.parse_table
+        # Lark adds callbacks to its lexers for string terminals that a regex also matches; all
+        # the terminals together (the root lexer) show whether any state would need them.  Asked
+        # of the function Lark builds them with, which compiles nothing when there are none.
+        root = frontend.lexer.root_lexer
+        terminals, callbacks_needed = lark.lexer._create_unless(
+            root.terminals, root.g_regex_flags, root.re, root.use_bytes
+        )
+        if callbacks_needed or len(terminals) != len(root.terminals) or root.use_bytes:
+            raise RuntimeError("the grammar needs more of Lark's lexer than LeanParser runs")
+        lexers: dict[tuple[int, tuple[tuple[str, str], ...]], int] = {}
+        state_lexers = {}
+        for state, lexer in frontend.lexer.lexers.items():
+            key = (lexer.g_regex_flags, tuple((str(t.name), t.pattern.to_regexp()) for t in lexer.terminals))
+            state_lexers[state] = lexers.setdefault(key, len(lexers))
+        # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow each lookup.
+        actions = {
+            state: {
+                str(symbol): target if action is Shift else _reduction(target, options.maybe_placeholders)
+                for symbol, (action, target) in row.items()
+            }
+            for state, row in table.states.items()
+        }
+        return cls(
+            start=table.start_states["start"],
+            end=table.end_states["start"],
+            ignored=frozenset(str(kind) for lexer in frontend.lexer.lexers.values() for kind in lexer.ignore_types),
+            lexers=tuple(lexers),
+            state_lexers=state_lexers,
+            actions=actions,
+        )
+
+    def plain(self) -> tuple:
+        """The tables as a tuple of plain values (what the grammar cache keeps)."""
+        return tuple(getattr(self, field.name) for field in fields(self))
+
+
+def _reduction(rule: Any, maybe_placeholders: bool) -> Reduction:
+    """A Lark rule's reduction, with the tree Lark's tree builder (lark.parse_tree_builder) makes
+    of it: named by its alias, template or rule; terminals filtered out of the tree left out
+    (unless the rule keeps all tokens); rules whose names start with "_" inlined; one child
+    standing for a ``?rule``'s tree."""
+    if maybe_placeholders and rule.options.empty_indices:
+        raise RuntimeError("the grammar has placeholders for optional parts, which LeanParser does not build")
+    expansion = rule.expansion
+    kept = tuple(
+        (index, not symbol.is_term and symbol.name.startswith("_"))
+        for index, symbol in enumerate(expansion)
+        if rule.options.keep_all_tokens or not (symbol.is_term and symbol.filter_out)
+    )
+    every_child = len(kept) == len(expansion) and not any(inlined for _, inlined in kept)
+    name = rule.alias or rule.options.template_source or rule.origin.name
+    single = bool(rule.options.expand1 and not rule.alias)
+    return (len(expansion), str(rule.origin.name), str(name), None if every_child else kept, single)
+
+
 class _Reduction:
-    """The LALR action that replaces the right-hand side of a rule on the stack by the rule."""
+    """The LALR action that replaces the right-hand side of a rule on the stack by the rule, and
+    the function that builds the rule's tree from the values it pops."""
 
-    size: int  # how many states (and values) the rule's right-hand side pops
-    rule: str  # the rule's name, whose goto is taken after popping
-    build: Callable[[list], Any] | None  # Lark's tree-building callback for the rule
+    __slots__ = ("build", "rule", "size")
+
+    def __init__(self, reduction: Reduction):
+        self.size, self.rule, name, kept, single = reduction
+        self.build: Callable[[list], Any] = _tree_builder(name, kept, single)
+
+
+def _tree_builder(name: str, kept: tuple[tuple[int, bool], ...] | None, single: bool) -> Callable[[list], Any]:
+    """The function that makes a rule's tree of the values a reduction pops (see :data:`Reduction`)."""
+    if kept is None and not single:
+        return lambda children: Tree(name, children)
+
+    def build(children: list) -> Any:
+        if kept is not None:
+            filtered: list = []
+            for index, inlined in kept:
+                if not inlined:
+                    filtered.append(children[index])
+                elif filtered:
+                    filtered += children[index].children
+                else:  # the inlined rule's own list: a left-recursive repetition grows one list
+                    filtered = children[index].children
+            children = filtered
+        return children[0] if single and len(children) == 1 else Tree(name, children)
+
+    return build
 
 
 class _TerminalByTerminal:
-    """A parser state's terminals tried one by one, in the order of the one regex Lark's
-    contextual lexer builds for the state, until the state has been met
+    """A parser state's terminals tried one by one, in the order of the one regex of them all
+    that Lark's contextual lexer would build for the state, until the state has been met
     :data:`COMPILE_AFTER` times; then that regex is compiled and takes this one's place.
 
     A regex alternation gives the first of its alternatives that matches, so both give the same
@@ -72,18 +185,16 @@ class _TerminalByTerminal:
 
     __slots__ = ("lexer", "patterns", "scanners", "state", "visits")
 
-    def __init__(self, scanners: _Scanners, state: int, lexer: Any, patterns: list[re.Pattern[str]]):
+    def __init__(self, scanners: _Scanners, state: int, lexer: int, patterns: list[re.Pattern[str]]):
         self.scanners, self.state, self.lexer, self.patterns = scanners, state, lexer, patterns
         self.visits = 0
 
     def match(self, text: str, position: int) -> re.Match[str] | None:
         self.visits += 1
         if self.visits == COMPILE_AFTER:
-            # Lark splits the regex past Python's limit of groups, if it has one: then the
-            # terminals stay tried one by one
-            compiled = self.lexer.scanner._mres  # none for a state that accepts only the end
-            if len(compiled) <= 1:
-                self.scanners[self.state] = compiled[0] if compiled else _NOTHING
+            compiled = self.scanners.one_regex(self.lexer)
+            if compiled is not None:
+                self.scanners[self.state] = compiled
         for pattern in self.patterns:
             found = pattern.match(text, position)
             if found is not None:
@@ -101,72 +212,61 @@ class _Scanners(dict):
     terminal in ``lastgroup``), made when the state is first reached: linting one letter makes
     only the states it meets."""
 
-    def __init__(self, lexers: dict[int, Any]):
+    def __init__(self, tables: LeanTables):
         super().__init__()
-        self._lexers = lexers
+        self._tables = tables
         self._terminals: dict[str, re.Pattern[str]] = {}
+        self._one_regex: dict[int, re.Pattern[str] | None] = {}
 
     def __missing__(self, state: int) -> _TerminalByTerminal:
-        lexer = self._lexers[state]
-        patterns = [self._terminal(terminal, lexer.g_regex_flags) for terminal in lexer.terminals]
+        lexer = self._tables.state_lexers[state]
+        flags, terminals = self._tables.lexers[lexer]
+        patterns = [self._terminal(name, regex, flags) for name, regex in terminals]
         scanner = self[state] = _TerminalByTerminal(self, state, lexer, patterns)
         return scanner
 
-    def _terminal(self, terminal: Any, flags: int) -> re.Pattern[str]:
+    def _terminal(self, name: str, regex: str, flags: int) -> re.Pattern[str]:
         """A terminal's regex, alone, as a named group (its name is the match's ``lastgroup``)."""
-        pattern = self._terminals.get(terminal.name)
+        pattern = self._terminals.get(name)
         if pattern is None:
-            pattern = re.compile(f"(?P<{terminal.name}>{terminal.pattern.to_regexp()})", flags)
-            self._terminals[terminal.name] = pattern
+            pattern = self._terminals[name] = re.compile(f"(?P<{name}>{regex})", flags)
         return pattern
 
+    def one_regex(self, lexer: int) -> re.Pattern[str] | None:
+        """The one regex of a state lexer's terminals, as Lark's contextual lexer builds it (shared
+        by the states with the same terminals); None where Python cannot compile it (then the
+        terminals stay tried one by one)."""
+        if lexer not in self._one_regex:
+            flags, terminals = self._tables.lexers[lexer]
+            alternatives = "|".join(f"(?P<{name}>{regex})" for name, regex in terminals)
+            try:
+                self._one_regex[lexer] = re.compile(alternatives, flags) if terminals else _NOTHING
+            except (re.error, AssertionError, OverflowError, RecursionError):
+                self._one_regex[lexer] = None
+        return self._one_regex[lexer]
 
-@dataclass(frozen=True)
+
 class LeanParser:
-    """Lark's LALR automaton for one grammar, laid out for a short parse loop: per parser state,
-    the regex of the terminals it accepts and what each terminal (or "$END") does there, a shift
-    (the next state) or a reduction."""
+    """The lean loop over one grammar's :class:`LeanTables`: per parser state, a scanner of the
+    terminals it accepts, and what each terminal (or "$END") does there, a shift (the next state)
+    or a reduction."""
 
-    start: int
-    end: int
-    scanners: _Scanners
-    ignored: frozenset[str]
-    actions: dict[int, dict[str, int | _Reduction]]
+    def __init__(self, tables: LeanTables):
+        self.start, self.end, self.ignored = tables.start, tables.end, tables.ignored
+        self.scanners = _Scanners(tables)
+        reductions: dict[Reduction, _Reduction] = {}
+        self.actions: dict[int, dict[str, int | _Reduction]] = {
+            state: {
+                symbol: target if isinstance(target, int) else _shared(reductions, target)
+                for symbol, target in row.items()
+            }
+            for state, row in tables.actions.items()
+        }
 
     @classmethod
     def of(cls, parser: lark.Lark) -> LeanParser:
-        """The automaton of ``parser`` (built with ``parser="lalr", lexer="contextual"``)."""
-        frontend = parser.parser
-        lalr = frontend.parser.parser
-        table, callbacks = lalr.parse_table, lalr.callbacks
-        if any(isinstance(symbol, str) for symbol in callbacks):
-            raise RuntimeError("the grammar has terminal callbacks, which LeanParser does not run")
-        # Lark adds callbacks to its lexers for string terminals that a regex also matches; all
-        # the terminals together (the root lexer) show whether any state would need them.  Asked
-        # of the function Lark builds them with, which compiles nothing when there are none.
-        root = frontend.lexer.root_lexer
-        terminals, callbacks_needed = lark.lexer._create_unless(
-            root.terminals, root.g_regex_flags, root.re, root.use_bytes
-        )
-        if callbacks_needed or len(terminals) != len(root.terminals) or root.use_bytes:
-            raise RuntimeError("the grammar needs more of Lark's lexer than LeanParser runs")
-        # Plain strings for names: Lark's rule names are Tokens, whose comparisons slow each lookup.
-        actions = {
-            state: {
-                str(symbol): target
-                if action is Shift
-                else _Reduction(len(target.expansion), str(target.origin.name), callbacks.get(target))
-                for symbol, (action, target) in row.items()
-            }
-            for state, row in table.states.items()
-        }
-        return cls(
-            start=table.start_states["start"],
-            end=table.end_states["start"],
-            scanners=_Scanners(frontend.lexer.lexers),
-            ignored=frozenset().union(*(lexer.ignore_types for lexer in frontend.lexer.lexers.values())),
-            actions=actions,
-        )
+        """The loop over the tables of ``parser`` (raises where :meth:`LeanTables.of` does)."""
+        return cls(LeanTables.of(parser))
 
     def terminals(self, text: str) -> list[Terminal] | None:
         """The terminals of ``text`` if the grammar accepts it, else None (no tree is built)."""
@@ -188,9 +288,9 @@ class LeanParser:
             found.append((kind, match.start(), position))
         return found if self._accept(stack, None) else None
 
-    def tree(self, text: str) -> lark.Tree | None:
-        """Lark's parse tree of ``text`` (its tokens with their lines and columns) if the grammar
-        accepts it, else None."""
+    def tree(self, text: str) -> Tree | None:
+        """The parse tree of ``text`` (its tokens with their lines and columns), as Lark builds it,
+        if the grammar accepts the text, else None."""
         actions, scanners, ignored = self.actions, self.scanners, self.ignored
         stack = [self.start]
         values: list = []
@@ -205,7 +305,7 @@ class LeanParser:
             end_line = line + newlines
             end_line_start = position + value.rindex("\n") + 1 if newlines else line_start
             if kind not in ignored:
-                token = _new_token(
+                token = Token(
                     kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end
                 )
                 shift = actions[stack[-1]].get(kind)
@@ -232,7 +332,15 @@ class LeanParser:
             if values is not None:
                 children = values[-size:] if size else []
                 del values[len(values) - size :]
-                values.append(action.build(children) if action.build else children)
+                values.append(action.build(children))
             del stack[len(stack) - size :]
             stack.append(cast(int, actions[stack[-1]][action.rule]))  # a rule's goto is a shift
         return action
+
+
+def _shared(reductions: dict[Reduction, _Reduction], reduction: Reduction) -> _Reduction:
+    """One :class:`_Reduction` for each rule, however many states reduce it."""
+    found = reductions.get(reduction)
+    if found is None:
+        found = reductions[reduction] = _Reduction(reduction)
+    return found

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import cast
-
-import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING, cast
 
 from imrlint.parsing.choice import lean_parsing
-from imrlint.parsing.grammars import compiled_grammar
-from imrlint.parsing.lalr import LeanParser, lean_parser_of
+from imrlint.parsing.grammars import compiled_grammar, lean_tables
+from imrlint.parsing.lalr import LeanParser
 from imrlint.parsing.normalise import normalise
+from imrlint.parsing.tree import Token, Tree, from_lark
+
+if TYPE_CHECKING:
+    import lark
 
 # What each terminal looks like to a person reading a parse error.
 TERMINAL_DESCRIPTIONS = {
@@ -72,29 +73,34 @@ class ParseError:
 
 @dataclass(frozen=True)
 class ParseResult:
-    tree: lark.Tree
+    tree: Tree
     errors: tuple[ParseError, ...]
+
+
+_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
 @functools.lru_cache(maxsize=1)
 def letter_parser() -> lark.Lark:
-    """The compiled letter grammar (built, or loaded from the grammar cache, once per process)."""
-    return compiled_grammar("letter.lark", parser="lalr", lexer="contextual", maybe_placeholders=False)
+    """The letter grammar compiled by Lark (built, or loaded from the grammar cache, once per
+    process): for the letters the lean loop does not accept, and ``--parser lark``."""
+    return compiled_grammar("letter.lark", **_OPTIONS)
 
 
 @functools.lru_cache(maxsize=1)
 def lean_letter_parser() -> LeanParser | None:
-    """The letter grammar's tables run without Lark's per-token bookkeeping (imrlint.parsing.lalr),
-    or None where the installed Lark's tables cannot be read."""
-    return lean_parser_of(letter_parser())
+    """The letter grammar's tables run without Lark (imrlint.parsing.lalr), or None where the
+    installed Lark's tables cannot be read."""
+    tables = lean_tables("letter.lark", **_OPTIONS)
+    return None if tables is None else LeanParser(tables)
 
 
-def token_start(token: lark.Token) -> int:
-    """A token's offset in the parser's input: every token the letter grammar makes has one."""
-    return cast(int, token.start_pos)
+def token_start(token: Token) -> int:
+    """A token's offset in the parser's input."""
+    return token.start_pos
 
 
-def line_bounds(token: lark.Token) -> tuple[int, int]:
+def line_bounds(token: Token) -> tuple[int, int]:
     """Offsets in the letter of a line token's visible content (its leading blank lines skipped).
 
     Tokens carry the line break and blank lines before the line; the parser input is the letter
@@ -116,6 +122,15 @@ def parse_letter(text: str) -> ParseResult:
     tree = lean.tree(source) if lean is not None else None
     if tree is not None:
         return ParseResult(tree, ())
+    return _parse_with_lark(source, len(text))
+
+
+def _parse_with_lark(source: str, size: int) -> ParseResult:
+    """The tree and the errors of a letter (``source``, "\\n" and ``size`` characters) by Lark's
+    parser, whose error recovery goes on past each line out of place."""
+    import lark
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
     errors: list[ParseError] = []
 
     def recover(error: UnexpectedInput) -> bool:
@@ -123,7 +138,7 @@ def parse_letter(text: str) -> ParseResult:
             token = error.token
             if token.type == "$END":
                 return False
-            start, end = line_bounds(token)
+            start, end = line_bounds(cast(Token, from_lark(token)))
             errors.append(ParseError(start, end, token.type, tuple(sorted(error.accepts or error.expected))))
             if "TEXT" in (error.accepts or error.expected):
                 error.interactive_parser.feed_token(lark.Token.new_borrow_pos("TEXT", str(token), token))
@@ -135,9 +150,10 @@ def parse_letter(text: str) -> ParseResult:
         return False
 
     try:
-        tree = letter_parser().parse(source, on_error=recover)
+        tree = from_lark(letter_parser().parse(source, on_error=recover))
     except UnexpectedInput as error:
-        position = max(0, min(len(text), getattr(error, "pos_in_stream", 0) or 0) - 1)
+        position = max(0, min(size, getattr(error, "pos_in_stream", 0) or 0) - 1)
         errors.append(ParseError(position, position, "$END", tuple(sorted(getattr(error, "expected", ()) or ()))))
-        tree = lark.Tree("start", [])
+        tree = Tree("start", [])
+    assert isinstance(tree, Tree)  # the start rule is never inlined
     return ParseResult(tree, tuple(errors))
