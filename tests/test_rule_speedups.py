@@ -9,6 +9,7 @@ from imrlint.input.document import Document
 from imrlint.model.facts import _AGE, _AGE_CUES, _INJURY, _INJURY_CUES, _SEX, _SEX_CUES, _anchored
 from imrlint.model.letter import Passage
 from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, run_count
+from imrlint.rules.decisions.naming import ItemName, Vocabulary, _word_pattern
 
 # Pieces that make words meet, split and change case: ASCII letters, runs near six letters long,
 # separators, and characters outside ASCII (the Kelvin sign lowers to an ASCII "k").
@@ -121,3 +122,42 @@ def test_anchored_with_cues_finds_what_every_window_holds(pieces, reading):
     # every match holds a cue: the windows without one hold no match either
     plain = _plain_anchored(pattern, text, lower, anchors, before, after)
     assert [match.span() for match in fast] == [match.span() for match in plain]
+
+
+PHRASE_GROUPS = (
+    ("tylenol #3", "tylenol with codeine", "apap"),
+    ("proton pump", "proton pump inhibitor", "omeprazole"),
+    ("x-ray", "x ray film", "radiograph"),
+    ("#3 tablets", "3d scan", "ct scan"),
+    ("pump",),
+)
+NAME_PIECES = [
+    "Tylenol",
+    "TYLENOL",
+    " #3",
+    " with codeine",
+    "Proton",
+    " pump",
+    " Pump inhibitor",
+    " pumps",
+    "x-ray",
+    " X ray film",
+    "#3 tablets",
+    "3d scan",
+    " CT scan",
+    "ct scanner",
+    " ",
+    "-",
+    "/",
+    "a",
+    "é",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES), max_size=12))
+def test_phrases_a_name_holds_are_those_its_words_open(pieces):
+    text = " ".join("".join(pieces).split())
+    vocabulary = Vocabulary(frozenset(), PHRASE_GROUPS)
+    plain = tuple((phrase, group) for phrase, group in vocabulary.phrases if _word_pattern(phrase).search(text))
+    assert ItemName(_passage(text), vocabulary).phrases == plain

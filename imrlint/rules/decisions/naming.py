@@ -8,11 +8,11 @@ import functools
 import re
 from collections.abc import Iterator
 
-from imrlint.model.alternatives import letter_tree
 from imrlint.model.facts import lowered
 from imrlint.model.letter import cached_property
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*(?:-[A-Za-z]+)*")
+_LOWER_WORD = re.compile(r"[a-z]+")  # a run of letters of lower-case ASCII text
 
 
 _NUMBER_WORDS = frozenset(
@@ -89,17 +89,25 @@ class Vocabulary:
                     self.phrases.append((member, index))
                 else:
                     self.groups_of_term.setdefault(member, []).append(index)
-        # whether a name holds any phrase at all: most hold none, and one scan tells
+        # An ASCII name holds an ASCII phrase where the phrase's first word is one of its words,
+        # each of which picks the few phrases opening with it (a phrase opening otherwise than
+        # with a letter is looked for whole): nothing is compiled, and most names hold none.
+        self.ascii_phrases = all(phrase.isascii() for phrase, _ in self.phrases)
+        self.phrases_opening: dict[str, list[int]] = {}  # first word -> places in self.phrases
+        self.phrases_opening_otherwise: list[int] = []
+        for place, (phrase, _) in enumerate(self.phrases):
+            first_word = _LOWER_WORD.match(phrase)
+            if first_word is None:
+                self.phrases_opening_otherwise.append(place)
+            else:
+                self.phrases_opening.setdefault(first_word.group(), []).append(place)
+
+    @cached_property
+    def any_phrase(self) -> re.Pattern[str]:
+        """Whether a name holds any phrase at all, for names or phrases not all ASCII: one scan."""
         distinct = dict.fromkeys(phrase for phrase, _ in self.phrases)
         alternatives = "|".join(map(re.escape, distinct))
-        self.any_phrase = re.compile(
-            rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if distinct else "(?!)", re.IGNORECASE
-        )
-        # ASCII phrases are found in ASCII text, with case ignored, only where they are in its
-        # lower-case form: there a case-sensitive scan of the phrases' letter tree, without
-        # look-behind, tells several times faster whether it holds any (the phrases are in lower case).
-        self.ascii_phrases = all(phrase.isascii() for phrase in distinct)
-        self.any_lower_phrase = re.compile(letter_tree(distinct) if distinct else "(?!)")
+        return re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if distinct else "(?!)", re.IGNORECASE)
 
     def names(self, letter) -> tuple[ItemName, ...]:
         """How each of the letter's items is named (in the order of ``letter.items``): one
@@ -147,16 +155,26 @@ def _name_terms(name, vocabulary: Vocabulary) -> tuple[str, ...]:
 
 def _name_phrases(name, vocabulary: Vocabulary) -> tuple[tuple[str, int], ...]:
     """The (phrase, group) of the synonym phrases a name holds."""
-    ascii_name = vocabulary.ascii_phrases and name.text.isascii()
-    if ascii_name:
-        if not vocabulary.any_lower_phrase.search(name.lower):
-            return ()
-    elif not vocabulary.any_phrase.search(name.text):
+    text = name.text
+    if vocabulary.ascii_phrases and text.isascii():
+        # in ASCII text a phrase (lower case) is found with case ignored where the lower-case
+        # text holds it, between characters that are not letters
+        lower = name.lower
+        phrases = vocabulary.phrases
+        places = [
+            place for place in vocabulary.phrases_opening_otherwise if _word_pattern(phrases[place][0]).search(text)
+        ]
+        for word in _LOWER_WORD.finditer(lower):
+            start = word.start()
+            for place in vocabulary.phrases_opening.get(word.group(), ()):
+                phrase = phrases[place][0]
+                end = start + len(phrase)
+                if lower.startswith(phrase, start) and not lower[end : end + 1].isalpha():
+                    places.append(place)
+        return tuple(phrases[place] for place in sorted(set(places)))
+    if not vocabulary.any_phrase.search(text):
         return ()
-    phrases = vocabulary.phrases
-    if ascii_name:
-        phrases = [(phrase, index) for phrase, index in phrases if phrase in name.lower]
-    return tuple((phrase, index) for phrase, index in phrases if _word_pattern(phrase).search(name.text))
+    return tuple((phrase, index) for phrase, index in vocabulary.phrases if _word_pattern(phrase).search(text))
 
 
 def _name_variants(name: ItemName, key_only: bool) -> tuple[str, ...]:
