@@ -47,6 +47,7 @@ def test_a_run_without_configuration_never_loads_jsonschema(tmp_path):
     assert "imrlint.rules.base" in loaded and "lark" in loaded
     assert "jsonschema" not in loaded
     assert "imrlint.lint.cluster" not in loaded and "distributed" not in loaded
+    assert "imrlint.filter.baseline" not in loaded  # imported by a run with a baseline
 
 
 def test_a_configuration_that_does_not_conform_is_still_explained(tmp_path):

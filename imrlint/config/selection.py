@@ -17,8 +17,7 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from imrlint.rules.base import RuleSettings
-from imrlint.rules.custom import CUSTOM_GROUP
+from imrlint.rules.base import CUSTOM_GROUP, RuleSettings
 
 #: The built-in groups: name -> (code prefix, description).  A built-in rule's group is the one of
 #: its code prefix, its module (imrlint/rules/<group>) and its declaration file

@@ -16,16 +16,18 @@ import argparse
 import os
 import pathlib
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imrlint.config.layers import resolve
 from imrlint.config.settings import CommandLine, Config, display_path
 from imrlint.errors import ConfigError
-from imrlint.filter.baseline import Baseline, BaselineWriter, stale_lines
 from imrlint.input.read import DEFAULT_MAX_BYTES
 from imrlint.lint.discovery import find_config
 from imrlint.plugins.manager import RuleSet
 from imrlint.rules.findings import SEVERITIES
+
+if TYPE_CHECKING:
+    from imrlint.filter.baseline import Baseline, BaselineWriter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -132,8 +134,13 @@ class Session:
         self.config_path = config_path
         self.command_line = command_line or CommandLine()
         self.exit_zero = exit_zero
-        self.baseline = Baseline.load(baseline) if baseline else None
-        self.writer = BaselineWriter(write_baseline) if write_baseline else None
+        self.baseline: Baseline | None = None
+        self.writer: BaselineWriter | None = None
+        if baseline or write_baseline:  # imported only for a run that uses a baseline
+            from imrlint.filter.baseline import Baseline, BaselineWriter
+
+            self.baseline = Baseline.load(baseline) if baseline else None
+            self.writer = BaselineWriter(write_baseline) if write_baseline else None
         self.collect_fingerprints = bool(baseline or write_baseline)
         self.failed = False
         self._directories: dict[pathlib.Path, pathlib.Path | None] = {}
@@ -264,6 +271,8 @@ class Session:
         (under ``redact``, without the recorded messages, which may quote letters)."""
         lines = []
         if self.baseline is not None:
+            from imrlint.filter.baseline import stale_lines
+
             lines += stale_lines(self.baseline, self.baseline.stale(), redact)
         if self.writer is not None:
             count = self.writer.write()

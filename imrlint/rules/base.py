@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 CODE_PATTERN = re.compile(r"^[A-Z]{1,4}\d{3,4}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+CUSTOM_GROUP = "custom"
+"""The group of a custom rule (imrlint.rules.custom) whose entry names none."""
 
 
 class Check(Protocol):

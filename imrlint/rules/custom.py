@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from imrlint.rules.base import CODE_PATTERN, NAME_PATTERN, Rule, RuleSettings
+from imrlint.rules.base import CODE_PATTERN, CUSTOM_GROUP, NAME_PATTERN, Rule, RuleSettings
 from imrlint.rules.findings import SEVERITIES
 
 if TYPE_CHECKING:  # regex loads only when a configuration has custom rules
@@ -42,8 +42,6 @@ if TYPE_CHECKING:  # regex loads only when a configuration has custom rules
     from imrlint.model.letter import Item, Letter, Passage
 
 TYPES = ("forbidden-pattern", "required-pattern", "if-then", "consistent-spelling")
-CUSTOM_GROUP = "custom"
-"""The group of a custom rule whose entry names none."""
 
 #: Scope name -> description.  Item scopes are read once per disputed item.
 SCOPES: dict[str, str] = {
