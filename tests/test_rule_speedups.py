@@ -6,7 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.input.document import Document
-from imrlint.model.facts import _AGE, _AGE_CUES, _INJURY, _INJURY_CUES, _SEX, _SEX_CUES, _anchored
+from imrlint.model.facts import (
+    _AGE,
+    _AGE_CUES,
+    _INJURY,
+    _INJURY_CUES,
+    _SENTENCE_END,
+    _SEX,
+    _SEX_CUES,
+    _anchored,
+    sentences,
+)
 from imrlint.model.letter import Passage
 from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, run_count
 from imrlint.rules.decisions.naming import ItemName, Vocabulary, _word_pattern
@@ -161,3 +171,25 @@ def test_phrases_a_name_holds_are_those_its_words_open(pieces):
     vocabulary = Vocabulary(frozenset(), PHRASE_GROUPS)
     plain = tuple((phrase, group) for phrase, group in vocabulary.phrases if _word_pattern(phrase).search(text))
     assert ItemName(_passage(text), vocabulary).phrases == plain
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end(1) > start:
+            spans.append((start, match.end(1)))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+SENTENCE_PIECES = ["Word", "word", " ", ".", "!", "?", "...", "7.5", '"', "”", ")", "(", "[", "'", "A", "9", "é", "Dr."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=30))
+def test_sentences_end_where_the_sentence_end_pattern_finds(pieces):
+    text = "".join(pieces)
+    assert sentences(text) == _plain_sentences(text)

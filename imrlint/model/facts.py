@@ -15,6 +15,7 @@ date.  Where a letter says nothing in a recognised form, the fact is None and no
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
@@ -70,13 +71,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences of a whitespace-collapsed text."""
     spans = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
+    for match in _sentence_ends(text):
         if match.end(1) > start:
             spans.append((start, match.end(1)))
         start = match.end()
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _sentence_ends(text: str) -> list[re.Match[str]]:
+    """The matches ``_SENTENCE_END.finditer(text)`` gives, found faster: each opens at a ., ! or ?,
+    which ``str.find`` finds several times faster than a scan tries the pattern at every
+    character, and holds no other (closing quotes or brackets and spaces follow it), so the
+    pattern is tried at each of them in order."""
+    marks = []
+    for mark in ".!?":
+        index = text.find(mark)
+        while index >= 0:
+            marks.append(index)
+            index = text.find(mark, index + 1)
+    marks.sort()
+    return [end for end in map(_SENTENCE_END.match, itertools.repeat(text), marks) if end is not None]
 
 
 def sentence_around(text: str, index: int) -> tuple[int, int]:

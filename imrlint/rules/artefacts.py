@@ -327,9 +327,12 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
     least = int(context.options["min_words"])
     for passage, item in _prose(letter):
         text = passage.text
+        # ASCII text lowers character by character: its sentences are slices of its lower-case
+        # form, shared with other rules; other text is lowered a sentence at a time
+        lower = passage.lower if text.isascii() else None
         previous, previous_opening = "", _NO_SENTENCE
         for start, end in sentences(text):
-            sentence = text[start:end].lower()
+            sentence = lower[start:end] if lower is not None else text[start:end].lower()
             first = _OPENING_WORDS.search(sentence)
             opening = first.groups() if first is not None else None
             # only a sentence that opens with the two words the one before opens with can repeat
