@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import Generic, TypeVar, cast
 
 from imrlint.input.document import Document, Span
 from imrlint.knowledge.catalogue import Catalogue
@@ -148,27 +148,34 @@ class Passage:
             return Passage(self.document, offset, offset)
         if start < 0 or end > len(self.text):
             return Passage(self.document, self.offset(start), self.offset(end - 1) + 1)
-        # The same words, less a collapsed space at either end: no need to collapse them again.
-        # Placing them in the document builds this passage's offset table, which most passages
-        # cut from another (a rationale's conclusion sentences, the summary's statements on UR)
-        # never need, being only read: they are placed when their start or end is first asked for.
-        passage = Passage.__new__(Passage)
-        passage.document = self.document
-        passage.__dict__["_unplaced"] = (self, start, end)
-        passage.text = self.text[start:end].strip()
-        return passage
+        return _Cut(self, start, end)
 
-    if not TYPE_CHECKING:  # start and end are ints to every reader: this only sets them late
 
-        def __getattr__(self, name: str):
-            """The start or end of a passage cut by :meth:`sub` that is not placed yet (Python asks
-            here for a slot not set), worked out as :meth:`sub` would have at once."""
-            unplaced = self.__dict__.pop("_unplaced", None) if name in ("start", "end") else None
-            if unplaced is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            outer, start, end = unplaced
-            self.start, self.end = outer.offset(start), outer.offset(end - 1) + 1
-            return getattr(self, name)
+class _Cut(Passage):
+    """A passage cut by :meth:`Passage.sub` from the words of another: its text is known at once,
+    its place in the document only when :attr:`start` or :attr:`end` is first asked for.
+
+    Placing it reads the outer passage's offset table, which most passages cut from another (a
+    rationale's conclusion sentences, the summary's statements on UR) never need, being only read.
+    """
+
+    __slots__ = ("_cut_end", "_cut_start", "_outer")
+
+    def __init__(self, outer: Passage, start: int, end: int):
+        self.document = outer.document
+        self._outer = outer
+        self._cut_start = start
+        self._cut_end = end
+        # the same words, less a collapsed space at either end: no need to collapse them again
+        self.text = outer.text[start:end].strip()
+
+    @cached_property
+    def start(self) -> int:
+        return self._outer.offset(self._cut_start)
+
+    @cached_property
+    def end(self) -> int:
+        return self._outer.offset(self._cut_end - 1) + 1
 
 
 @dataclass(frozen=True)
