@@ -156,8 +156,18 @@ class RuleContext:
         return self.settings.options
 
     def patterns(self, option: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
-        """The option ``option``, a list of regular expressions, compiled (once per list)."""
-        return _compiled(tuple(self.options.get(option, ())), flags)
+        """The option ``option``, a list of regular expressions, compiled (once per list).  A run's
+        options are the same objects for every letter: a list met before is known by its identity,
+        without hashing its patterns again."""
+        value = self.options.get(option, ())
+        known = _COMPILED_LISTS.get((id(value), flags))
+        if known is not None and known[0] is value:
+            return known[1]
+        compiled = _compiled(tuple(value), flags)
+        if len(_COMPILED_LISTS) > 256:
+            _COMPILED_LISTS.clear()
+        _COMPILED_LISTS[(id(value), flags)] = (value, compiled)  # the list kept: its id is not reused
+        return compiled
 
     def finding(
         self,
@@ -193,6 +203,9 @@ class RuleContext:
 @functools.lru_cache(maxsize=256)
 def _compiled(patterns: tuple[str, ...], flags: int) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(pattern, flags) for pattern in patterns)
+
+
+_COMPILED_LISTS: dict[tuple[int, int], tuple[object, tuple[re.Pattern[str], ...]]] = {}
 
 
 def _span_of(passage: Passage) -> Span:

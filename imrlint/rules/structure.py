@@ -3,6 +3,7 @@ header block's case number and dates."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -119,6 +120,7 @@ def no_disputed_items(letter: Letter, context: RuleContext) -> Iterator[Finding]
 
 
 _TOKEN = re.compile(r"\S+")
+_compiled = functools.lru_cache(maxsize=16)(re.compile)  # the option's pattern, compiled once per run
 
 
 @rule("IMR105", "case-number-format")
@@ -134,7 +136,7 @@ def case_number_format(letter: Letter, context: RuleContext) -> Iterator[Finding
     """
     if not letter.header and not letter.unpaired_header:
         return
-    pattern = re.compile(context.options["pattern"])
+    pattern = _compiled(context.options["pattern"])
     field = letter.header.get("case-number")
     if field is None:
         if any(unpaired.name == "case-number" for unpaired in letter.unpaired_header):
