@@ -14,14 +14,16 @@ import functools
 import json
 import pathlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from imrlint.resources import InvalidYaml, data_path, load_yaml
 from imrlint.validation import best_error, json_shaped
 
 CONFIDENCES = ("high", "unverified")
+Key = TypeVar("Key")  # a chapter's id, an edition's year
+Entry = TypeVar("Entry")  # a Chapter, an Edition
 
 # Difflib ratio above which an unknown section name is taken for a misspelling of a known one
 # ("Inital Care" / "Initial Care" scores 0.96, "Summary" / "Special Studies" 0.36).
@@ -449,22 +451,16 @@ def _read_chapters(data: Any, known: dict[str, Chapter], validated: bool) -> dic
     against the schema unless ``validated`` (the shipped knowledge base, checked by the tests)."""
     if not validated:
         _check(data, None if not known else "addition", "")
-    chapters = dict(known)
-    new_ids: set[str] = set()
-    for index, raw in enumerate(data.get("chapters") or ()):
-        path = f"chapters[{index}]"
-        chapter_id = raw["id"]
-        if chapter_id in new_ids:
-            raise CatalogueError(f"{path}.id: chapter {chapter_id!r} is defined twice")
-        new_ids.add(chapter_id)
-        if chapter_id in chapters:
-            chapters[chapter_id] = _merged_chapter(chapters[chapter_id], raw, path)
-        else:
-            if known and not validated:
-                _check(raw, "chapter", path)
-            # a new chapter's editions were checked with it (or with the whole knowledge base)
-            chapters[chapter_id] = _with_editions(_new_chapter(raw), raw["editions"], f"{path}.editions", True)
-    return chapters
+
+    def new_chapter(raw: dict, path: str) -> Chapter:
+        if known and not validated:
+            _check(raw, "chapter", path)
+        # a new chapter's editions were checked with it (or with the whole knowledge base)
+        return _with_editions(_new_chapter(raw), raw["editions"], f"{path}.editions", True)
+
+    return _added_or_merged(
+        known, data.get("chapters") or (), "chapters", "id", "chapter", _merged_chapter, new_chapter
+    )
 
 
 def _new_chapter(raw: dict) -> Chapter:
@@ -494,21 +490,41 @@ def _merged_chapter(chapter: Chapter, raw: dict, path: str) -> Chapter:
 def _with_editions(chapter: Chapter, raws: list, path: str, validated: bool) -> Chapter:
     """``chapter`` with the editions ``raws`` added or merged; a new edition is checked against the
     schema unless ``validated``."""
-    editions = {edition.year: edition for edition in chapter.editions}
-    new_years: set[int] = set()
-    for index, raw in enumerate(raws):
-        edition_path = f"{path}[{index}]"
-        year = raw["year"]
-        if year in new_years:
-            raise CatalogueError(f"{edition_path}.year: edition {year} is defined twice")
-        new_years.add(year)
-        if year in editions:
-            editions[year] = _merged_edition(editions[year], raw, edition_path, chapter.id)
-        else:
-            if not validated:
-                _check(raw, "edition", edition_path)
-            editions[year] = _new_edition(raw, edition_path)
+
+    def new_edition(raw: dict, edition_path: str) -> Edition:
+        if not validated:
+            _check(raw, "edition", edition_path)
+        return _new_edition(raw, edition_path)
+
+    known = {edition.year: edition for edition in chapter.editions}
+    merged_edition = functools.partial(_merged_edition, chapter_id=chapter.id)
+    editions = _added_or_merged(known, raws, path, "year", "edition", merged_edition, new_edition)
     return replace(chapter, editions=tuple(sorted(editions.values(), key=lambda edition: edition.year)))
+
+
+def _added_or_merged(
+    known: dict[Key, Entry],
+    raws: Iterable[dict],
+    path: str,
+    key: str,
+    kind: str,
+    merged: Callable[[Entry, dict, str], Entry],
+    new: Callable[[dict, str], Entry],
+) -> dict[Key, Entry]:
+    """``known`` with each of ``raws`` (the list at ``path``) merged into the entry of the same
+    ``key`` (``merged``) or added as a new entry (``new``).  An entry ``raws`` defines twice is an
+    error at its second definition, named by ``kind`` and its key ("chapter 'low-back'",
+    "edition 2004")."""
+    entries = dict(known)
+    defined: set[Key] = set()
+    for index, raw in enumerate(raws):
+        raw_path = f"{path}[{index}]"
+        entry_key = raw[key]
+        if entry_key in defined:
+            raise CatalogueError(f"{raw_path}.{key}: {kind} {entry_key!r} is defined twice")
+        defined.add(entry_key)
+        entries[entry_key] = merged(entries[entry_key], raw, raw_path) if entry_key in entries else new(raw, raw_path)
+    return entries
 
 
 def _new_edition(raw: dict, path: str) -> Edition:
