@@ -79,6 +79,13 @@ def lint_text(linter):
     return lint
 
 
+@pytest.fixture
+def lint_letter(lint_text):
+    """``lint_letter(path, (old, new), ...)``: the findings on a bundled real letter, or on a copy
+    of it with each replacement made once (see :func:`edited`)."""
+    return lambda path, *replacements: lint_text(edited(path, *replacements))
+
+
 def findings_of(findings, code: str):
     return [finding for finding in findings if finding.code == code]
 
@@ -95,6 +102,15 @@ def edited(path: pathlib.Path, *replacements: tuple[str, str]) -> str:
 def located(findings) -> list[tuple]:
     """(code, line, column, end_line, end_column, message) of each finding."""
     return [(f.code, f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message) for f in findings]
+
+
+def found(findings, code: str) -> list[tuple[str, str, str]]:
+    """(code, "line:column-end_line:end_column", message) of each finding with ``code``: the whole
+    finding, placed as an editor numbers lines and columns."""
+    return [
+        (f.code, f"{f.span.line}:{f.span.column}-{f.span.end_line}:{f.span.end_column}", f.message)
+        for f in findings_of(findings, code)
+    ]
 
 
 @pytest.fixture

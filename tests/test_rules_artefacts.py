@@ -8,27 +8,24 @@ import pytest
 
 from imrlint.rules.artefacts import _doubled_entries, _doubled_words, _footers
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, found
 
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 MRI = CORPUS / "CM16-0213037.txt"
 ALL_LETTERS = sorted(CORPUS.glob("*.txt")) + sorted(SEEDS.glob("*.txt"))
 
 
-def test_footer_fragment_on_seed_001(lint_text):
-    findings = lint_text(SEED_001.read_text(encoding="utf-8"))
-    assert located(findings_of(findings, "IMR601")) == [
+def test_footer_fragment_on_seed_001(lint_letter):
+    findings = lint_letter(SEED_001)
+    assert found(findings, "IMR601") == [
         (
             "IMR601",
-            216,
-            80,
-            216,
-            85,
+            "216:80-216:85",
             "'Final' is a page footer (or a piece of one) inside the text; remove it and restore any words the page "
             "break cut",
         )
     ]
-    assert findings_of(lint_text(edited(SEED_001, ("although both Final \n", "although both \n"))), "IMR601") == []
+    assert findings_of(lint_letter(SEED_001, ("although both Final \n", "although both \n")), "IMR601") == []
 
 
 @pytest.mark.corpus
@@ -93,19 +90,14 @@ def test_a_final_determination_is_no_footer(lint_text):
 
 
 @pytest.mark.corpus
-def test_sentence_cut_at_a_break(lint_text):
+def test_sentence_cut_at_a_break(lint_text, lint_letter):
     for path in ALL_LETTERS:
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR602") == [], path.name
-    findings = lint_text(
-        edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n\n\nHowever there is"))
-    )
-    assert located(findings_of(findings, "IMR602")) == [
+    findings = lint_letter(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n\n\nHowever there is"))
+    assert found(findings, "IMR602") == [
         (
             "IMR602",
-            61,
-            97,
-            61,
-            100,
+            "61:97-61:100",
             "the sentence ending in 'the' stops at a line break and the next line starts a new sentence; restore the "
             "sentence's end",
         )
@@ -115,16 +107,15 @@ def test_sentence_cut_at_a_break(lint_text):
 def test_sentence_cut_at_any_line_end(lint_text):
     # Windows line ends and lone carriage returns break lines as line feeds do.
     text = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \n \n\t\nHowever there is"))
-    expected = [("IMR602", 61, 97, 61, 100)]
+    expected = [("IMR602", "61:97-61:100")]
     for line_end in ("\n", "\r\n", "\r"):
-        assert [
-            finding[:5] for finding in located(findings_of(lint_text(text.replace("\n", line_end)), "IMR602"))
-        ] == expected, repr(line_end)
+        findings = lint_text(text.replace("\n", line_end))
+        assert [finding[:2] for finding in found(findings, "IMR602")] == expected, repr(line_end)
 
 
 def test_an_opener_of_several_words_is_on_one_line(lint_text):
     cut = edited(MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the \nIn this case there is"))
-    assert [finding[:5] for finding in located(findings_of(lint_text(cut), "IMR602"))] == [("IMR602", 61, 97, 61, 100)]
+    assert [finding[:2] for finding in found(lint_text(cut), "IMR602")] == [("IMR602", "61:97-61:100")]
     assert findings_of(lint_text(cut.replace("In this case there", "In\nthis case there")), "IMR602") == []
 
 
@@ -140,29 +131,25 @@ def test_a_line_that_goes_on_is_not_cut(lint_text):
 
 
 @pytest.mark.corpus
-def test_doubled_word(lint_text):
+def test_doubled_word(lint_text, lint_letter):
     for path in ALL_LETTERS:
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR603") == [], path.name
-    findings = lint_text(
-        edited(
-            MRI,
-            ("Therefore the request for an MRI of the shoulder", "Therefore the request for an an MRI of the shoulder"),
-        )
+    findings = lint_letter(
+        MRI,
+        ("Therefore the request for an MRI of the shoulder", "Therefore the request for an an MRI of the shoulder"),
     )
-    assert located(findings_of(findings, "IMR603")) == [
-        ("IMR603", 65, 49, 65, 51, "'an an' doubles a word; delete the repetition, or write the word that was lost")
+    assert found(findings, "IMR603") == [
+        ("IMR603", "65:49-65:51", "'an an' doubles a word; delete the repetition, or write the word that was lost")
     ]
     assert findings_of(findings, "IMR603")[0].item == 1
 
 
-def test_doubled_word_across_a_line_break_and_allowed_pairs(lint_text):
-    findings = lint_text(edited(MRI, ("an MRI of \nthe shoulder. However", "an MRI of the \nthe shoulder. However")))
+def test_doubled_word_across_a_line_break_and_allowed_pairs(lint_letter):
+    findings = lint_letter(MRI, ("an MRI of \nthe shoulder. However", "an MRI of the \nthe shoulder. However"))
     assert [(f.span.line, f.span.column) for f in findings_of(findings, "IMR603")] == [(62, 1)]
     assert (
         findings_of(
-            lint_text(
-                edited(MRI, ("There is no \nevidence of any red flag", "There had had no \nevidence of any red flag"))
-            ),
+            lint_letter(MRI, ("There is no \nevidence of any red flag", "There had had no \nevidence of any red flag")),
             "IMR603",
         )
         == []
@@ -176,16 +163,13 @@ def test_doubled_words_and_list_entries_in_a_collapsed_text():
 
 
 @pytest.mark.corpus
-def test_repeated_list_entry_is_off_by_default(lint_text, linter_with):
-    assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR604") == []
+def test_repeated_list_entry_is_off_by_default(lint_letter, linter_with):
+    assert findings_of(lint_letter(MRI), "IMR604") == []
     lint = linter_with("rules:\n  repeated-list-entry:\n    enabled: true\n")
-    assert located(findings_of(lint(MRI.read_text(encoding="utf-8")), "IMR604")) == [
+    assert found(lint(MRI.read_text(encoding="utf-8")), "IMR604") == [
         (
             "IMR604",
-            42,
-            56,
-            42,
-            74,
+            "42:56-42:74",
             "'diagnostic imaging, diagnostic imaging' repeats a list entry; delete the repetition, or write the entry "
             "that was meant",
         )
@@ -199,7 +183,7 @@ def test_a_sentence_cut_far_above_the_opener(lint_text):
     text = edited(
         MRI, ("an MRI of \nthe shoulder. However there is", "an MRI of the" + " \n" * 400 + "However there is")
     )
-    assert [finding[:5] for finding in located(findings_of(lint_text(text), "IMR602"))] == [("IMR602", 61, 97, 61, 100)]
+    assert [finding[:2] for finding in found(lint_text(text), "IMR602")] == [("IMR602", "61:97-61:100")]
 
 
 def test_a_dangling_word_before_other_blanks_at_a_line_end(lint_text):
@@ -215,10 +199,10 @@ def test_a_word_written_three_times():
     assert list(_doubled_words(text, text.lower(), set())) == [(2, 3, "A a"), (4, 5, "a a")]
 
 
-def test_sentence_written_twice_in_a_row(lint_text):
+def test_sentence_written_twice_in_a_row(lint_letter):
     sentence = "There is no \nevidence of any red flag conditions. "
-    assert findings_of(lint_text(MRI.read_text(encoding="utf-8")), "IMR605") == []
-    findings = lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag conditions. ")))
+    assert findings_of(lint_letter(MRI), "IMR605") == []
+    findings = lint_letter(MRI, (sentence, sentence + "There is no evidence of any red flag conditions. "))
     assert [
         (f.code, f.span.line, f.span.column, f.span.end_column, f.item, f.message)
         for f in findings_of(findings, "IMR605")
@@ -235,12 +219,12 @@ def test_sentence_written_twice_in_a_row(lint_text):
     ]
 
 
-def test_short_or_different_sentences_are_not_repeats(lint_text):
+def test_short_or_different_sentences_are_not_repeats(lint_letter):
     sentence = "There is no \nevidence of any red flag conditions. "
-    assert findings_of(lint_text(edited(MRI, (sentence, sentence + "No. No. "))), "IMR605") == []
+    assert findings_of(lint_letter(MRI, (sentence, sentence + "No. No. ")), "IMR605") == []
     assert (
         findings_of(
-            lint_text(edited(MRI, (sentence, sentence + "There is no evidence of any red flag symptoms. "))), "IMR605"
+            lint_letter(MRI, (sentence, sentence + "There is no evidence of any red flag symptoms. ")), "IMR605"
         )
         == []
     )

@@ -3,7 +3,7 @@ named nearest before it in its clause, on a real rationale edited to quote a pag
 
 from __future__ import annotations
 
-from conftest import CORPUS, edited, findings_of, located
+from conftest import CORPUS, edited, findings_of, found
 
 FACETS = CORPUS / "CM16-0219557.txt"  # rationale line 61: "As noted on page 82 of the MTUS Chronic Pain ..."
 PAGE_82 = (
@@ -25,8 +25,8 @@ def test_a_page_belongs_to_the_document_named_before_it_not_after_it(lint_text):
     assert findings_of(lint_text(text), "IMR313") == []
 
 
-def test_a_page_of_the_document_named_after_it(lint_text):
-    assert findings_of(lint_text(FACETS.read_text(encoding="utf-8")), "IMR313") == []
+def test_a_page_of_the_document_named_after_it(lint_text, lint_letter):
+    assert findings_of(lint_letter(FACETS), "IMR313") == []
     text = edited(
         FACETS,
         (
@@ -35,13 +35,10 @@ def test_a_page_of_the_document_named_after_it(lint_text):
             "than one",
         ),
     )
-    assert located(findings_of(lint_text(text), "IMR313")) == [
+    assert found(lint_text(text), "IMR313") == [
         (
             "IMR313",
-            61,
-            67,
-            61,
-            75,
+            "61:67-61:75",
             "page 182 does not exist in the Chronic Pain Medical Treatment Guidelines (2009) (pages 1-127); quote the "
             "page where the guideline says it",
         )

@@ -7,7 +7,7 @@ as letters the linter has not seen cite it (the lists are the guidelines' own he
 
 from __future__ import annotations
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, found
 
 IBUPROFEN = CORPUS / "CM17-0002181.txt"  # MAXIMUS line 50: Chronic Pain Medical Treatment 2016
 OPIOIDS = CORPUS / "CM16-0247802.txt"  # MAXIMUS line 128: Opioid Treatment 2016, 3.3.9
@@ -123,21 +123,18 @@ def test_a_numbered_section_with_a_title_of_no_section_suggests_the_section_of_i
 def test_an_unlisted_section_of_a_partly_recorded_edition_is_information(lint_text):
     findings = lint_text(citing_2016("Ketorolac (Toradol)"))
     assert [(f.code, f.severity) for f in findings_of(findings, "IMR308")] == [("IMR308", "info")]
-    assert located(findings_of(findings, "IMR308")) == [
+    assert found(findings, "IMR308") == [
         (
             "IMR308",
-            51,
-            13,
-            51,
-            32,
+            "51:13-51:32",
             "'Ketorolac (Toradol)' is not a known section of the Chronic Pain Medical Treatment Guidelines (2016); "
             "only part of its table of contents is recorded, so check the name against the guideline",
         )
     ]
 
 
-def test_a_misspelt_section_of_a_partly_recorded_edition_is_a_warning(lint_text):
-    findings = lint_text(THERAPY.read_text(encoding="utf-8"))
+def test_a_misspelt_section_of_a_partly_recorded_edition_is_a_warning(lint_text, lint_letter):
+    findings = lint_letter(THERAPY)
     assert [(f.span.line, f.severity, f.message) for f in findings_of(findings, "IMR308")] == [
         (
             83,
@@ -155,8 +152,8 @@ def test_a_misspelt_section_of_a_partly_recorded_edition_is_a_warning(lint_text)
     ]
 
 
-def test_a_section_missing_from_a_complete_table_of_contents_is_a_warning(lint_text):
-    assert findings_of(lint_text(REFERRAL.read_text(encoding="utf-8")), "IMR308") == []
+def test_a_section_missing_from_a_complete_table_of_contents_is_a_warning(lint_text, lint_letter):
+    assert findings_of(lint_letter(REFERRAL), "IMR308") == []
     text = edited(
         REFERRAL,
         (
@@ -164,7 +161,7 @@ def test_a_section_missing_from_a_complete_table_of_contents_is_a_warning(lint_t
             "Section(s): \nReturn to Work Planning.",
         ),
     )
-    assert located(findings_of(lint_text(text), "IMR308")) == [
-        ("IMR308", 129, 1, 129, 24, "'Return to Work Planning' is not a known section of the General Approaches (2004)")
+    assert found(lint_text(text), "IMR308") == [
+        ("IMR308", "129:1-129:24", "'Return to Work Planning' is not a known section of the General Approaches (2004)")
     ]
     assert [f.severity for f in findings_of(lint_text(text), "IMR308")] == ["warning"]

@@ -3,7 +3,7 @@ and edited copies."""
 
 from __future__ import annotations
 
-from conftest import CORPUS, edited, findings_of, located
+from conftest import CORPUS, edited, findings_of, found
 
 THERAPY = CORPUS / "CM17-0005177.txt"  # rationale line 54
 KNEE_MRI = CORPUS / "CM16-0249320.txt"  # "Left knee MRI without contrast", MAXIMUS line 45: Low Back Complaints 2004
@@ -18,16 +18,13 @@ def with_citation(citation: str) -> str:
     )
 
 
-def test_a_subdivision_the_codes_cannot_have(lint_text):
-    assert findings_of(lint_text(THERAPY.read_text(encoding="utf-8")), "IMR316") == []
+def test_a_subdivision_the_codes_cannot_have(lint_text, lint_letter):
+    assert findings_of(lint_letter(THERAPY), "IMR316") == []
     findings = lint_text(with_citation("Section 9792.20(ef)"))
-    assert located(findings_of(findings, "IMR316")) == [
+    assert found(findings, "IMR316") == [
         (
             "IMR316",
-            60,
-            79,
-            60,
-            90,
+            "60:79-60:90",
             "'9792.20(ef)' cannot be looked up: '(ef)' is not a subdivision (they run (a), (1), (A), (i), then (aa)); "
             "cite the subdivision as the regulation numbers it",
         )
@@ -52,15 +49,12 @@ def test_subdivisions_as_the_codes_number_them(lint_text):
     assert findings_of(lint_text(with_citation("ICD 7291(xy)")), "IMR316") == []
 
 
-def test_an_item_decided_under_another_region_s_chapter(lint_text):
-    findings = lint_text(KNEE_MRI.read_text(encoding="utf-8"))
-    assert located(findings_of(findings, "IMR317")) == [
+def test_an_item_decided_under_another_region_s_chapter(lint_text, lint_letter):
+    findings = lint_letter(KNEE_MRI)
+    assert found(findings, "IMR317") == [
         (
             "IMR317",
-            45,
-            43,
-            45,
-            62,
+            "45:43-45:62",
             "'Left knee MRI without contrast' concerns the body region of Knee Complaints, but of the clinical-topic "
             "chapters "
             "the MAXIMUS guideline cites only Low Back Complaints; cite the chapter for the item's region",
@@ -80,9 +74,9 @@ def test_an_item_decided_under_another_region_s_chapter(lint_text):
     assert findings_of(lint_text(both), "IMR317") == []
 
 
-def test_items_of_no_one_region_and_matching_chapters_are_quiet(lint_text):
+def test_items_of_no_one_region_and_matching_chapters_are_quiet(lint_text, lint_letter):
     for path in (NERVE_STUDY, NECK_MRI):
-        assert findings_of(lint_text(path.read_text(encoding="utf-8")), "IMR317") == [], path.name
+        assert findings_of(lint_letter(path), "IMR317") == [], path.name
     hip = edited(KNEE_MRI, ("Left knee MRI without contrast: Upheld", "Left hip MRI without contrast: Upheld"))
     assert findings_of(lint_text(hip), "IMR317") == []
     # "Hand-held" is not the hand

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located
+from conftest import CORPUS, SEEDS, edited, findings_of, found
 
 MRI = CORPUS / "CM16-0213037.txt"
 PRE_OP = CORPUS / "CM17-0010420.txt"
@@ -18,35 +18,29 @@ DECISION_CODES = ("IMR201", "IMR202", "IMR203", "IMR204", "IMR205", "IMR206", "I
     [MRI, PRE_OP, SEED_001, SEED_003, CORPUS / "CM16-0243394.txt", CORPUS / "CM17-0014438.txt"],
     ids=lambda path: path.stem,
 )
-def test_consistent_real_letters_pass(lint_text, letter):
-    findings = lint_text(letter.read_text(encoding="utf-8"))
+def test_consistent_real_letters_pass(lint_letter, letter):
+    findings = lint_letter(letter)
     assert [f for f in findings if f.code in DECISION_CODES] == []
 
 
-def test_missing_label_keeps_colons_of_the_item_name(lint_text):
-    findings = lint_text(edited(PRE_OP, ("Pre-op labs: CBC: Overturned", "Pre-op labs: CBC")))
-    assert located(findings_of(findings, "IMR201")) == [
+def test_missing_label_keeps_colons_of_the_item_name(lint_letter):
+    findings = lint_letter(PRE_OP, ("Pre-op labs: CBC: Overturned", "Pre-op labs: CBC"))
+    assert found(findings, "IMR201") == [
         (
             "IMR201",
-            65,
-            1,
-            65,
-            17,
+            "65:1-65:17",
             "item 'Pre-op labs: CBC' has no decision label; end its heading with ': Upheld' or ': Overturned'",
         )
     ]
     assert findings_of(findings, "IMR202") == []
 
 
-def test_invalid_label(lint_text):
-    findings = lint_text(edited(MRI, ("without contrast: Upheld", "without contrast: Denied")))
-    assert located(findings_of(findings, "IMR202")) == [
+def test_invalid_label(lint_letter):
+    findings = lint_letter(MRI, ("without contrast: Upheld", "without contrast: Denied"))
+    assert found(findings, "IMR202") == [
         (
             "IMR202",
-            50,
-            45,
-            50,
-            51,
+            "50:45-50:51",
             "decision label 'Denied' is not one of the two IMR outcomes; write 'Upheld' (UR denial stands) or "
             "'Overturned' (treatment is medically necessary)",
         )
@@ -54,47 +48,36 @@ def test_invalid_label(lint_text):
     assert findings_of(findings, "IMR201") == []
 
 
-def test_empty_maximus_guideline(lint_text):
-    findings = lint_text(
-        edited(
-            MRI,
-            (
-                "MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): \nSpecial Studies.",
-                "MAXIMUS guideline:",
-            ),
-        )
+def test_empty_maximus_guideline(lint_letter):
+    findings = lint_letter(
+        MRI,
+        (
+            "MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): \nSpecial Studies.",
+            "MAXIMUS guideline:",
+        ),
     )
-    assert located(findings_of(findings, "IMR203")) == [
+    assert found(findings, "IMR203") == [
         (
             "IMR203",
-            54,
-            1,
-            54,
-            19,
+            "54:1-54:19",
             "item 'MRI of the right shoulder without contrast' has an empty 'MAXIMUS guideline:'; state the guideline "
             "the decision rests on, or that none was cited",
         )
     ]
 
 
-def test_item_without_guidelines_and_an_empty_rationale(lint_text):
-    findings = lint_text(
-        edited(
-            MRI,
-            (
-                "Decision rationale: CA MTUS/ACOEM Guidelines state that unequivocal objective findings "
-                "\nthat identify",
-                "Decision rationale: \n\nMRI of the knee: Upheld\n\nDecision rationale: that identify",
-            ),
-        )
+def test_item_without_guidelines_and_an_empty_rationale(lint_letter):
+    findings = lint_letter(
+        MRI,
+        (
+            "Decision rationale: CA MTUS/ACOEM Guidelines state that unequivocal objective findings \nthat identify",
+            "Decision rationale: \n\nMRI of the knee: Upheld\n\nDecision rationale: that identify",
+        ),
     )
-    assert located(findings_of(findings, "IMR204")) == [
+    assert found(findings, "IMR204") == [
         (
             "IMR204",
-            57,
-            1,
-            57,
-            20,
+            "57:1-57:20",
             "item 'MRI of the right shoulder without contrast' has an empty 'Decision rationale:'; explain the "
             "decision for this item",
         )
@@ -113,24 +96,19 @@ def test_item_without_guidelines_and_an_empty_rationale(lint_text):
     ]
 
 
-def test_rationale_without_conclusion(lint_text):
-    findings = lint_text(
-        edited(
-            MRI,
-            (
-                "warranting an MRI. Therefore the request for an MRI of the shoulder is determined to be not "
-                "\nmedically necessary.",
-                "warranting an MRI.",
-            ),
-        )
+def test_rationale_without_conclusion(lint_letter):
+    findings = lint_letter(
+        MRI,
+        (
+            "warranting an MRI. Therefore the request for an MRI of the shoulder is determined to be not "
+            "\nmedically necessary.",
+            "warranting an MRI.",
+        ),
     )
-    assert located(findings_of(findings, "IMR205")) == [
+    assert found(findings, "IMR205") == [
         (
             "IMR205",
-            57,
-            21,
-            65,
-            19,
+            "57:21-65:19",
             "the rationale for 'MRI of the right shoulder without contrast' states no medical-necessity conclusion; "
             "end it with, e.g., 'the request for MRI of the right shoulder without contrast is not medically "
             "necessary' (Labor Code 4610.6(c))",
@@ -203,15 +181,12 @@ def test_a_guideline_criterion_after_the_conclusion_is_not_the_conclusion(lint_t
     assert [f for f in lint_text(text) if f.code in ("IMR205", "IMR206") and f.item == 1] == []
 
 
-def test_overturned_label_against_negative_conclusion(lint_text):
-    findings = lint_text(edited(SEED_003, ("Norflex 100mg 60 count:  Upheld", "Norflex 100mg 60 count:  Overturned")))
-    assert located(findings_of(findings, "IMR206")) == [
+def test_overturned_label_against_negative_conclusion(lint_letter):
+    findings = lint_letter(SEED_003, ("Norflex 100mg 60 count:  Upheld", "Norflex 100mg 60 count:  Overturned"))
+    assert found(findings, "IMR206") == [
         (
             "IMR206",
-            35,
-            26,
-            35,
-            36,
+            "35:26-35:36",
             "label 'Overturned' contradicts the rationale's conclusion \"the request cannot be considered medically "
             "necessary\" (not medically necessary); label the item 'Upheld' or correct the rationale's conclusion "
             "(line 53)",
@@ -219,15 +194,12 @@ def test_overturned_label_against_negative_conclusion(lint_text):
     ]
 
 
-def test_upheld_label_against_positive_noun_conclusion(lint_text):
-    findings = lint_text(edited(SEED_001, ("Overturned", "Upheld")))
-    assert located(findings_of(findings, "IMR206")) == [
+def test_upheld_label_against_positive_noun_conclusion(lint_letter):
+    findings = lint_letter(SEED_001, ("Overturned", "Upheld"))
+    assert found(findings, "IMR206") == [
         (
             "IMR206",
-            184,
-            1,
-            184,
-            7,
+            "184:1-184:7",
             "label 'Upheld' contradicts the rationale's conclusion \"the record does document the medical necessity\" "
             "(medically necessary); label the item 'Overturned' or correct the rationale's conclusion (line 231)",
         )
@@ -299,23 +271,18 @@ def test_statements_that_are_not_conclusions_are_ignored(lint_text):
     assert [f for f in lint_text(text) if f.code == "IMR206"] == []
 
 
-def test_item_decided_twice(lint_text):
-    findings = lint_text(
-        edited(
-            MRI,
-            (
-                "MRI of the cervical spine without contrast: Upheld",
-                "MRI of the right shoulder without contrast: Upheld",
-            ),
-        )
+def test_item_decided_twice(lint_letter):
+    findings = lint_letter(
+        MRI,
+        (
+            "MRI of the cervical spine without contrast: Upheld",
+            "MRI of the right shoulder without contrast: Upheld",
+        ),
     )
-    assert located(findings_of(findings, "IMR207")) == [
+    assert found(findings, "IMR207") == [
         (
             "IMR207",
-            68,
-            1,
-            68,
-            51,
+            "68:1-68:51",
             "item 'MRI of the right shoulder without contrast' is decided twice (first at line 50); decide each "
             "disputed item once",
         )

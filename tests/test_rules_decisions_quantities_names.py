@@ -11,7 +11,7 @@ from imrlint.model.quantities import find_quantities
 from imrlint.rules.decisions.names import _similar_in, _similar_words
 from imrlint.rules.decisions.quantities import _NUMBER
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
+from conftest import CORPUS, SEEDS, edited, findings_of, found, real_letters
 
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
 SEED_002 = SEEDS / "002_a1ae487a7b68567a.txt"
@@ -67,13 +67,10 @@ def test_quantity_in_the_rationale_differs_from_the_heading(lint_text):
             'continual injury." Hence, the request for NORCO 10/325mg #90 is \n\nnot medically necessary.',
         ),
     )
-    assert located(findings_of(lint_text(text), "IMR208")) == [
+    assert found(lint_text(text), "IMR208") == [
         (
             "IMR208",
-            162,
-            114,
-            162,
-            117,
+            "162:114-162:117",
             "'#90' in the rationale's conclusion differs from the heading's '#120' (line 81); state one quantity for "
             "'Norco 10/325mg #120 for 30 days'",
         )
@@ -87,15 +84,13 @@ def test_a_quantity_in_the_history_is_not_the_request(lint_text):
     assert findings_of(lint_text(text), "IMR208") == []
 
 
-def test_sessions_in_the_rationale_differ_from_the_heading(lint_text):
-    findings = lint_text(
-        edited(
-            THERAPY,
-            (
-                "Decision rationale: Physical therapy 2 times a week for 6 weeks",
-                "Decision rationale: Physical therapy 2 times a week for 4 weeks",
-            ),
-        )
+def test_sessions_in_the_rationale_differ_from_the_heading(lint_letter):
+    findings = lint_letter(
+        THERAPY,
+        (
+            "Decision rationale: Physical therapy 2 times a week for 6 weeks",
+            "Decision rationale: Physical therapy 2 times a week for 4 weeks",
+        ),
     )
     assert [(f.span.line, f.message.split(";")[0]) for f in findings_of(findings, "IMR208")] == [
         (
@@ -106,9 +101,9 @@ def test_sessions_in_the_rationale_differ_from_the_heading(lint_text):
     ]
 
 
-def test_what_ur_allowed_is_not_the_request(lint_text):
+def test_what_ur_allowed_is_not_the_request(lint_text, lint_letter):
     # "modified the request for Norco 10-325mg #240, to Norco 10-325mg #81": #81 is what UR allowed.
-    assert findings_of(lint_text(SEED_002.read_text(encoding="utf-8")), "IMR208") == []
+    assert findings_of(lint_letter(SEED_002), "IMR208") == []
     text = edited(
         SEED_002,
         (
@@ -119,48 +114,42 @@ def test_what_ur_allowed_is_not_the_request(lint_text):
     assert findings_of(lint_text(text), "IMR208") == []
 
 
-def test_partial_authorization_arithmetic(lint_text):
-    findings = lint_text(edited(NORCO_PARTIAL, ("10/325mg #35 is: Upheld", "10/325mg #25 is: Upheld")))
-    assert located(findings_of(findings, "IMR209")) == [
+def test_partial_authorization_arithmetic(lint_letter):
+    findings = lint_letter(NORCO_PARTIAL, ("10/325mg #35 is: Upheld", "10/325mg #25 is: Upheld"))
+    assert found(findings, "IMR209") == [
         (
             "IMR209",
-            44,
-            10,
-            44,
-            13,
+            "44:10-44:13",
             "the remaining portion is 25, but the original request (60) less what was authorized (25) is 35; correct "
             "the quantity that is wrong",
         )
     ]
 
 
-def test_partial_authorization_of_sessions_and_refills(lint_text):
+def test_partial_authorization_of_sessions_and_refills(lint_letter):
     sessions = CORPUS / "CM17-0020728.txt"  # 2 times a week for 3 weeks (6) - (2) = (4)
-    findings = lint_text(edited(sessions, ("2 times a week for 2 weeks (4)", "2 times a week for 3 weeks (6)")))
+    findings = lint_letter(sessions, ("2 times a week for 2 weeks (4)", "2 times a week for 3 weeks (6)"))
     assert [f.message.split(";")[0] for f in findings_of(findings, "IMR209")] == [
         "the remaining portion is 6, but the original request (6) less what was authorized (2) is 4"
     ]
     refills = CORPUS / "CM17-0002181.txt"  # "#90 with 2 refill" - "#90" = "Two refills of ... #90"
-    assert findings_of(lint_text(refills.read_text(encoding="utf-8")), "IMR209") == []
-    findings = lint_text(edited(refills, ("request, Two refills of Ibuprofen", "request, Three refills of Ibuprofen")))
+    assert findings_of(lint_letter(refills), "IMR209") == []
+    findings = lint_letter(refills, ("request, Two refills of Ibuprofen", "request, Three refills of Ibuprofen"))
     assert [f.message.split(";")[0] for f in findings_of(findings, "IMR209")] == [
         "the remaining portion is 3, but the original request (2) less what was authorized (0) is 2"
     ]
 
 
-def test_misspelt_item_name_on_seed_004(lint_text):
-    findings = lint_text(SEED_004.read_text(encoding="utf-8"))
-    assert located(findings_of(findings, "IMR210")) == [
+def test_misspelt_item_name_on_seed_004(lint_letter):
+    findings = lint_letter(SEED_004)
+    assert found(findings, "IMR210") == [
         (
             "IMR210",
-            250,
-            1,
-            250,
-            11,
+            "250:1-250:11",
             "'Omepraxole' in the heading is spelt 'Omeprazole' in the summary or rationale; did you mean 'Omeprazole'?",
         )
     ]
-    assert findings_of(lint_text(edited(SEED_004, ("Omepraxole 20mg", "Omeprazole 20mg"))), "IMR210") == []
+    assert findings_of(lint_letter(SEED_004, ("Omepraxole 20mg", "Omeprazole 20mg")), "IMR210") == []
 
 
 @pytest.mark.parametrize(
@@ -205,13 +194,10 @@ def test_rationale_that_never_names_its_item(lint_text):
     for path in real_letters():
         assert findings_of(lint_text(path.read_text(encoding="utf-8"), str(path)), "IMR211") == [], path.name
     findings = lint_text(_norco_rationale_for_zanaflex())
-    assert located(findings_of(findings, "IMR211")) == [
+    assert found(findings, "IMR211") == [
         (
             "IMR211",
-            125,
-            1,
-            125,
-            17,
+            "125:1-125:17",
             "the rationale for 'Zanaflex 4mg #60' never names it; name the item in the rationale's conclusion, or "
             "check the rationale belongs to it",
         )
@@ -225,15 +211,12 @@ def test_synonyms_and_ancillary_services_count_as_naming(lint_text):
         assert findings_of(lint_text((CORPUS / name).read_text(encoding="utf-8")), "IMR211") == []
 
 
-def test_item_not_among_the_requests_ur_decided_on_seed_001(lint_text):
-    findings = lint_text(SEED_001.read_text(encoding="utf-8"))
-    assert located(findings_of(findings, "IMR212")) == [
+def test_item_not_among_the_requests_ur_decided_on_seed_001(lint_text, lint_letter):
+    findings = lint_letter(SEED_001)
+    assert found(findings, "IMR212") == [
         (
             "IMR212",
-            183,
-            1,
-            183,
-            62,
+            "183:1-183:62",
             "'PERMANENT IMPLANTATION OF LUMBAR SPINAL CORD STIMULATOR (SCS)' is not among the requests the summary "
             "says utilization review decided (line 49); complete the summary's account of the UR decision, or check "
             "the item was disputed",
@@ -250,9 +233,9 @@ def test_item_not_among_the_requests_ur_decided_on_seed_001(lint_text):
     assert findings_of(lint_text(completed), "IMR212") == []
 
 
-def test_summaries_naming_requests_by_class_are_not_reported(lint_text):
+def test_summaries_naming_requests_by_class_are_not_reported(lint_letter):
     # "The request for creams/compounded creams were denied" names the two creams by their class.
-    assert findings_of(lint_text((CORPUS / "CM17-0014438.txt").read_text(encoding="utf-8")), "IMR212") == []
+    assert findings_of(lint_letter(CORPUS / "CM17-0014438.txt"), "IMR212") == []
 
 
 NORTRIPTYLINE = CORPUS / "CM17-0008753.txt"
@@ -278,14 +261,14 @@ def test_a_rationale_may_name_an_item_by_its_drug_class(lint_text):
     assert [(f.code, f.span.line) for f in findings_of(lint_text(unnamed), "IMR211")] == [("IMR211", 39)]
 
 
-def test_a_name_hyphenated_at_a_line_break_names_the_item(lint_text):
+def test_a_name_hyphenated_at_a_line_break_names_the_item(lint_text, lint_letter):
     # CM17-0010420's chest x-ray rationale, its one naming of the item hyphenated at a line's end
     rationale = (
         ("Regarding preoperative chest x-rays, the", "Regarding preoperative pulmonary x-\nrays, the"),
         ("indicate that chest \nradiography", "indicate that it"),
         ("testing to include chest x-ray, CBC", "testing to include CBC"),
     )
-    assert findings_of(lint_text(edited(PRE_OP, *rationale)), "IMR211") == []
+    assert findings_of(lint_letter(PRE_OP, *rationale), "IMR211") == []
     unnamed = edited(PRE_OP, *rationale, ("pulmonary x-\nrays, the", "pulmonary \nstudies, the"))
     assert [(f.code, f.span.line) for f in findings_of(lint_text(unnamed), "IMR211")] == [("IMR211", 44)]
 
@@ -314,21 +297,16 @@ def test_synonyms_are_an_option(linter_with):
     assert [f.code for f in lint(_norco_rationale_for_zanaflex()) if f.code == "IMR211"] == []
 
 
-def test_remaining_portion_of_another_strength(lint_text):
-    assert findings_of(lint_text(NORCO_PARTIAL.read_text(encoding="utf-8")), "IMR214") == []
-    findings = lint_text(
-        edited(
-            NORCO_PARTIAL,
-            ("original request, Norco \n10/325mg #35 is: Upheld", "original request, Norco \n7.5/325mg #35 is: Upheld"),
-        )
+def test_remaining_portion_of_another_strength(lint_letter):
+    assert findings_of(lint_letter(NORCO_PARTIAL), "IMR214") == []
+    findings = lint_letter(
+        NORCO_PARTIAL,
+        ("original request, Norco \n10/325mg #35 is: Upheld", "original request, Norco \n7.5/325mg #35 is: Upheld"),
     )
-    assert located(findings_of(findings, "IMR214")) == [
+    assert found(findings, "IMR214") == [
         (
             "IMR214",
-            44,
-            1,
-            44,
-            10,
+            "44:1-44:10",
             "the remaining portion's strength 7.5/325mg is not the original request's (10/325mg); state the strength "
             "that was requested",
         )
@@ -353,9 +331,9 @@ def test_whole_original_request_left_eligible_is_read_as_a_partial_authorization
     ]
 
 
-def test_rationale_asks_for_another_quantity_than_the_remaining_portion(lint_text):
+def test_rationale_asks_for_another_quantity_than_the_remaining_portion(lint_text, lint_letter):
     sessions = CORPUS / "CM17-0020728.txt"  # 6 requested, 2 authorized, (4) remaining
-    assert findings_of(lint_text(sessions.read_text(encoding="utf-8")), "IMR208") == []
+    assert findings_of(lint_letter(sessions), "IMR208") == []
     text = edited(
         sessions,
         (
@@ -383,7 +361,7 @@ def test_rationale_asks_for_another_quantity_than_the_remaining_portion(lint_tex
     assert findings_of(lint_text(guideline), "IMR208") == []
 
 
-def test_misspelt_item_name_in_the_rationale_s_conclusion(lint_text):
+def test_misspelt_item_name_in_the_rationale_s_conclusion(lint_text, lint_letter):
     text = edited(
         NORTRIPTYLINE,
         (
@@ -400,4 +378,4 @@ def test_misspelt_item_name_in_the_rationale_s_conclusion(lint_text):
             "'Nortriptyline'?",
         )
     ]
-    assert findings_of(lint_text(NORTRIPTYLINE.read_text(encoding="utf-8")), "IMR210") == []
+    assert findings_of(lint_letter(NORTRIPTYLINE), "IMR210") == []

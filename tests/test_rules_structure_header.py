@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS, SEEDS, edited, findings_of, located, real_letters
+from conftest import CORPUS, SEEDS, edited, findings_of, found, real_letters
 
 MRI = CORPUS / "CM16-0213037.txt"
 SEED_001 = SEEDS / "001_4c5777553f12bddd.txt"
@@ -22,38 +22,32 @@ def test_real_letters_have_no_header_or_anonymity_findings(lint_text):
         assert _ours(lint_text(path.read_text(encoding="utf-8"), str(path))) == [], path.name
 
 
-def test_case_number_with_a_digit_missing(lint_text):
-    findings = lint_text(edited(MRI, ("Case Number: CM16-0213037", "Case Number: CM16-021303")))
-    assert located(findings_of(findings, "IMR105")) == [
+def test_case_number_with_a_digit_missing(lint_letter):
+    findings = lint_letter(MRI, ("Case Number: CM16-0213037", "Case Number: CM16-021303"))
+    assert found(findings, "IMR105") == [
         (
             "IMR105",
-            2,
-            14,
-            2,
-            25,
+            "2:14-2:25",
             "case number 'CM16-021303' is not in the DWC form; write it as CM16-0213037 (CM, two-digit year, hyphen, "
             "seven digits)",
         )
     ]
 
 
-def test_case_number_the_header_pattern_does_not_read(lint_text):
-    findings = lint_text(edited(MRI, ("Case Number: CM16-0213037", "Case Number: 16-0213037")))
-    assert located(findings_of(findings, "IMR105")) == [
+def test_case_number_the_header_pattern_does_not_read(lint_letter):
+    findings = lint_letter(MRI, ("Case Number: CM16-0213037", "Case Number: 16-0213037"))
+    assert found(findings, "IMR105") == [
         (
             "IMR105",
-            2,
-            14,
-            2,
-            24,
+            "2:14-2:24",
             "case number '16-0213037' is not in the DWC form; write it as CM16-0213037 (CM, two-digit year, hyphen, "
             "seven digits)",
         )
     ]
 
 
-def test_header_block_without_a_case_number(lint_text):
-    findings = lint_text(edited(MRI, ("Case Number: CM16-0213037", "")))
+def test_header_block_without_a_case_number(lint_letter):
+    findings = lint_letter(MRI, ("Case Number: CM16-0213037", ""))
     assert [(f.span.line, f.message) for f in findings_of(findings, "IMR105")] == [
         (3, "the header block has no case number; write it as CM16-0213037 (CM, two-digit year, hyphen, seven digits)")
     ]
@@ -64,52 +58,42 @@ def test_case_number_pattern_is_an_option(linter_with):
     assert findings_of(linter(edited(MRI, ("Case Number: CM16-0213037", "Case Number: CM16-021303"))), "IMR105") == []
 
 
-def test_decision_before_assignment(lint_text):
-    findings = lint_text(edited(MRI, ("Decision Date: 12/09/2016", "Decision Date: 11/08/2016")))
-    assert located(findings_of(findings, "IMR106")) == [
+def test_decision_before_assignment(lint_letter):
+    findings = lint_letter(MRI, ("Decision Date: 12/09/2016", "Decision Date: 11/08/2016"))
+    assert found(findings, "IMR106") == [
         (
             "IMR106",
-            4,
-            16,
-            4,
-            26,
+            "4:16-4:26",
             "Decision Date 11/08/2016 is before Date Assigned 11/09/2016 (line 3); correct whichever date is wrong",
         )
     ]
 
 
-def test_reviewer_named_in_the_credentials_block(lint_text):
-    findings = lint_text(
-        edited(
-            MRI,
-            (
-                "Certification(s)/Specialty: Family Practice",
-                "Certification(s)/Specialty: Family Practice, Dr. John Smith",
-            ),
-        )
+def test_reviewer_named_in_the_credentials_block(lint_letter):
+    findings = lint_letter(
+        MRI,
+        (
+            "Certification(s)/Specialty: Family Practice",
+            "Certification(s)/Specialty: Family Practice, Dr. John Smith",
+        ),
     )
-    assert located(findings_of(findings, "IMR403")) == [
+    assert found(findings, "IMR403") == [
         (
             "IMR403",
-            21,
-            46,
-            21,
-            60,
+            "21:46-21:60",
             "'Dr. John Smith' names a person where the reviewer is described; the reviewer's identity is confidential "
             "(Labor Code 4610.6(f)): state only licensure and specialty",
         )
     ]
 
 
-def test_reviewer_named_with_a_degree_in_prose(lint_text):
-    findings = lint_text(
-        edited(
-            SEED_001,
-            (
-                "The expert \n\nreviewer is Board Certified",
-                "The expert \n\nreviewer, Jane Q. Doe, M.D., is Board Certified",
-            ),
-        )
+def test_reviewer_named_with_a_degree_in_prose(lint_letter):
+    findings = lint_letter(
+        SEED_001,
+        (
+            "The expert \n\nreviewer is Board Certified",
+            "The expert \n\nreviewer, Jane Q. Doe, M.D., is Board Certified",
+        ),
     )
     assert [f.message.split("'")[1] for f in findings_of(findings, "IMR403")] == ["Jane Q. Doe, M.D."]
 
