@@ -45,6 +45,8 @@ class InputProblem:
 
 @dataclass(frozen=True)
 class ReadResult:
+    """A file as read: its document (None when it could not be read) and what was wrong with it."""
+
     document: Document | None
     problems: tuple[InputProblem, ...] = ()
 

@@ -137,6 +137,8 @@ def _chapter_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class _SectionIndex:
+    """An edition's section names, looked up by their normalised keys."""
+
     names: dict[str, str]  # key -> section name as the knowledge base spells it
     bases: dict[str, str]  # key without the trailing parenthetical -> name, where only one name has it
     numbers: dict[str, str]  # number of a numbered section -> its name

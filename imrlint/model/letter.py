@@ -180,6 +180,8 @@ class _Cut(Passage):
 
 @dataclass(frozen=True)
 class Section:
+    """One of the letter's three sections: its kind, its title line and its body."""
+
     kind: str  # "how", "summary" or "issues"
     title: Passage
     body: Passage
@@ -299,6 +301,8 @@ class Item:
 
 @dataclass
 class Letter:
+    """The typed model of a letter, every part placed in its document; what the rules read."""
+
     document: Document
     sections: list[Section]
     header: dict[str, HeaderField]

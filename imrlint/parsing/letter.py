@@ -73,6 +73,8 @@ class ParseError:
 
 @dataclass(frozen=True)
 class ParseResult:
+    """A letter's syntax tree and the lines that do not fit the grammar."""
+
     tree: Tree
     errors: tuple[ParseError, ...]
 
