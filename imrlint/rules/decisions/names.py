@@ -187,18 +187,25 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     parts = [letter.summary] + [part for item in letter.items for part in (item.heading, item.rationale)]
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
+        if not heading_words:
+            continue
+        # one edit changes a word's length by one letter at most; a conclusion's words recur
+        near_lengths = {len(key) + change for key in heading_words for change in (-1, 0, 1)}
+        close_keys: dict[str, list[str]] = {}
         for sentence in conclusion_sentences(item, reader):
             for match in _LONG_WORD.finditer(sentence.text):
                 lower_word = match.group().lower()
-                if lower_word in heading_words:
+                if lower_word in heading_words or len(lower_word) not in near_lengths:
                     continue
-                close = [
-                    key
-                    for key in heading_words
-                    if -1 <= len(key) - len(lower_word) <= 1
-                    and key.rstrip("s") != lower_word.rstrip("s")
-                    and _one_edit_apart(lower_word, key)
-                ]
+                close = close_keys.get(lower_word)
+                if close is None:
+                    close = close_keys[lower_word] = [
+                        key
+                        for key in heading_words
+                        if -1 <= len(key) - len(lower_word) <= 1
+                        and key.rstrip("s") != lower_word.rstrip("s")
+                        and _one_edit_apart(lower_word, key)
+                    ]
                 # written once in the letter: in this conclusion alone (counted only for a word
                 # close to the heading's, the letter's other words are not read)
                 if len(close) == 1 and sum(run_count(part, lower_word) for part in parts if part is not None) == 1:
