@@ -11,10 +11,16 @@ from imrlint.model.facts import (
     _AGE_CUES,
     _INJURY,
     _INJURY_CUES,
+    _OPENING_PRONOUN,
+    _OTHER_PEOPLE,
+    _PATIENT,
+    _PRONOUN_SEX,
     _SENTENCE_END,
     _SEX,
     _SEX_CUES,
     _anchored,
+    _pronoun_sexes,
+    sentence_around,
     sentences,
 )
 from imrlint.model.letter import Passage
@@ -193,3 +199,46 @@ SENTENCE_PIECES = ["Word", "word", " ", ".", "!", "?", "...", "7.5", '"', "”",
 def test_sentences_end_where_the_sentence_end_pattern_finds(pieces):
     text = "".join(pieces)
     assert sentences(text) == _plain_sentences(text)
+
+
+def _plain_pronoun_sexes(text: str) -> list[tuple[int, str]]:
+    """(offset, sex) of each sentence opening with a pronoun after a sentence about the patient
+    alone, found by looking for each pronoun after a space."""
+    found = []
+    for opening in (" He", " She", " His"):
+        space = text.find(opening)
+        while space >= 0:
+            start = space + 1
+            pronoun = _OPENING_PRONOUN.match(text, start)
+            if pronoun is not None and sentence_around(text, start)[0] == start:
+                previous = text[slice(*sentence_around(text, space))]
+                if _PATIENT.search(previous) and not _OTHER_PEOPLE.search(previous):
+                    found.append((start, _PRONOUN_SEX[pronoun.group().lower()]))
+            space = text.find(opening, start)
+    return sorted(found)
+
+
+PRONOUN_PIECES = [
+    "The patient",
+    " is",
+    ".",
+    " He",
+    " She",
+    " His",
+    " Her",
+    "Her",
+    " Hey",
+    "He",
+    " S",
+    " H",
+    " Dr",
+    " x",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PRONOUN_PIECES), max_size=20))
+def test_pronouns_open_the_sentences_a_search_for_each_finds(pieces):
+    passage = _passage("".join(pieces))
+    fast = sorted((start, fact.value) for start, fact in _pronoun_sexes(passage))
+    assert fast == _plain_pronoun_sexes(passage.text)
