@@ -63,7 +63,12 @@ class ResolvedChapter(NamedTuple):
 
 
 def resolved(letter, catalogue) -> list[ResolvedChapter]:
-    """The cited chapters the catalogue knows, in an edition it knows."""
+    """The cited chapters the catalogue knows, in an edition it knows: picked once per letter
+    for the rules that check them."""
+    return letter.derived(_resolved, catalogue)
+
+
+def _resolved(letter, catalogue) -> list[ResolvedChapter]:
     return [
         ResolvedChapter(cited.item, cited.guideline, cited.citation, cited.chapter, cited.edition)
         for cited in cited_chapters(letter, catalogue)
