@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.input.document import Document
+from imrlint.model.dates import _NUMERIC_SCAN, _numeric_matches
 from imrlint.model.facts import (
     _AGE,
     _AGE_CUES,
@@ -24,6 +25,7 @@ from imrlint.model.facts import (
     sentences,
 )
 from imrlint.model.letter import Passage
+from imrlint.rules.citations.chapters import _YEAR_DIGITS, _years
 from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, run_count
 from imrlint.rules.decisions.naming import ItemName, Vocabulary, _word_pattern
 
@@ -242,3 +244,24 @@ def test_pronouns_open_the_sentences_a_search_for_each_finds(pieces):
     passage = _passage("".join(pieces))
     fast = sorted((start, fact.value) for start, fact in _pronoun_sexes(passage))
     assert fast == _plain_pronoun_sexes(passage.text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["19", "20", "2019", "1", "0", "9", "2", " ", "a", "/"]), max_size=20))
+def test_years_are_the_year_pattern_s_matches(pieces):
+    text = "".join(pieces)
+    assert [year.span() for year in _years(text)] == [year.span() for year in _YEAR_DIGITS.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["1", "12", "2016", "/", "-", " ", "a", "7.5"]), max_size=20),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_numeric_dates_are_the_numeric_pattern_s_matches(pieces, start, length):
+    text = "".join(pieces)
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    expected = [match.span() for match in _NUMERIC_SCAN.finditer(text, start, end)]
+    assert [match.span() for match in _numeric_matches(text, start, end)] == expected

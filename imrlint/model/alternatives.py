@@ -1,9 +1,9 @@
-"""Patterns of word lists that the regex engine reads fast."""
+"""Patterns of word lists that the regex engine reads fast, and places of literals found faster than by a pattern."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 
 def letter_tree(words: Collection[str]) -> str:
@@ -21,3 +21,18 @@ def letter_tree(words: Collection[str]) -> str:
         else:
             branches.append(re.escape(first) + letter_tree(longer))
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def places(text: str, literals: Iterable[str], start: int = 0, end: int | None = None) -> list[int]:
+    """Where each of ``literals`` occurs in ``text[start:end]``, in order: ``str.find`` finds a
+    literal several times faster than a regex scan tries a pattern at every character, so the
+    few places a pattern can match at are found first, and it is tried only there."""
+    end = len(text) if end is None else end
+    found = []
+    for literal in literals:
+        index = text.find(literal, start, end)
+        while index >= 0:
+            found.append(index)
+            index = text.find(literal, index + 1, end)
+    found.sort()
+    return found

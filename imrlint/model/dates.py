@@ -14,7 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from imrlint.model.alternatives import letter_tree
+from imrlint.model.alternatives import letter_tree, places
 
 # Two-digit years up to this one are 20YY; later ones 19YY ("05/12/08" is 2008, "3/7/98" 1998).
 PIVOT = 49
@@ -87,16 +87,9 @@ def _numeric_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     The few separators of a text are found by ``str.find`` far faster than a scan tries the
     pattern at every digit; the pattern is then tried only where a match can start, in order,
     each try after the previous match as ``finditer`` does."""
-    separators = []
-    for mark in "/-":
-        index = text.find(mark, start + 1, end)
-        while index >= 0:
-            separators.append(index)
-            index = text.find(mark, index + 1, end)
-    separators.sort()
     matches = []
     resume = start
-    for separator in separators:
+    for separator in places(text, "/-", start + 1, end):
         # str.isdigit accepts every character \d does (and a few more): a cheap first test
         for candidate in (separator - 2, separator - 1):
             if candidate >= resume and text[candidate].isdigit():

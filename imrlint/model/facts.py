@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
+from imrlint.model.alternatives import places
 from imrlint.model.dates import DATE_PATTERN, DateMention, date_of_match, find_dates, parse_date
 from imrlint.model.letter import cached_property, lowered  # noqa: F401  (lowered is re-exported: the rules import it from here)
 
@@ -85,13 +86,7 @@ def _sentence_ends(text: str) -> list[re.Match[str]]:
     which ``str.find`` finds several times faster than a scan tries the pattern at every
     character, and holds no other (closing quotes or brackets and spaces follow it), so the
     pattern is tried at each of them in order."""
-    marks = []
-    for mark in ".!?":
-        index = text.find(mark)
-        while index >= 0:
-            marks.append(index)
-            index = text.find(mark, index + 1)
-    marks.sort()
+    marks = places(text, ".!?")
     return [end for end in map(_SENTENCE_END.match, itertools.repeat(text), marks) if end is not None]
 
 

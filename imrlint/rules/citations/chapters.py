@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from imrlint.knowledge.catalogue import Chapter
+from imrlint.model.alternatives import places
 from imrlint.model.facts import letter_facts, sentence_around
 from imrlint.model.letter import Item
 from imrlint.rules.base import RuleContext, rule
@@ -201,6 +202,17 @@ def edition_not_in_force(letter: Letter, context: RuleContext) -> Iterator[Findi
 _YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 
 
+def _years(text: str) -> list[re.Match[str]]:
+    """The matches ``_YEAR_DIGITS.finditer(text)`` gives, tried only where a century is written."""
+    years = []
+    resume = 0
+    for century in places(text, ("19", "20")):
+        if century >= resume and (year := _YEAR_DIGITS.match(text, century)) is not None:
+            years.append(year)
+            resume = year.end()
+    return years
+
+
 # From a year to a chapter name right after it: "California MTUS 2016 Chronic Pain Guidelines",
 # "Medical Treatment Utilization Schedule 2009 Acupuncture Guidelines", "the 2016 MTUS Opioid ...".
 _YEAR_BEFORE = re.compile(r"(?:\)?\s+(?:(?:CA|California)\s+)?(?:MTUS\s+)?)?")
@@ -245,7 +257,7 @@ def _read_rationale_editions(letter, catalogue) -> list[EditionMention]:
             continue
         text = item.rationale.text
         # Only the text around a year that is not part of a date can name an edition.
-        for year in _YEAR_DIGITS.finditer(text):
+        for year in _years(text):
             if not _stands_alone(text, year.start(), year.end()):
                 continue
             before = _YEAR_BEFORE.match(text, year.end())
