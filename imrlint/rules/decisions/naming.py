@@ -234,20 +234,24 @@ def find_variants(lower: str, variants: tuple[str, ...]) -> Iterator[tuple[int, 
     case): leftmost first, the longest where several start at one place, none overlapping the
     one before, as one regex alternation of the stems would find them.  Found by ``str.find``: an
     archive names new items in almost every letter, and compiling a pattern for each one cost
-    more than all the scans."""
+    more than all the scans.  Each stem, the longest first, is looked for only up to where the
+    leftmost found so far starts: a text names its item early, if at all, and the rest of it is
+    not read for every other stem."""
     stems = _stems(tuple(variants))
-    following = {stem: lower.find(stem) for stem in stems}  # each stem's next place, -1 past the last
+    length = len(lower)
+    position = 0
     while True:
-        found = [(start, -len(stem), stem) for stem, start in following.items() if start >= 0]
+        start = length  # the leftmost place found so far, or past the end
+        found = ""
+        for stem in stems:
+            at = lower.find(stem, position, start + len(stem))
+            if 0 <= at < start:
+                start, found = at, stem
         if not found:
             return
-        start, _, stem = min(found)
-        end = start + len(stem)
+        position = start + len(found)
         if start == 0 or not ("a" <= lower[start - 1] <= "z"):
-            yield start, end
-        for other, at in following.items():
-            if 0 <= at < end:
-                following[other] = lower.find(other, end)
+            yield start, position
 
 
 # A word hyphenated at a line's end reads, once the text is collapsed, as "x- rays", "non- steroidal".
