@@ -120,7 +120,13 @@ def no_disputed_items(letter: Letter, context: RuleContext) -> Iterator[Finding]
 
 
 _TOKEN = re.compile(r"\S+")
-_compiled = functools.lru_cache(maxsize=16)(re.compile)  # the option's pattern, compiled once per run
+
+
+@functools.lru_cache(maxsize=16)
+def _option_pattern(pattern: str) -> re.Pattern[str]:
+    """The option's pattern, compiled once per run (a function of this module's own, so that a
+    linter sent to a Dask worker pickles it by name)."""
+    return re.compile(pattern)
 
 
 @rule("IMR105", "case-number-format")
@@ -136,7 +142,7 @@ def case_number_format(letter: Letter, context: RuleContext) -> Iterator[Finding
     """
     if not letter.header and not letter.unpaired_header:
         return
-    pattern = _compiled(context.options["pattern"])
+    pattern = _option_pattern(context.options["pattern"])
     field = letter.header.get("case-number")
     if field is None:
         if any(unpaired.name == "case-number" for unpaired in letter.unpaired_header):
