@@ -79,7 +79,8 @@ def test_one_edit_apart_finds_every_single_edit(word, place, letter):
 def test_run_count_counts_whole_runs(pieces, word):
     text = "".join(pieces)
     passage = _passage(text)
-    assert run_count(passage, word) == _long_runs(passage.text).count(word)
+    count = _long_runs(passage.text).count(word)
+    assert [run_count(passage, word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
 
 
 def _plain_anchored(pattern, text, lower, anchors, before, after):

@@ -36,24 +36,35 @@ def _passage_long_runs(passage) -> list[str]:
     return _long_runs(passage.text)
 
 
-def run_count(passage, word: str) -> int:
-    """How many times ``word`` (six ASCII letters or more, lower case) is a whole run of ASCII
-    letters of a passage, case aside: as often as :func:`_long_runs` lists it.  An ASCII text is
-    searched with ``str.find`` for the few words looked up (the headings' words, a conclusion's
-    words close to them) rather than split into all its words; in any other text, lowering a
-    character may make an ASCII letter of it (the Kelvin sign), so its runs are listed."""
+def run_count(passage, word: str, most: int) -> int:
+    """How many times, up to ``most``, ``word`` (six ASCII letters or more, lower case) is a whole
+    run of ASCII letters of a passage, case aside: as often as :func:`_long_runs` lists it.  An
+    ASCII text is searched with ``str.find`` for the few words looked up (the headings' words, a
+    conclusion's words close to them) rather than split into all its words, and no further than
+    the ``most``-th; in any other text, lowering a character may make an ASCII letter of it (the
+    Kelvin sign), so its runs are listed."""
     text = passage.text
     if not text.isascii():
-        return passage.derived(_passage_long_runs).count(word)
+        return min(most, passage.derived(_passage_long_runs).count(word))
     lower = passage.lower
     count = 0
     index = lower.find(word)
-    while index >= 0:
+    while index >= 0 and count < most:
         end = index + len(word)
         if not (index and lower[index - 1].isalpha()) and not lower[end : end + 1].isalpha():
             count += 1
         index = lower.find(word, index + 1)
     return count
+
+
+def _written_once(parts, word: str) -> bool:
+    """Whether ``word`` is a whole run of letters (:func:`run_count`) of ``parts`` once in all."""
+    count = 0
+    for part in parts:
+        count += run_count(part, word, 2 - count)
+        if count == 2:
+            return False
+    return count == 1
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
@@ -145,7 +156,7 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
         unknown = [
             match
             for match in _LONG_WORD.finditer(name.text)
-            if not any(run_count(body, match.group().lower()) for body in first)
+            if not any(run_count(body, match.group().lower(), 1) for body in first)
         ]
         if not unknown:
             continue
@@ -184,7 +195,11 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     """Item-name-misspelt in a rationale's conclusion: a word written there and nowhere else in the
     letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
     reader = context.knowledge.conclusions
-    parts = [letter.summary] + [part for item in letter.items for part in (item.heading, item.rationale)]
+    parts = [
+        part
+        for part in (letter.summary, *(part for item in letter.items for part in (item.heading, item.rationale)))
+        if part is not None
+    ]
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
         if not heading_words:
@@ -208,7 +223,7 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
                     ]
                 # written once in the letter: in this conclusion alone (counted only for a word
                 # close to the heading's, the letter's other words are not read)
-                if len(close) == 1 and sum(run_count(part, lower_word) for part in parts if part is not None) == 1:
+                if len(close) == 1 and _written_once(parts, lower_word):
                     heading_word = heading_words[close[0]]
                     suggestion = _same_case(
                         match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()]
