@@ -15,12 +15,12 @@ import pickle
 import sys
 from typing import TYPE_CHECKING, Any
 
-from imrlint.parsing import lalr
-from imrlint.parsing.lalr import LeanTables, lean_tables_of
 from imrlint.resources import data_path, keep, read_plain, stat_stamp
 
 if TYPE_CHECKING:
     import lark
+
+    from imrlint.parsing.lalr import LeanTables
 
 _grammar_cache: pathlib.Path | None = None
 
@@ -64,6 +64,8 @@ def lean_tables(name: str, **options: Any) -> LeanTables | None:
     cache as plain values (without importing Lark) when it holds them, else taken from Lark's
     compiled grammar and kept there; None where the installed Lark's tables cannot be read (the
     grammar is then run by Lark's parser)."""
+    from imrlint.parsing.lalr import LeanTables, lean_tables_of
+
     directory = _grammar_cache
     if directory is None:
         return lean_tables_of(compiled_grammar(name, **options))
@@ -86,13 +88,14 @@ def _cache_name(name: str, grammar: str, options: dict[str, Any], kind: str) -> 
     version."""
     spec = importlib.util.find_spec("lark")
     installed = (spec.origin or "") if spec is not None else ""
+    layout = importlib.util.find_spec("imrlint.parsing.lalr")  # found, not imported
     identity = "\n".join(
         [
             grammar,
             repr(sorted(options.items())),
             installed,
             stat_stamp(installed),
-            stat_stamp(lalr.__file__),
+            stat_stamp((layout.origin or "") if layout is not None else ""),
             sys.version,
         ]
     )
