@@ -9,6 +9,11 @@ to read a shared value includes it.  Each figure is the mean over ``--repeat`` r
 
     python bench/rules.py
     python bench/rules.py --top 10 --repeat 5
+    python bench/rules.py --src /tmp/before     # another tree, measured by the same code
+
+``--src`` measures the imrlint of another source tree (an earlier commit unpacked with ``git archive
+REV | tar -x -C /tmp/before``) on this repository's letters: run both in the same spell, the machine
+being shared, and compare the figures.
 """
 
 from __future__ import annotations
@@ -20,16 +25,6 @@ import sys
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from imrlint.config.layers import load_config  # noqa: E402
-from imrlint.input.document import Document  # noqa: E402
-from imrlint.lint.linter import Linter  # noqa: E402
-from imrlint.model.letter import build_letter  # noqa: E402
-from imrlint.parsing.letter import parse_letter  # noqa: E402
-from imrlint.plugins.manager import load_rule_set, plugin_manager  # noqa: E402
-from imrlint.rules.base import RuleContext  # noqa: E402
-
 LETTERS = REPO / "tests" / "data" / "letters"
 
 
@@ -37,7 +32,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="rounds to average (default 3)")
     parser.add_argument("--top", type=int, default=20, help="rules to list (default 20)")
+    parser.add_argument("--src", type=pathlib.Path, default=REPO, help="the imrlint source tree (default: this one)")
     args = parser.parse_args()
+    sys.path.insert(0, str(args.src.resolve()))
+
+    from imrlint.config.layers import load_config
+    from imrlint.input.document import Document
+    from imrlint.lint.linter import Linter
+    from imrlint.model.letter import build_letter
+    from imrlint.parsing.letter import parse_letter
+    from imrlint.plugins.manager import load_rule_set, plugin_manager
+    from imrlint.rules.base import RuleContext
 
     rule_set = load_rule_set(plugin_manager(entry_points=False))
     linter = Linter(rule_set, load_config(rule_set.defaults, None))
