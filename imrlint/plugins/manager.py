@@ -136,7 +136,7 @@ def load_rule_set(manager: pluggy.PluginManager) -> RuleSet:
     sources: list[tuple[str, pathlib.Path | dict]] = []
     for plugin, provided in _each_plugin(manager, "imrlint_rule_declarations"):
         sources.extend((f"plugin '{plugin}'", source) for source in provided or ())
-    defaults = load_declarations(sources)
+    defaults = load_declarations(sources, shipped=frozenset({f"plugin '{BUILTIN_PLUGIN}'"}))
     for code, settings in defaults.items():
         if code not in rules:
             raise ConfigError("rule declarations", code, "declared but no plugin implements it")
