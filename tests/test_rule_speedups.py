@@ -26,7 +26,7 @@ from imrlint.model.facts import (
 )
 from imrlint.model.letter import Passage
 from imrlint.rules.citations.chapters import _YEAR_DIGITS, _years
-from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, run_count
+from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, _Runs
 from imrlint.rules.decisions.naming import ItemName, Vocabulary, _word_pattern
 
 # Pieces that make words meet, split and change case: ASCII letters, runs near six letters long,
@@ -75,12 +75,15 @@ def test_one_edit_apart_finds_every_single_edit(word, place, letter):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(WORD_PIECES), max_size=25), st.sampled_from(["abcdef", "abcdefg", "bcdefa", "kabcdef"]))
-def test_run_count_counts_whole_runs(pieces, word):
-    text = "".join(pieces)
-    passage = _passage(text)
-    count = _long_runs(passage.text).count(word)
-    assert [run_count(passage, word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
+@given(
+    st.lists(st.lists(st.sampled_from(WORD_PIECES), max_size=12), min_size=1, max_size=3),
+    st.sampled_from(["abcdef", "abcdefg", "bcdefa", "kabcdef"]),
+)
+def test_runs_of_passages_are_counted_as_their_words_are_listed(texts, word):
+    passages = [_passage("".join(pieces)) for pieces in texts]
+    count = sum(_long_runs(passage.text).count(word) for passage in passages)
+    runs = _Runs(passages)
+    assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
 
 
 def _plain_anchored(pattern, text, lower, anchors, before, after):

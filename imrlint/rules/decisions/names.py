@@ -4,6 +4,7 @@ read by their terms, with the names of things in rules/phrases.yaml (item_names)
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 from collections.abc import Iterator
@@ -36,35 +37,31 @@ def _passage_long_runs(passage) -> list[str]:
     return _long_runs(passage.text)
 
 
-def run_count(passage, word: str, most: int) -> int:
-    """How many times, up to ``most``, ``word`` (six ASCII letters or more, lower case) is a whole
-    run of ASCII letters of a passage, case aside: as often as :func:`_long_runs` lists it.  An
-    ASCII text is searched with ``str.find`` for the few words looked up (the headings' words, a
-    conclusion's words close to them) rather than split into all its words, and no further than
-    the ``most``-th; in any other text, lowering a character may make an ASCII letter of it (the
-    Kelvin sign), so its runs are listed."""
-    text = passage.text
-    if not text.isascii():
-        return min(most, passage.derived(_passage_long_runs).count(word))
-    lower = passage.lower
-    count = 0
-    index = lower.find(word)
-    while index >= 0 and count < most:
-        end = index + len(word)
-        if not (index and lower[index - 1].isalpha()) and not lower[end : end + 1].isalpha():
-            count += 1
-        index = lower.find(word, index + 1)
-    return count
+class _Runs:
+    """The whole runs of ASCII letters of some passages, case aside, as :func:`_long_runs` lists
+    them, for the few words looked up (the headings' words, a conclusion's words close to them):
+    the ASCII passages are searched as one lower-case text by ``str.find``, apart by spaces so that
+    no run spans two, rather than split into all their words; in any other passage, lowering a
+    character may make an ASCII letter of it (the Kelvin sign), so its runs are listed."""
 
+    def __init__(self, passages):
+        self.lower = " ".join(passage.lower for passage in passages if passage.text.isascii())
+        self.listed = collections.Counter(
+            run for passage in passages if not passage.text.isascii() for run in passage.derived(_passage_long_runs)
+        )
 
-def _written_once(parts, word: str) -> bool:
-    """Whether ``word`` is a whole run of letters (:func:`run_count`) of ``parts`` once in all."""
-    count = 0
-    for part in parts:
-        count += run_count(part, word, 2 - count)
-        if count == 2:
-            return False
-    return count == 1
+    def count(self, word: str, most: int) -> int:
+        """How many times, up to ``most``, ``word`` (six ASCII letters or more, lower case) is a
+        whole run: the text is searched no further than the ``most``-th."""
+        lower = self.lower
+        count = min(most, self.listed[word])
+        index = lower.find(word)
+        while index >= 0 and count < most:
+            end = index + len(word)
+            if not (index and lower[index - 1].isalpha()) and not lower[end : end + 1].isalpha():
+                count += 1
+            index = lower.find(word, index + 1)
+        return count
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
@@ -147,19 +144,14 @@ def item_name_misspelt(letter: Letter, context: RuleContext) -> Iterator[Finding
     Fix: spell the name as the request, the summary and the rationale do (check which is right).
     """
     summary = letter.summary
-    bodies = [passage for passage in (summary, *(item.rationale for item in letter.items)) if passage is not None]
+    # the words of the summary and the rationales, looked up for each word of the headings
+    bodies = _Runs([body for body in (summary, *(item.rationale for item in letter.items)) if body is not None])
     for item in letter.items:
         name = item.name
-        nearby = [passage for passage in (item.rationale, summary) if passage is not None]
-        # the item's own rationale and the summary first: they name it most often
-        first = nearby + [body for body in bodies if body is not item.rationale and body is not summary]
-        unknown = [
-            match
-            for match in _LONG_WORD.finditer(name.text)
-            if not any(run_count(body, match.group().lower(), 1) for body in first)
-        ]
+        unknown = [match for match in _LONG_WORD.finditer(name.text) if not bodies.count(match.group().lower(), 1)]
         if not unknown:
             continue
+        nearby = [passage for passage in (item.rationale, summary) if passage is not None]
         for match in unknown:
             word = match.group()
             lower_word = word.lower()
@@ -195,11 +187,8 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
     """Item-name-misspelt in a rationale's conclusion: a word written there and nowhere else in the
     letter, one edit away from a word of the item's heading ("diazempam" / "Diazepam")."""
     reader = context.knowledge.conclusions
-    parts = [
-        part
-        for part in (letter.summary, *(part for item in letter.items for part in (item.heading, item.rationale)))
-        if part is not None
-    ]
+    parts = [letter.summary] + [part for item in letter.items for part in (item.heading, item.rationale)]
+    written: _Runs | None = None  # the letter's runs, read for the few words close to a heading's
     for item in letter.items:
         heading_words = {word.lower(): word for word in _LONG_WORD.findall(item.name.text)}
         if not heading_words:
@@ -221,9 +210,12 @@ def _misspelt_in_conclusions(letter: Letter, context: RuleContext) -> Iterator[F
                         and key.rstrip("s") != lower_word.rstrip("s")
                         and _one_edit_apart(lower_word, key)
                     ]
-                # written once in the letter: in this conclusion alone (counted only for a word
-                # close to the heading's, the letter's other words are not read)
-                if len(close) == 1 and _written_once(parts, lower_word):
+                if len(close) != 1:
+                    continue
+                # written once in the letter: in this conclusion alone
+                if written is None:
+                    written = _Runs([part for part in parts if part is not None])
+                if written.count(lower_word, 2) == 1:
                     heading_word = heading_words[close[0]]
                     suggestion = _same_case(
                         match.group(), [heading_word, heading_word.lower(), heading_word.upper(), heading_word.title()]
