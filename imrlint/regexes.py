@@ -30,6 +30,10 @@ from imrlint.resources import keep, read_plain
 # A kept regex: its pattern and flags as given to re.compile, then what the engine is given.
 Entry = tuple[str, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
+AT_MOST = 400
+"""Regexes kept at most: fewer than ``re``'s own cache holds (512), which the kept ones fill
+without making room."""
+
 _file: pathlib.Path | None = None
 _loaded = False
 _kept: dict[tuple[str, int], Entry] = {}
@@ -71,7 +75,7 @@ def load_kept_regexes() -> None:
         return
     _loaded = True
     try:
-        for entry in read_plain(_file):
+        for entry in read_plain(_file)[:AT_MOST]:
             key = (str, entry[0], entry[1])
             if key not in re._cache:  # type: ignore[attr-defined]
                 re._cache[key] = _built(engine, entry)  # type: ignore[attr-defined]
@@ -81,20 +85,30 @@ def load_kept_regexes() -> None:
 
 
 def keep_regexes() -> None:
-    """Keep in the cache the programs of the regexes in ``re``'s cache (this process's latest,
-    at most as many as ``re`` keeps) when any of them is not kept yet."""
+    """Keep in the cache the programs of the regexes in ``re``'s cache, when this process
+    compiled any it was not given: first those the code holds (the modules' compiled regexes),
+    then those this process compiled, then the rest it was given, at most :data:`AT_MOST`.  So a
+    regex a module no longer compiles, or one made for a letter's words, makes way in time for
+    what runs need; a run that compiled nothing new writes nothing."""
     engine = _engine()
     if _file is None or not _loaded or engine is None:  # no letter linted: the model's regexes not met
         return
-    compiled = [(key[1], key[2], value) for key, value in list(re._cache.items()) if key[0] is str]  # type: ignore[attr-defined]
-    if all((pattern, flags) in _kept for pattern, flags, _ in compiled):
+    cache = re._cache  # type: ignore[attr-defined]
+    keys = [key for key in list(cache) if key[0] is str]
+    fresh = [key for key in keys if (key[1], key[2]) not in _kept]
+    if not fresh:
         return
-    entries = []
-    for pattern, flags, value in compiled:
-        entry = _kept.get((pattern, flags)) or _entry(engine, pattern, flags, value)
+    # a pattern only re's cache holds is counted twice: by the cache, and as the call's argument
+    held = [key for key in keys if sys.getrefcount(cache[key]) > 2]
+    entries: list[Entry] = []
+    for key in dict.fromkeys(held + fresh + keys):
+        entry = _kept.get((key[1], key[2])) or _entry(engine, key[1], key[2], cache[key])
         if entry is not None:
             entries.append(entry)
+            if len(entries) == AT_MOST:
+                break
     keep(_file.parent, _file.name, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    _kept.clear()
     _kept.update(((entry[0], entry[1]), entry) for entry in entries)
 
 

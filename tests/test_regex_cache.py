@@ -83,6 +83,38 @@ def test_a_program_the_engine_refuses_is_ignored(kept_folder):
     assert re.compile(*PATTERNS[0]).search("Aspirin x 3") is not None
 
 
+def test_at_most_so_many_are_kept_those_the_code_holds_first(tmp_path, monkeypatch):
+    folder = tmp_path / "regexes"
+    regexes.use_regex_cache(folder)
+    regexes.load_kept_regexes()
+    transient = [rf"\bmade for one letter {number}\b" for number in range(5)]
+    for pattern in transient:
+        re.compile(pattern)
+    held = re.compile(r"\bheld by a module\b")
+    at_most = sum(1 for key in re._cache if key[0] is str) - 3  # type: ignore[attr-defined]
+    monkeypatch.setattr(regexes, "AT_MOST", at_most)
+    regexes.keep_regexes()
+    kept = [entry[0] for entry in pickle.loads(next(folder.iterdir()).read_bytes())]
+    assert len(kept) == at_most and held.pattern in kept
+    assert kept[-2:] == transient[:2]  # compiled before the held one, yet kept after it; three left out
+    regexes.use_regex_cache(None)
+    for pattern in transient:
+        re._cache.pop((str, pattern, 0), None)  # type: ignore[attr-defined]
+
+
+def test_a_run_that_compiles_nothing_new_writes_nothing(kept_folder):
+    (file,) = kept_folder.iterdir()
+    file.write_bytes(file.read_bytes())  # the same entries, another modification time
+    written = file.stat().st_mtime_ns
+    forget()
+    regexes.use_regex_cache(kept_folder)
+    regexes.load_kept_regexes()
+    for pattern, flags in PATTERNS:
+        re.compile(pattern, flags)
+    regexes.keep_regexes()
+    assert file.stat().st_mtime_ns == written
+
+
 def test_nothing_is_kept_before_a_letter_is_linted_nor_without_a_cache(tmp_path):
     folder = tmp_path / "regexes"
     regexes.use_regex_cache(folder)
