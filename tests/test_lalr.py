@@ -222,3 +222,13 @@ def test_a_state_s_regex_is_compiled_once_the_state_is_met_often(monkeypatch):
         parser.tree(source)
     start = parser.scanners[parser.start]
     assert isinstance(start, re.Pattern) and start.match(SOURCES[3], 0) is not None
+
+
+def test_a_tree_pickles_and_compares_as_a_tree():
+    tree = parse_letter(SOURCES[0][1:]).tree
+    again = pickle.loads(pickle.dumps(tree))
+    assert again == tree and hash(again) == hash(tree)
+    assert shape(again) == shape(tree)  # every token's type and position kept
+    first = next(tree.tokens())
+    assert isinstance(first, str) and repr(first) == f"Token({first.type!r}, {str(first)!r})"
+    assert tree != parse_letter(SOURCES[1][1:]).tree
