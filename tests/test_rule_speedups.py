@@ -25,6 +25,7 @@ from imrlint.model.facts import (
     sentences,
 )
 from imrlint.model.letter import Passage
+from imrlint.rules.artefacts import _initial, _opening
 from imrlint.rules.citations.chapters import _YEAR_DIGITS, _years
 from imrlint.rules.decisions.names import _long_runs, _one_edit_apart, _Runs
 from imrlint.rules.decisions.naming import ItemName, Vocabulary, _word_pattern
@@ -83,6 +84,8 @@ def test_runs_of_passages_are_counted_as_their_words_are_listed(texts, word):
     passages = [_passage("".join(pieces)) for pieces in texts]
     count = sum(_long_runs(passage.text).count(word) for passage in passages)
     runs = _Runs(passages)
+    assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
+    runs.searches = _Runs.SEARCHES  # past so many searches, the runs are listed and counted
     assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
 
 
@@ -269,3 +272,10 @@ def test_numeric_dates_are_the_numeric_pattern_s_matches(pieces, start, length):
     end = min(start + length, len(text))
     expected = [match.span() for match in _NUMERIC_SCAN.finditer(text, start, end)]
     assert [match.span() for match in _numeric_matches(text, start, end)] == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "B", "7", "_", " ", '"', "(", "é", "\u0660", "-", "ß"]), max_size=12))
+def test_a_sentence_s_initial_opens_its_first_word(sentence):
+    opening = _opening(sentence)
+    assert _initial(sentence) == (opening[0][0] if opening is not None and opening[0] else None)

@@ -299,6 +299,21 @@ _OPENING_WORDS = re.compile(r"([^\W_]+)(?:[\W_]+([^\W_]+))?")  # a sentence's fi
 _NO_SENTENCE = object()  # what the first sentence of a passage follows
 
 
+def _initial(sentence: str) -> str | None:
+    """The first letter or digit of ``sentence`` (the first character of its first word): most
+    sentences open with it."""
+    if sentence[:1].isalnum():
+        return sentence[0]
+    first = _SENTENCE_WORDS.search(sentence)
+    return first.group()[0] if first is not None else None
+
+
+def _opening(sentence: str) -> tuple[str | None, ...] | None:
+    """The first two words of ``sentence`` (the second None if it has one word), or None."""
+    first = _OPENING_WORDS.search(sentence)
+    return first.groups() if first is not None else None
+
+
 def _prose(letter):
     """The passages written as prose: the sections' text before the disputed items, and each
     item's rationale, with the item it belongs to."""
@@ -330,16 +345,16 @@ def repeated_sentence(letter: Letter, context: RuleContext) -> Iterator[Finding]
         # ASCII text lowers character by character: its sentences are slices of its lower-case
         # form, shared with other rules; other text is lowered a sentence at a time
         lower = passage.lower if text.isascii() else None
-        previous, previous_opening = "", _NO_SENTENCE
+        previous, previous_initial = "", _NO_SENTENCE
         for start, end in sentences(text):
             sentence = lower[start:end] if lower is not None else text[start:end].lower()
-            first = _OPENING_WORDS.search(sentence)
-            opening = first.groups() if first is not None else None
             # only a sentence that opens with the two words the one before opens with can repeat
-            # it: its words are split out then, not for every sentence that opens with "The"
-            same_opening = opening == previous_opening
-            previous_sentence, previous, previous_opening = previous, sentence, opening
-            if not same_opening:
+            # it: their opening words are read only when they open with the same letter or digit,
+            # and their words split out only when those are the same, not for every sentence
+            initial = _initial(sentence)
+            same_initial = initial == previous_initial
+            previous_sentence, previous, previous_initial = previous, sentence, initial
+            if not same_initial or _opening(sentence) != _opening(previous_sentence):
                 continue
             words = tuple(_SENTENCE_WORDS.findall(sentence))
             if len(words) >= least and words == tuple(_SENTENCE_WORDS.findall(previous_sentence)):
