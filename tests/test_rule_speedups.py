@@ -87,6 +87,8 @@ def test_runs_of_passages_are_counted_as_their_words_are_listed(texts, word):
     assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
     runs.searches = _Runs.SEARCHES  # past so many searches, the runs are listed and counted
     assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
+    runs.searches = _Runs.SEARCHES  # past so many searches, the runs are listed and counted
+    assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
 
 
 def _plain_anchored(pattern, text, lower, anchors, before, after):

@@ -44,15 +44,27 @@ class _Runs:
     no run spans two, rather than split into all their words; in any other passage, lowering a
     character may make an ASCII letter of it (the Kelvin sign), so its runs are listed."""
 
+    SEARCHES = 64
+    """Words searched for before the lower-case text's runs are all listed instead: a letter of a
+    thousand items looks up thousands of words, and searching its whole text for each would grow
+    with the square of its length."""
+
     def __init__(self, passages):
         self.lower = " ".join(passage.lower for passage in passages if passage.text.isascii())
         self.listed = collections.Counter(
             run for passage in passages if not passage.text.isascii() for run in passage.derived(_passage_long_runs)
         )
+        self.searches = 0
 
     def count(self, word: str, most: int) -> int:
         """How many times, up to ``most``, ``word`` (six ASCII letters or more, lower case) is a
         whole run: the text is searched no further than the ``most``-th."""
+        if self.searches == self.SEARCHES:
+            self.listed.update(_LONG_WORD.findall(self.lower))
+            self.lower, self.searches = "", self.SEARCHES + 1
+        if self.searches > self.SEARCHES:
+            return min(most, self.listed[word])
+        self.searches += 1
         lower = self.lower
         count = min(most, self.listed[word])
         index = lower.find(word)
