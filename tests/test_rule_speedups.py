@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imrlint.input.document import Document
-from imrlint.model.dates import _NUMERIC_SCAN, _numeric_matches
+from imrlint.model.dates import _NAMED_SCAN, _NUMERIC_SCAN, _named_matches, _numeric_matches
 from imrlint.model.facts import (
     _AGE,
     _AGE_CUES,
@@ -84,8 +84,6 @@ def test_runs_of_passages_are_counted_as_their_words_are_listed(texts, word):
     passages = [_passage("".join(pieces)) for pieces in texts]
     count = sum(_long_runs(passage.text).count(word) for passage in passages)
     runs = _Runs(passages)
-    assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
-    runs.searches = _Runs.SEARCHES  # past so many searches, the runs are listed and counted
     assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
     runs.searches = _Runs.SEARCHES  # past so many searches, the runs are listed and counted
     assert [runs.count(word, most) for most in (1, 2, 99)] == [min(count, most) for most in (1, 2, 99)]
@@ -281,3 +279,33 @@ def test_numeric_dates_are_the_numeric_pattern_s_matches(pieces, start, length):
 def test_a_sentence_s_initial_opens_its_first_word(sentence):
     opening = _opening(sentence)
     assert _initial(sentence) == (opening[0][0] if opening is not None and opening[0] else None)
+
+
+# Named dates, and what comes near one: words ending as a day may ("in", "and"), other years
+NAMED_DATE_NOISE = st.sampled_from([" ", "\n", "in", "and", "x", "_", "123", ";", "2016", "20", "Jan"])
+NAMED_DATES = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["January", "Jan.", "MAY", "Sept"]),
+        st.sampled_from([" ", "  ", "\n"]),
+        st.sampled_from(["5", "31"]),
+        st.sampled_from(["", "st", "nd", "rd", "th"]),
+        st.sampled_from(["", ","]),
+        st.sampled_from([" ", "\n"]),
+        st.sampled_from(["2016", "1999"]),
+    ),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(NAMED_DATES, NAMED_DATE_NOISE), max_size=8), st.integers(0, 5), st.integers(0, 80))
+def test_named_dates_are_the_named_pattern_s_matches_that_open_a_word(pieces, start, length):
+    text = "".join(pieces)
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    expected = [
+        match.span()
+        for match in _NAMED_SCAN.finditer(text, start, end)
+        if match.start() == 0 or not (text[match.start() - 1].isalnum() or text[match.start() - 1] == "_")
+    ]
+    assert [match.span() for match in _named_matches(text, start, end)] == expected

@@ -131,6 +131,8 @@ def _earliest_named_start(text: str, start: int, year: int) -> int | None:
     while index > start and text[index - 1].isspace():
         index -= 1
     day_end = index
+    if index > start and not (text[index - 1].isdigit() or text[index - 1] in "tdh,"):
+        return None  # a day ends in a digit, "st", "nd", "rd", "th" or a comma: "in 2016" has none
     while index > start and not text[index - 1].isspace():
         index -= 1
         if day_end - index > len("31st,"):
