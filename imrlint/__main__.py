@@ -1,7 +1,5 @@
 """``python -m imrlint``."""
 
-import sys
+from imrlint.cli.main import command
 
-from imrlint.cli.main import main
-
-sys.exit(main())
+command()

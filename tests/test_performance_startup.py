@@ -150,3 +150,55 @@ def test_a_run_imports_the_one_format_it_writes(tmp_path):
     )
     sarif = modules_after("check", "--no-cache", "--format", "sarif", letter, cwd=tmp_path)
     assert "imrlint.report.sarif" in sarif and "imrlint.report.html" not in sarif
+
+
+QUICK_EXIT = """
+import atexit, sys, threading, time
+atexit.register(lambda: print("exit handler ran", flush=True))
+class TornDown:
+    def __del__(self):
+        print("torn down", flush=True)
+marker = TornDown()  # freed by the interpreter's teardown, if there is one
+if sys.argv[1] == "thread":
+    def late():
+        time.sleep(0.3)
+        print("thread finished", flush=True)
+    threading.Thread(target=late).start()
+sys.argv[1:] = ["check", "--fail-on", "warning", sys.argv[2]]
+from imrlint.cli.main import command
+command()
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_without_teardown_yet_loses_nothing(tmp_path, thread):
+    """``imrlint`` ends the process at once after its work (the interpreter's teardown is a tenth
+    of a short run), yet its report is whole, its exit status kept and exit handlers run; while
+    another thread runs, the process ends as Python ends it, after the thread."""
+    letter = EXAMPLES / "000_8aa5183601f98bf9.txt"
+    expected = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from imrlint.cli.main import main; sys.exit(main())",
+            "check",
+            "--fail-on",
+            "warning",
+            str(letter),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", QUICK_EXIT, "thread" if thread else "alone", str(letter)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == expected.returncode == 1
+    ending = "thread finished\nexit handler ran\ntorn down\n" if thread else "exit handler ran\n"
+    assert result.stdout == expected.stdout + ending
+    assert result.stderr == expected.stderr == ""

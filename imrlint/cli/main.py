@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from imrlint import __version__
 from imrlint.errors import ConfigError, UsageError
@@ -426,6 +426,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CLEAN
     with _termination_handled():
         return _main(argv)
+
+
+def command() -> NoReturn:
+    """The ``imrlint`` command and ``python -m imrlint``: :func:`main`, then the process ends."""
+    exit_quickly(main())
+
+
+def exit_quickly(status: int) -> NoReturn:
+    """End the process without the interpreter's teardown, which frees every object of every
+    module one by one: a tenth of a one-letter run (mypy ends the same way).  The exit handlers
+    run and the standard streams are flushed first; where another thread still runs, or a stream
+    cannot be flushed, the process ends as Python ends it, which waits or reports."""
+    import atexit
+    import threading
+
+    if threading.active_count() == 1:
+        atexit._run_exitfuncs()
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    sys.exit(status)
 
 
 def _choose_parser(option: str | None) -> None:
