@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from imrlint.input.document import Document
 from imrlint.knowledge.catalogue import Catalogue
 from imrlint.model.letter import build_letter
+from imrlint.parsing.choice import PARSER_VARIABLE
 from imrlint.parsing.citations import (
     ChapterCitation,
     GuidelineCitations,
@@ -609,3 +610,24 @@ def test_guideline_lines_citing_in_the_same_words_share_one_reading():
         for line in lines:
             assert line.citations == parse_guideline(line.content.text, catalogue=catalogue)
     assert same and different
+
+
+def test_a_guideline_text_is_read_once_per_catalogue_and_parser(monkeypatch):
+    """Guideline lines cite in the same words across letters: each text is read once for a
+    catalogue and a parser, and what is read, immutable, is shared."""
+    text = "Decision based on MTUS Chronic Pain Medical Treatment Guidelines Page(s): 60-61, 76-78"
+    catalogue = Catalogue.load()
+    first = parse_guideline(text, catalogue=catalogue)
+    assert parse_guideline(text, catalogue=catalogue) is first
+    other = parse_guideline(text, catalogue=Catalogue.load(extra={"chapters": []}))
+    assert other == first and other is not first  # another catalogue: read again
+    monkeypatch.setenv(PARSER_VARIABLE, "lark")
+    by_lark = parse_guideline(text, catalogue=catalogue)
+    assert by_lark == first and by_lark is not first  # Lark's parser: read again, alike
+    letters = [
+        build_letter(Document(str(path), path.read_text(encoding="utf-8")), catalogue) for path in real_letters()
+    ]
+    lines = [line for letter in letters for item in letter.items for line in (item.claims, item.maximus) if line]
+    by_text = {}
+    for line in lines:
+        assert by_text.setdefault(line.content.text, line.citations) is line.citations

@@ -222,23 +222,17 @@ class Guideline:
     """A "Claims Administrator guideline:" or "MAXIMUS guideline:" field.
 
     ``catalogue`` is the run's MTUS catalogue (with the user's additions), which keeps known
-    section names that contain commas whole; None uses the shipped one.  ``parsed`` holds the
-    citations of the texts parsed so far, shared by the guideline lines of a letter: an item's two
-    lines, and the items of a letter, often cite in the same words.
+    section names that contain commas whole; None uses the shipped one.  Lines citing in the same
+    words, in a letter or across letters, are read once (:func:`parse_guideline`).
     """
 
     keyword: Passage
     content: Passage
     catalogue: Catalogue | None = field(default=None, repr=False)
-    parsed: dict[str, GuidelineCitations] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def citations(self) -> GuidelineCitations:
-        text = self.content.text
-        found = self.parsed.get(text)
-        if found is None:
-            found = self.parsed[text] = parse_guideline(text, catalogue=self.catalogue)
-        return found
+        return parse_guideline(self.content.text, catalogue=self.catalogue)
 
     def located(self, start: int, end: int) -> Span:
         """Span of a citation's offsets [start, end) (offsets into content.text)."""
@@ -388,7 +382,6 @@ class _Builder:
         self.credentials: Credentials | None = None
         self.summary: Passage | None = None
         self.items: list[Item] = []
-        self.citations: dict[str, GuidelineCitations] = {}  # shared by the letter's guideline lines
 
     def passage(self, start: int, end: int) -> Passage:
         return Passage(self.document, start, end)
@@ -476,7 +469,7 @@ class _Builder:
             if rule == "rationale":
                 rationale = rationale or content
             else:
-                guidelines.setdefault(rule, Guideline(keyword, content, self.catalogue, self.citations))
+                guidelines.setdefault(rule, Guideline(keyword, content, self.catalogue))
         return Item(
             index=len(self.items) + 1,
             heading=heading,

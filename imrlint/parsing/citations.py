@@ -124,8 +124,32 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
     """The citations in one guideline field's ``text`` (whitespace collapsed, trimmed); all
     offsets index ``text``.  ``catalogue`` (default: the shipped knowledge base) supplies the
     section names that contain commas.  On text the grammar does not accept, ``error`` says
-    where and what was expected, and the rest holds what was read before that point."""
-    lean = _lean_parser() if lean_parsing() else None
+    where and what was expected, and the rest holds what was read before that point.
+
+    Read once per text and catalogue in a process: guideline lines cite in the same words across
+    letters (half the lines of 131 published letters repeat one before them), and what is read
+    is immutable, so it is shared (the last :data:`READ_AT_MOST` texts)."""
+    lean = lean_parsing()
+    key = (text, id(catalogue), lean)
+    kept = _read.get(key)
+    if kept is not None and kept[0] is catalogue:
+        return kept[1]
+    citations = _parse_guideline(text, catalogue, lean)
+    if len(_read) >= READ_AT_MOST:
+        _read.clear()
+    _read[key] = (catalogue, citations)  # the catalogue kept: its id is not reused meanwhile
+    return citations
+
+
+READ_AT_MOST = 4096
+"""Guideline texts whose citations a process keeps."""
+
+_read: dict[tuple[str, int, bool], tuple[Catalogue | None, GuidelineCitations]] = {}
+
+
+def _parse_guideline(text: str, catalogue: Catalogue | None, lean_first: bool) -> GuidelineCitations:
+    """The citations of ``text``, read by the lean loop first (``lean_first``) or by Lark's parser."""
+    lean = _lean_parser() if lean_first else None
     tokens = lean.terminals(text) if lean is not None else None
     if tokens is None:
         return _parse_partly(text, catalogue)

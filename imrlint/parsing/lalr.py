@@ -26,6 +26,7 @@ the loop falls back to it by itself (:func:`lean_tables_of`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -46,6 +47,10 @@ Terminal = tuple[str, int, int]
 Reduction = tuple[int, str, str, tuple[tuple[int, bool], ...] | None, bool]
 
 _NOTHING = re.compile("(?!)")
+
+# Token's constructor called as a function, without the class call's machinery: a letter has a
+# hundred tokens.
+_new_token = Token.__new__
 
 
 def lean_tables_of(parser: lark.Lark) -> LeanTables | None:
@@ -155,7 +160,7 @@ class _Reduction:
 def _tree_builder(name: str, kept: tuple[tuple[int, bool], ...] | None, single: bool) -> Callable[[list], Any]:
     """The function that makes a rule's tree of the values a reduction pops (see :data:`Reduction`)."""
     if kept is None and not single:
-        return lambda children: Tree(name, children)
+        return functools.partial(Tree, name)
 
     def build(children: list) -> Any:
         if kept is not None:
@@ -305,8 +310,16 @@ class LeanParser:
             end_line = line + newlines
             end_line_start = position + value.rindex("\n") + 1 if newlines else line_start
             if kind not in ignored:
-                token = Token(
-                    kind, value, position, line, position - line_start + 1, end_line, end - end_line_start + 1, end
+                token = _new_token(
+                    Token,
+                    kind,
+                    value,
+                    position,
+                    line,
+                    position - line_start + 1,
+                    end_line,
+                    end - end_line_start + 1,
+                    end,
                 )
                 shift = actions[stack[-1]].get(kind)
                 if shift.__class__ is not int:  # reductions first (most tokens shift at once)

@@ -30,8 +30,13 @@ class Token(str):
         cls, kind: str, value: str, start_pos: int, line: int, column: int, end_line: int, end_column: int, end_pos: int
     ) -> Token:
         token = str.__new__(cls, value)
-        token.type, token.start_pos, token.end_pos = kind, start_pos, end_pos
-        token.line, token.column, token.end_line, token.end_column = line, column, end_line, end_column
+        token.type = kind
+        token.start_pos = start_pos
+        token.end_pos = end_pos
+        token.line = line
+        token.column = column
+        token.end_line = end_line
+        token.end_column = end_column
         return token
 
     def __repr__(self) -> str:
