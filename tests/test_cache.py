@@ -74,8 +74,10 @@ def test_the_default_cache_is_in_the_user_cache_directory_and_ignored_by_git(let
     assert (directory / "CACHEDIR.TAG").read_text(encoding="ascii") == CACHEDIR_TAG
     assert (directory / ".gitignore").read_text(encoding="ascii").splitlines()[-1] == "*"
     assert len(entries(directory)) == 5
-    grammars = sorted((path.name.split("-")[0], path.suffix) for path in (directory / "v1" / "grammars").iterdir())
-    assert grammars == [("citation", ".lark"), ("citation", ".lean"), ("letter", ".lark"), ("letter", ".lean")]
+    # the lean loop's tables are shipped: the grammars are compiled by Lark, and kept, only for a
+    # letter out of shape
+    grammars = directory / "v1" / "grammars"
+    assert not grammars.exists() or not list(grammars.glob("*.lean"))
     assert imrlint("cache", "dir", cwd=tmp_path, **environment).stdout == f"{directory}\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["letters", "xdg"]  # nothing beside the letters
 

@@ -4,6 +4,7 @@ builds every bundled letter alike."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -18,9 +19,14 @@ from imrlint.input.read import read_path
 from imrlint.model.letter import build_letter
 from imrlint.parsing import lalr
 from imrlint.parsing.choice import PARSER_VARIABLE
+from imrlint.parsing.citations import OPTIONS as CITATION_OPTIONS
+from imrlint.parsing.citations import _parser as citation_parser
+from imrlint.parsing.grammars import shipped_tables
 from imrlint.parsing.lalr import LeanParser, LeanTables, lean_tables_of
+from imrlint.parsing.letter import OPTIONS as LETTER_OPTIONS
 from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
 from imrlint.parsing.normalise import normalise
+from imrlint.resources import data_path
 
 from conftest import EXAMPLES, PDFS, SHAPES, real_letters, run
 from test_property import KEY_LINES, damage
@@ -163,6 +169,7 @@ def test_the_tables_kept_as_plain_values_parse_alike():
     tables = LeanTables.of(letter_parser())
     kept = LeanTables(*pickle.loads(pickle.dumps(tables.plain())))
     assert kept == tables
+    assert LeanTables.from_json(json.loads(json.dumps(tables.to_json()))) == tables  # as shipped
     assert shape(LeanParser(kept).tree(SOURCES[0])) == shape(letter_parser().parse(SOURCES[0]))
 
 
@@ -232,3 +239,26 @@ def test_a_tree_pickles_and_compares_as_a_tree():
     first = next(tree.tokens())
     assert isinstance(first, str) and repr(first) == f"Token({first.type!r}, {str(first)!r})"
     assert tree != parse_letter(SOURCES[1][1:]).tree
+
+
+@pytest.mark.corpus
+def test_the_shipped_tables_parse_every_real_letter_and_guideline_line_as_the_installed_lark_does():
+    """Lark numbers its parser states differently from one process to the next; the tables
+    imrlint ships, made by one Lark once, parse as the installed one does."""
+    grammar = data_path("grammars", "letter.lark").read_text(encoding="utf-8")
+    letters = LeanParser(shipped_tables("letter.lark", grammar, LETTER_OPTIONS))
+    for source in SOURCES + SHAPED_SOURCES:
+        assert shape(letters.tree(source)) == shape(letter_parser().parse(source))
+    grammar = data_path("grammars", "citation.lark").read_text(encoding="utf-8")
+    lines = LeanParser(shipped_tables("citation.lark", grammar, CITATION_OPTIONS))
+    texts = {
+        line.content.text
+        for path in REAL_LETTERS
+        for item in build_letter(read_path(str(path)).document).items
+        for line in (item.claims, item.maximus)
+        if line is not None
+    }
+    assert len(texts) > 100
+    installed = LeanParser.of(citation_parser())  # read as Lark's parser reads them (--parser lark, above)
+    for text in sorted(texts):
+        assert lines.terminals(text) == installed.terminals(text)

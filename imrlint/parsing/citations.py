@@ -101,17 +101,17 @@ _EXPECTED = {
 _RANK = {name: rank for rank, name in enumerate(_EXPECTED)}
 
 
-_OPTIONS = {"parser": "lalr", "lexer": "contextual"}
+OPTIONS = {"parser": "lalr", "lexer": "contextual"}
 
 
 @functools.cache
 def _parser() -> lark.Lark:
-    return compiled_grammar("citation.lark", **_OPTIONS)
+    return compiled_grammar("citation.lark", **OPTIONS)
 
 
 @functools.cache
 def _lean_parser() -> LeanParser | None:
-    tables = lean_tables("citation.lark", **_OPTIONS)
+    tables = lean_tables("citation.lark", **OPTIONS)
     return None if tables is None else LeanParser(tables)
 
 

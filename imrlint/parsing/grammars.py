@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import json
 import pathlib
 import pickle
 import sys
@@ -60,16 +61,20 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
 
 
 def lean_tables(name: str, **options: Any) -> LeanTables | None:
-    """The lean loop's tables of grammars/``name`` compiled with ``options``: read from the grammar
-    cache as plain values (without importing Lark) when it holds them, else taken from Lark's
-    compiled grammar and kept there; None where the installed Lark's tables cannot be read (the
-    grammar is then run by Lark's parser)."""
+    """The lean loop's tables of grammars/``name`` compiled with ``options``, without importing
+    Lark where they can be read: the tables shipped with imrlint (:func:`shipped_tables`), else
+    those in the grammar cache; else taken from Lark's compiled grammar and kept in the cache.
+    None where the installed Lark's tables cannot be read (the grammar is then run by Lark's
+    parser)."""
     from imrlint.parsing.lalr import LeanTables, lean_tables_of
 
+    grammar = data_path("grammars", name).read_text(encoding="utf-8")
+    shipped = shipped_tables(name, grammar, options)
+    if shipped is not None:
+        return shipped
     directory = _grammar_cache
     if directory is None:
         return lean_tables_of(compiled_grammar(name, **options))
-    grammar = data_path("grammars", name).read_text(encoding="utf-8")
     path = directory / _cache_name(name, grammar, options, "lean")
     try:
         return LeanTables(*read_plain(path))
@@ -79,6 +84,47 @@ def lean_tables(name: str, **options: Any) -> LeanTables | None:
     if tables is not None:
         keep(directory, path.name, pickle.dumps(tables.plain(), protocol=pickle.HIGHEST_PROTOCOL))
     return tables
+
+
+SHIPPED_FORMAT = 1
+"""The layout of the shipped tables (:meth:`imrlint.parsing.lalr.LeanTables.to_json`)."""
+
+
+def shipped_tables(name: str, grammar: str, options: dict[str, Any]) -> LeanTables | None:
+    """The tables shipped beside grammars/``name`` (``name.json``), if they were made from this
+    very grammar text with these options in this layout; else None.
+
+    An LALR table is a complete description of its parser: tables Lark made once parse as the
+    installed Lark's would, whatever its version (the tests parse every real letter both ways),
+    so a first run, or one under ``--no-cache``, need not compile the grammar with Lark."""
+    from imrlint.parsing.lalr import LeanTables
+
+    try:
+        shipped = json.loads(data_path("grammars", f"{name}.json").read_text(encoding="utf-8"))
+        if shipped["made_from"] == _made_from(grammar, options):
+            return LeanTables.from_json(shipped["tables"])
+    except (OSError, ValueError, KeyError, TypeError):  # absent or from another grammar
+        pass
+    return None
+
+
+def write_shipped_tables(name: str, options: dict[str, Any]) -> pathlib.Path:
+    """Write the tables of grammars/``name`` compiled with ``options`` beside it (``python -m
+    imrlint.parsing``, after a grammar is edited); the file written."""
+    from imrlint.parsing.lalr import LeanTables
+
+    grammar = data_path("grammars", name).read_text(encoding="utf-8")
+    tables = LeanTables.of(compiled_grammar(name, **options))
+    path = data_path("grammars", f"{name}.json")
+    document = {"made_from": _made_from(grammar, options), "tables": tables.to_json()}
+    path.write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
+    return path
+
+
+def _made_from(grammar: str, options: dict[str, Any]) -> str:
+    """What shipped tables were made from: the grammar's text, the options and the layout."""
+    identity = "\n".join([grammar, repr(sorted(options.items())), str(SHIPPED_FORMAT)])
+    return hashlib.sha256(identity.encode()).hexdigest()
 
 
 def _cache_name(name: str, grammar: str, options: dict[str, Any], kind: str) -> str:

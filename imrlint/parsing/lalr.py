@@ -126,6 +126,60 @@ class LeanTables:
         """The tables as a tuple of plain values (what the grammar cache keeps)."""
         return tuple(getattr(self, field.name) for field in fields(self))
 
+    def to_json(self) -> dict[str, Any]:
+        """The tables as JSON values (what imrlint ships for its grammars): states and rules keyed
+        by their numbers as text, tuples as lists."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "ignored": sorted(self.ignored),
+            "lexers": [[flags, [list(terminal) for terminal in terminals]] for flags, terminals in self.lexers],
+            "state_lexers": {str(state): lexer for state, lexer in sorted(self.state_lexers.items())},
+            "actions": {
+                str(state): {
+                    symbol: target if isinstance(target, int) else _reduction_json(target)
+                    for symbol, target in sorted(row.items())
+                }
+                for state, row in sorted(self.actions.items())
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LeanTables:
+        """The tables :meth:`to_json` wrote (raises KeyError, TypeError or ValueError for others)."""
+        return cls(
+            start=int(data["start"]),
+            end=int(data["end"]),
+            ignored=frozenset(data["ignored"]),
+            lexers=tuple(
+                (int(flags), tuple((name, regex) for name, regex in terminals)) for flags, terminals in data["lexers"]
+            ),
+            state_lexers={int(state): int(lexer) for state, lexer in data["state_lexers"].items()},
+            actions={
+                int(state): {
+                    symbol: target if isinstance(target, int) else _reduction_from_json(target)
+                    for symbol, target in row.items()
+                }
+                for state, row in data["actions"].items()
+            },
+        )
+
+
+def _reduction_json(reduction: Reduction) -> list:
+    size, rule, name, kept, single = reduction
+    return [size, rule, name, None if kept is None else [list(child) for child in kept], single]
+
+
+def _reduction_from_json(value: list) -> Reduction:
+    size, rule, name, kept, single = value
+    return (
+        int(size),
+        str(rule),
+        str(name),
+        None if kept is None else tuple((int(index), bool(inlined)) for index, inlined in kept),
+        bool(single),
+    )
+
 
 def _reduction(rule: Any, maybe_placeholders: bool) -> Reduction:
     """A Lark rule's reduction, with the tree Lark's tree builder (lark.parse_tree_builder) makes

@@ -79,21 +79,21 @@ class ParseResult:
     errors: tuple[ParseError, ...]
 
 
-_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
 @functools.lru_cache(maxsize=1)
 def letter_parser() -> lark.Lark:
     """The letter grammar compiled by Lark (built, or loaded from the grammar cache, once per
     process): for the letters the lean loop does not accept, and ``--parser lark``."""
-    return compiled_grammar("letter.lark", **_OPTIONS)
+    return compiled_grammar("letter.lark", **OPTIONS)
 
 
 @functools.lru_cache(maxsize=1)
 def lean_letter_parser() -> LeanParser | None:
     """The letter grammar's tables run without Lark (imrlint.parsing.lalr), or None where the
     installed Lark's tables cannot be read."""
-    tables = lean_tables("letter.lark", **_OPTIONS)
+    tables = lean_tables("letter.lark", **OPTIONS)
     return None if tables is None else LeanParser(tables)
 
 
