@@ -1,9 +1,9 @@
-"""The grammars (grammars/*.lark) compiled by Lark, and the lean loop's tables of them, kept in
-imrlint's cache.
+"""The grammars (grammars/*.lark) compiled by Lark and kept in imrlint's cache, and the lean
+loop's tables of them (:class:`imrlint.parsing.lalr.LeanTables`): shipped beside each grammar,
+or, for a grammar edited since, kept in the cache.
 
-Setting the cache's folder (:func:`use_grammar_cache`) imports nothing, and the lean tables
-(:class:`imrlint.parsing.lalr.LeanTables`) are read back as plain values: a run whose letters the
-grammar accepts never loads Lark."""
+Setting the cache's folder (:func:`use_grammar_cache`) imports nothing, and the lean tables are
+read as plain values: a run whose letters the grammars accept never loads Lark."""
 
 from __future__ import annotations
 
