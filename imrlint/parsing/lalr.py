@@ -6,8 +6,9 @@ that state accepts (its contextual lexer).  Its parse loop also serves error rec
 parsing and lexer callbacks; on a letter of short lines that generality costs about as much as the
 matching itself.  :class:`LeanTables` copies what a parse needs out of Lark's compiled grammar as
 plain values (the tables, each state's terminals and their regexes, and the shape of each rule's
-tree), which the grammar cache keeps (:func:`imrlint.parsing.grammars.lean_tables`), so that a
-process parsing only letters the grammar accepts never imports Lark.  :class:`LeanParser` runs those
+tree), which imrlint ships beside its grammars, or keeps in the grammar cache for a grammar edited
+since (:func:`imrlint.parsing.grammars.lean_tables`), so that a process parsing only letters the
+grammar accepts never imports Lark.  :class:`LeanParser` runs those
 tables in a short loop, builds the tree Lark would build (in :mod:`imrlint.parsing.tree`'s classes),
 and gives up (returns None) at the first token the grammar does not accept: callers then parse that
 input with Lark's own parser, which says where and why.  On the inputs it accepts, the result is
