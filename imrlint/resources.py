@@ -13,7 +13,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imrlint.errors import ConfigError
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import yaml
 
 _PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+T = TypeVar("T")
 
 
 def data_path(*parts: str) -> pathlib.Path:
@@ -102,6 +103,30 @@ def keep(folder: pathlib.Path, name: str, data: bytes) -> None:
         write_atomically(folder / name, data)
 
 
+def kept_or_made(
+    path: pathlib.Path, read: Callable[[pathlib.Path], T], make: Callable[[], T], write: Callable[[T], bytes | None]
+) -> T:
+    """What the file ``path`` of imrlint's cache holds (``read`` from it), else ``make`` it and
+    keep it there (:func:`keep`) as ``write`` gives it, unless that is None.  A file absent, cut
+    short or written by something else is made again and rewritten; what cannot be written is
+    only not kept."""
+    try:
+        return read(path)
+    except Exception:  # absent, cut short or from elsewhere: made and written again
+        pass
+    made = make()
+    with contextlib.suppress(pickle.PicklingError, TypeError, ValueError):
+        data = write(made)
+        if data is not None:
+            keep(path.parent, path.name, data)
+    return made
+
+
+def write_plain(value: Any) -> bytes:
+    """``value``, plain values and dates, as :func:`read_plain` reads it back."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def stat_stamp(path: str | os.PathLike[str]) -> str:
     """What changes when the file or folder at ``path`` is written, replaced or (a folder) has an
     entry added or removed: its modification time, inode, size and link count."""
@@ -181,14 +206,12 @@ def load_yaml(path: pathlib.Path | str, bounded: bool = False, source: str = "")
     if directory is None:
         return _parse_yaml(data.decode("utf-8"), bounded, source)
     identity = hashlib.sha256(data + f"\n{bounded}\n{sys.version}".encode()).hexdigest()[:40]
-    entry = directory / f"{identity}.pickle"
-    # absent, cut short or from elsewhere: parsed and written again
-    with contextlib.suppress(Exception):
-        return read_plain(entry)
-    document = _parse_yaml(data.decode("utf-8"), bounded, source)
-    with contextlib.suppress(pickle.PicklingError):
-        keep(directory, entry.name, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
-    return document
+    return kept_or_made(
+        directory / f"{identity}.pickle",
+        read_plain,
+        lambda: _parse_yaml(data.decode("utf-8"), bounded, source),
+        write_plain,
+    )
 
 
 def _parse_yaml(text: str, bounded: bool, source: str) -> Any:

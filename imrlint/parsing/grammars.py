@@ -12,11 +12,10 @@ import importlib.util
 import io
 import json
 import pathlib
-import pickle
 import sys
 from typing import TYPE_CHECKING, Any
 
-from imrlint.resources import data_path, keep, read_plain, stat_stamp
+from imrlint.resources import data_path, kept_or_made, read_plain, stat_stamp, write_plain
 
 if TYPE_CHECKING:
     import lark
@@ -47,17 +46,18 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
     directory = _grammar_cache
     if directory is None:
         return lark.Lark(grammar, **options)
-    path = directory / _cache_name(name, grammar, options, "lark")
-    try:
+
+    def load(path: pathlib.Path) -> lark.Lark:
         with open(path, "rb") as handle:
             return lark.Lark.load(handle)
-    except Exception:  # absent, cut short or from elsewhere: compiled and written again
-        pass
-    parser = lark.Lark(grammar, **options)
-    serialised = io.BytesIO()
-    parser.save(serialised)
-    keep(directory, path.name, serialised.getvalue())
-    return parser
+
+    def save(parser: lark.Lark) -> bytes:
+        serialised = io.BytesIO()
+        parser.save(serialised)
+        return serialised.getvalue()
+
+    path = directory / _cache_name(name, grammar, options, "lark")
+    return kept_or_made(path, load, lambda: lark.Lark(grammar, **options), save)
 
 
 def lean_tables(name: str, **options: Any) -> LeanTables | None:
@@ -75,15 +75,12 @@ def lean_tables(name: str, **options: Any) -> LeanTables | None:
     directory = _grammar_cache
     if directory is None:
         return lean_tables_of(compiled_grammar(name, **options))
-    path = directory / _cache_name(name, grammar, options, "lean")
-    try:
-        return LeanTables(*read_plain(path))
-    except Exception:  # absent, cut short or from elsewhere: taken from Lark and written again
-        pass
-    tables = lean_tables_of(compiled_grammar(name, **options))
-    if tables is not None:
-        keep(directory, path.name, pickle.dumps(tables.plain(), protocol=pickle.HIGHEST_PROTOCOL))
-    return tables
+    return kept_or_made(
+        directory / _cache_name(name, grammar, options, "lean"),
+        lambda path: LeanTables(*read_plain(path)),
+        lambda: lean_tables_of(compiled_grammar(name, **options)),
+        lambda tables: None if tables is None else write_plain(tables.plain()),
+    )
 
 
 SHIPPED_FORMAT = 1
