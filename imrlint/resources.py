@@ -12,8 +12,8 @@ import pathlib
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from imrlint.errors import ConfigError
 
@@ -120,6 +120,29 @@ def kept_or_made(
         if data is not None:
             keep(path.parent, path.name, data)
     return made
+
+
+class IdentityMemo(Generic[T]):
+    """Values made from an object (and a key), found again by the object's identity where hashing
+    the object would cost more than the work saved (a run's MTUS catalogue, a rule's option
+    list).  Each value is kept with its object, so that the object's id is not reused meanwhile;
+    the memo is emptied when it holds ``at_most`` values."""
+
+    def __init__(self, at_most: int):
+        self.at_most = at_most
+        self._values: dict[tuple[int, Hashable], tuple[object, T]] = {}
+
+    def get(self, owner: object, key: Hashable) -> T | None:
+        """The value kept for ``owner`` and ``key``, if any."""
+        kept = self._values.get((id(owner), key))
+        return kept[1] if kept is not None and kept[0] is owner else None
+
+    def put(self, owner: object, key: Hashable, value: T) -> T:
+        """Keep ``value`` for ``owner`` and ``key``; ``value``."""
+        if len(self._values) >= self.at_most:
+            self._values.clear()
+        self._values[id(owner), key] = (owner, value)
+        return value
 
 
 def write_plain(value: Any) -> bytes:

@@ -19,6 +19,7 @@ from imrlint.knowledge.catalogue import Catalogue
 from imrlint.parsing.choice import lean_parsing
 from imrlint.parsing.grammars import compiled_grammar, lean_tables
 from imrlint.parsing.lalr import LeanParser, Terminal
+from imrlint.resources import IdentityMemo
 
 if TYPE_CHECKING:
     import lark
@@ -130,21 +131,16 @@ def parse_guideline(text: str, *, catalogue: Catalogue | None = None) -> Guideli
     letters (half the lines of 131 published letters repeat one before them), and what is read
     is immutable, so it is shared (the last :data:`READ_AT_MOST` texts)."""
     lean = lean_parsing()
-    key = (text, id(catalogue), lean)
-    kept = _read.get(key)
-    if kept is not None and kept[0] is catalogue:
-        return kept[1]
-    citations = _parse_guideline(text, catalogue, lean)
-    if len(_read) >= READ_AT_MOST:
-        _read.clear()
-    _read[key] = (catalogue, citations)  # the catalogue kept: its id is not reused meanwhile
+    citations = _read.get(catalogue, (text, lean))
+    if citations is None:
+        citations = _read.put(catalogue, (text, lean), _parse_guideline(text, catalogue, lean))
     return citations
 
 
 READ_AT_MOST = 4096
 """Guideline texts whose citations a process keeps."""
 
-_read: dict[tuple[str, int, bool], tuple[Catalogue | None, GuidelineCitations]] = {}
+_read: IdentityMemo[GuidelineCitations] = IdentityMemo(READ_AT_MOST)
 
 
 def _parse_guideline(text: str, catalogue: Catalogue | None, lean_first: bool) -> GuidelineCitations:

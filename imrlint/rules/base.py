@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from imrlint.input.document import Document, Span
+from imrlint.resources import IdentityMemo
 from imrlint.rules.findings import Finding, Fix
 
 if TYPE_CHECKING:
@@ -160,13 +161,9 @@ class RuleContext:
         options are the same objects for every letter: a list met before is known by its identity,
         without hashing its patterns again."""
         value = self.options.get(option, ())
-        known = _COMPILED_LISTS.get((id(value), flags))
-        if known is not None and known[0] is value:
-            return known[1]
-        compiled = _compiled(tuple(value), flags)
-        if len(_COMPILED_LISTS) > 256:
-            _COMPILED_LISTS.clear()
-        _COMPILED_LISTS[(id(value), flags)] = (value, compiled)  # the list kept: its id is not reused
+        compiled = _COMPILED_LISTS.get(value, flags)
+        if compiled is None:
+            compiled = _COMPILED_LISTS.put(value, flags, _compiled(tuple(value), flags))
         return compiled
 
     def finding(
@@ -205,7 +202,7 @@ def _compiled(patterns: tuple[str, ...], flags: int) -> tuple[re.Pattern[str], .
     return tuple(re.compile(pattern, flags) for pattern in patterns)
 
 
-_COMPILED_LISTS: dict[tuple[int, int], tuple[object, tuple[re.Pattern[str], ...]]] = {}
+_COMPILED_LISTS: IdentityMemo[tuple[re.Pattern[str], ...]] = IdentityMemo(256)
 
 
 def _span_of(passage: Passage) -> Span:
