@@ -70,9 +70,9 @@ def load_kept_regexes() -> None:
     """Put the regexes kept in the cache into ``re``'s cache, once: called before the model and
     the rules are imported, whose modules compile most of them."""
     global _loaded
-    engine = _engine()
-    if _file is None or _loaded or engine is None:
+    if _file is None or _loaded:  # asked for each letter: answered before anything is looked up
         return
+    engine = _engine()
     _loaded = True
     try:
         for entry in read_plain(_file)[:AT_MOST]:
@@ -90,9 +90,9 @@ def keep_regexes() -> None:
     then those this process compiled, then the rest it was given, at most :data:`AT_MOST`.  So a
     regex a module no longer compiles, or one made for a letter's words, makes way in time for
     what runs need; a run that compiled nothing new writes nothing."""
-    engine = _engine()
-    if _file is None or not _loaded or engine is None:  # no letter linted: the model's regexes not met
+    if _file is None or not _loaded:  # no letter linted: the model's regexes not met
         return
+    engine = _engine()
     cache = re._cache  # type: ignore[attr-defined]
     keys = [key for key in list(cache) if key[0] is str]
     fresh = [key for key in keys if (key[1], key[2]) not in _kept]

@@ -42,8 +42,9 @@ def plugin_manager(argv: Sequence[str] = ()):
 def _start_up_cache(argv: Sequence[str]):
     """The folder of the cache a check run with ``argv`` uses, once a run has made it (so that
     ``imrlint cache dir`` makes nothing), for what every command reads before its work: the
-    indexes of installed plugins and built-in rules, and the YAML files' content.  Read from the command line before
-    it is parsed, since plugins add output formats to the parser; None under --no-cache."""
+    indexes of installed plugins and built-in rules, the YAML files' content and the compiled
+    regexes.  Read from the command line before it is parsed, since plugins add output formats to
+    the parser; None under --no-cache."""
     arguments = list(argv[: argv.index("--")] if "--" in argv else argv)
     if "--no-cache" in arguments:
         return None
