@@ -2,11 +2,12 @@
 the compiled one (the same trees on every bundled letter); a cached grammar that is cut short or
 damaged is compiled and written again; a cache that cannot be written costs only the compilation;
 processes starting together never read half a grammar.  The lean loop's tables
-(imrlint.parsing.grammars.lean_tables) are read back as plain values, without Lark, and parse
+(imrlint.parsing.grammars.lean_tables) are read back as JSON, without Lark, and parse
 alike; damaged ones are taken from Lark again."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ from imrlint.parsing.citations import OPTIONS as CITATION_OPTIONS
 from imrlint.parsing.grammars import compiled_grammar, lean_tables
 from imrlint.parsing.lalr import LeanParser, LeanTables
 from imrlint.parsing.normalise import normalise
-from imrlint.resources import data_path, read_plain
+from imrlint.resources import data_path
 
 from conftest import CORPUS, REPO, SEEDS, SHAPES
 
@@ -172,7 +173,7 @@ def test_damaged_lean_tables_are_taken_from_lark_again(grammar_cache, damage, ed
     whole = kept.read_bytes()
     kept.write_bytes(whole[: len(whole) // 2] if damage is None else damage)
     assert lean_tables("citation.lark", parser="lalr", lexer="contextual") == made
-    assert LeanTables(*read_plain(kept)) == made  # written again, whole
+    assert LeanTables.from_json(json.loads(kept.read_bytes())) == made  # written again, whole
 
 
 LEAN_STARTER = """

@@ -3,7 +3,7 @@ loop's tables of them (:class:`imrlint.parsing.lalr.LeanTables`): shipped beside
 or, for a grammar edited since, kept in the cache.
 
 Setting the cache's folder (:func:`use_grammar_cache`) imports nothing, and the lean tables are
-read as plain values: a run whose letters the grammars accept never loads Lark."""
+read as JSON: a run whose letters the grammars accept never loads Lark."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pathlib
 import sys
 from typing import TYPE_CHECKING, Any
 
-from imrlint.resources import data_path, kept_or_made, read_plain, stat_stamp, write_plain
+from imrlint.resources import data_path, kept_or_made, stat_stamp
 
 if TYPE_CHECKING:
     import lark
@@ -63,7 +63,7 @@ def compiled_grammar(name: str, **options: Any) -> lark.Lark:
 def lean_tables(name: str, **options: Any) -> LeanTables | None:
     """The lean loop's tables of grammars/``name`` compiled with ``options``, without importing
     Lark where they can be read: the tables shipped with imrlint (:func:`shipped_tables`), else
-    those in the grammar cache; else taken from Lark's compiled grammar and kept in the cache.
+    those in the grammar cache (the same JSON); else taken from Lark's compiled grammar and kept in the cache.
     None where the installed Lark's tables cannot be read (the grammar is then run by Lark's
     parser)."""
     from imrlint.parsing.lalr import LeanTables, lean_tables_of
@@ -77,9 +77,9 @@ def lean_tables(name: str, **options: Any) -> LeanTables | None:
         return lean_tables_of(compiled_grammar(name, **options))
     return kept_or_made(
         directory / _cache_name(name, grammar, options, "lean"),
-        lambda path: LeanTables(*read_plain(path)),
+        lambda path: LeanTables.from_json(json.loads(path.read_bytes())),
         lambda: lean_tables_of(compiled_grammar(name, **options)),
-        lambda tables: None if tables is None else write_plain(tables.plain()),
+        lambda tables: None if tables is None else json.dumps(tables.to_json()).encode(),
     )
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from imrlint.parsing.tree import Token, Tree
@@ -123,13 +123,9 @@ class LeanTables:
             actions=actions,
         )
 
-    def plain(self) -> tuple:
-        """The tables as a tuple of plain values (what the grammar cache keeps)."""
-        return tuple(getattr(self, field.name) for field in fields(self))
-
     def to_json(self) -> dict[str, Any]:
-        """The tables as JSON values (what imrlint ships for its grammars): states and rules keyed
-        by their numbers as text, tuples as lists."""
+        """The tables as JSON values (what imrlint ships for its grammars, and the grammar cache
+        keeps for a grammar edited since): states keyed by their numbers as text, tuples as lists."""
         return {
             "start": self.start,
             "end": self.end,
