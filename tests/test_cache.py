@@ -193,6 +193,19 @@ def test_reports_of_a_failure_are_not_kept(tmp_path):
     assert len(entries(tmp_path / "cache")) == 1
 
 
+def test_an_entry_folder_removed_meanwhile_is_made_again(tmp_path):
+    from imrlint.lint.linter import FileReport
+
+    cache = LetterCache.open(tmp_path / "cache")
+    cache.keep_report("ab" + "0" * 62, FileReport("first.txt"))
+    shard = tmp_path / "cache" / "v1" / "results" / "ab"
+    assert [path.name for path in shard.iterdir()] == ["0" * 62]
+    shutil.rmtree(tmp_path / "cache" / "v1" / "results")  # cleaned by another run meanwhile
+    cache.keep_report("ab" + "1" * 62, FileReport("second.txt"))
+    assert [path.name for path in shard.iterdir()] == ["1" * 62]
+    assert cache.report("ab" + "1" * 62) == FileReport("second.txt")
+
+
 def test_a_directory_others_may_write_is_not_used(tmp_path, letters):
     shared = tmp_path / "shared"
     shared.mkdir()

@@ -322,8 +322,11 @@ class LetterCache:
         path = self._entry(kind, key)
         data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, data)
+            try:
+                write_atomically(path, data)
+            except FileNotFoundError:  # the entry's folder is made on its first entry, not asked after at each
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, data)
 
     # -- reports
 

@@ -187,11 +187,11 @@ class Session:
 
     def config_for(self, path: str | os.PathLike[str]) -> Config:
         """The configuration of the letter at ``path`` before its per-path overrides."""
-        return self._load(self.config_file(path))
+        return self._load(self.letter_config_file(path))
 
     def rule_set_for(self, path: str | os.PathLike[str]) -> RuleSet:
         """The rule set (built-in, plugin and custom rules) for the letter at ``path``."""
-        file = self.config_file(path)
+        file = self.letter_config_file(path)
         self._load(file)
         return self._rule_sets[file]
 
