@@ -21,10 +21,10 @@ from imrlint.parsing import lalr
 from imrlint.parsing.choice import PARSER_VARIABLE
 from imrlint.parsing.citations import OPTIONS as CITATION_OPTIONS
 from imrlint.parsing.citations import _parser as citation_parser
-from imrlint.parsing.grammars import shipped_tables
+from imrlint.parsing.grammars import lean_tables, shipped_tables
 from imrlint.parsing.lalr import LeanParser, LeanTables, lean_tables_of
 from imrlint.parsing.letter import OPTIONS as LETTER_OPTIONS
-from imrlint.parsing.letter import lean_letter_parser, letter_parser, parse_letter
+from imrlint.parsing.letter import headings_ruled_out, lean_letter_parser, letter_parser, parse_letter
 from imrlint.parsing.normalise import normalise
 from imrlint.resources import data_path
 
@@ -163,6 +163,130 @@ def test_trees_are_shaped_as_lark_shapes_them():
     for text in ("a = b; c = [d, e, f]; # 3", "a = [b];", "x = y; z = w;"):
         found = parser.tree(text)
         assert found is not None and shape(found) == shape(grammar.parse(text))
+
+
+def test_a_terminal_ruled_out_at_a_place_is_not_tried_there():
+    """The scanner leaves a terminal out where the parser's ``ruled_out`` says it cannot match:
+    a truthful one gives Lark's tree; one that is not changes the tokens, which shows the
+    terminal was not tried (the tests of each real one check that it is truthful)."""
+    grammar = lark.Lark(
+        """
+        start: (SHOUT | WORD)+
+        SHOUT.2: /[a-z]+!/
+        WORD: /[a-z!]+/
+        %ignore " "
+        """,
+        parser="lalr",
+        lexer="contextual",
+    )
+    text = "ab cd! ef gh!"
+    tables = LeanTables.of(grammar)
+
+    def words_without_a_bang(source: str) -> list[int]:
+        return [match.start() for match in re.finditer(r"(?<![a-z!])[a-z]+(?![a-z!])", source)]
+
+    for ruled_out in ({}, {"SHOUT": words_without_a_bang}):
+        found = LeanParser(tables, ruled_out).tree(text)
+        assert found is not None and shape(found) == shape(grammar.parse(text))
+    untruthful = LeanParser(tables, {"SHOUT": lambda source: [source.index("cd!")]}).tree(text)
+    assert untruthful is not None and [token.type for token in untruthful.tokens()] == ["WORD", "WORD", "WORD", "SHOUT"]
+    both = LeanParser(tables, {"SHOUT": words_without_a_bang, "WORD": lambda source: []})
+    assert both.terminals(text) == [("WORD", 0, 2), ("SHOUT", 3, 6), ("WORD", 7, 9), ("SHOUT", 10, 13)]
+
+
+ITEM_HEADING = re.compile(
+    *next(
+        (regex, flags)
+        for flags, terminals in lean_tables("letter.lark", **LETTER_OPTIONS).lexers
+        for name, regex in terminals
+        if name == "ITEM_HEADING"
+    )
+)
+
+
+def assert_no_heading_where_ruled_out(source: str) -> list[int]:
+    ruled_out = headings_ruled_out(source)
+    assert ruled_out == sorted(set(ruled_out)) and all(source[offset] == "\n" for offset in ruled_out)
+    assert [offset for offset in ruled_out if ITEM_HEADING.match(source, offset)] == []
+    return ruled_out
+
+
+@pytest.mark.corpus
+def test_no_item_heading_starts_where_one_is_ruled_out_in_any_real_letter():
+    for source in SOURCES + SHAPED_SOURCES:
+        ruled_out = assert_no_heading_where_ruled_out(source)
+        # most lines of a letter are prose far from the next heading: the regex is spared there
+        assert len(ruled_out) > source.count("\n") / 2
+
+
+HEADING_PIECES = [
+    "\n",
+    "\n\n",
+    " ",
+    "\t",
+    "text",
+    "Knee MRI",
+    ":",
+    ": Upheld",
+    ": OVERTURNED  ",
+    "upheld",
+    "Overturned",
+    ".",
+    "?",
+    "!",
+    '."',
+    "?)",
+    "!]",
+    "'",
+    "below:",
+    "was the original request.",
+    "by the Claims Administrator.",
+    "ORIGINAL REQUEST.",
+    "Claims Administrator guideline: Decision based on MTUS",
+    "CLAIMS ADMINISTRATOR GUIDELINE:",
+    "Claims Admınıstrator guıdelıne:",  # dotless i, which the grammar's case-insensitive match takes for "i"
+    "Claimſ Adminiſtrator guideline:",  # long s, taken for "s"
+    "orıgınal request.",
+    *KEY_LINES,
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(HEADING_PIECES), max_size=60).map("".join))
+def test_no_item_heading_starts_where_one_is_ruled_out_in_random_text(text):
+    source = "\n" + normalise(text)
+    assert_no_heading_where_ruled_out(source)
+    assert_same_as_lark(source)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Knee MRI: Upheld",
+        "Knee MRI: OVERTURNED  ",
+        "Knee MRI:\n\nOverturned",
+        "Lumbar MRI, as\nwas the original request.\nKnee MRI: Upheld",
+        "Lumbar MRI as requested\nby the Claims Administrator.\nKnee MRI: Upheld",
+        "Knee MRI\nClaims Administrator guideline: Decision based on MTUS",
+        "Knee MRI\n\nCLAIMS ADMINISTRATOR GUIDELINE: Decision based on MTUS",
+        "Knee MRI\nClaims Admınıstrator guıdelıne: Decision based on MTUS",
+        "Knee MRI\nClaimſ Adminiſtrator guideline: Decision based on MTUS.",
+    ],
+)
+def test_a_heading_of_every_form_is_tried_where_it_starts(heading):
+    source = f"\nThe request is not medically necessary.\n\n{heading}\n"
+    start = source.index("\n", 1)
+    assert ITEM_HEADING.match(source, start) is not None
+    assert start not in assert_no_heading_where_ruled_out(source)
+
+
+def test_headings_are_found_after_their_line_breaks_only():
+    source = "\nThe request is not medically necessary.\n\nLumbar MRI, as\nwas the original request.\nKnee: Upheld\n"
+    ruled_out = assert_no_heading_where_ruled_out(source)
+    breaks = [index for index, character in enumerate(source) if character == "\n"]
+    # after the conclusion (and the blank line) the heading's lines may start; nothing after its label
+    assert ruled_out == [breaks[0], breaks[-1]]
+    assert ITEM_HEADING.match(source, breaks[1]) is not None
 
 
 def test_the_tables_kept_as_json_parse_alike():

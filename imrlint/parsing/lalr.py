@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -266,18 +266,26 @@ trying them one by one has cost as much as compiling it."""
 class _Scanners(dict):
     """Each parser state's scanner (something with a regex's ``match``, whose match names the
     terminal in ``lastgroup``), made when the state is first reached: linting one letter makes
-    only the states it meets."""
+    only the states it meets.  ``without`` names terminals left out of every state's scanner
+    (for the places where they are ruled out); ``terminals``, the regexes of single terminals,
+    compiled once and shared between such sets of scanners."""
 
-    def __init__(self, tables: LeanTables):
+    def __init__(
+        self,
+        tables: LeanTables,
+        without: frozenset[str] = frozenset(),
+        terminals: dict[str, re.Pattern[str]] | None = None,
+    ):
         super().__init__()
         self._tables = tables
-        self._terminals: dict[str, re.Pattern[str]] = {}
+        self._without = without
+        self._terminals: dict[str, re.Pattern[str]] = {} if terminals is None else terminals
         self._one_regex: dict[int, re.Pattern[str] | None] = {}
 
     def __missing__(self, state: int) -> _TerminalByTerminal:
         lexer = self._tables.state_lexers[state]
         flags, terminals = self._tables.lexers[lexer]
-        patterns = [self._terminal(name, regex, flags) for name, regex in terminals]
+        patterns = [self._terminal(name, regex, flags) for name, regex in terminals if name not in self._without]
         scanner = self[state] = _TerminalByTerminal(self, state, lexer, patterns)
         return scanner
 
@@ -294,22 +302,41 @@ class _Scanners(dict):
         terminals stay tried one by one)."""
         if lexer not in self._one_regex:
             flags, terminals = self._tables.lexers[lexer]
-            alternatives = "|".join(f"(?P<{name}>{regex})" for name, regex in terminals)
+            alternatives = "|".join(f"(?P<{name}>{regex})" for name, regex in terminals if name not in self._without)
             try:
-                self._one_regex[lexer] = re.compile(alternatives, flags) if terminals else _NOTHING
+                self._one_regex[lexer] = re.compile(alternatives, flags) if alternatives else _NOTHING
             except (re.error, AssertionError, OverflowError, RecursionError):
                 self._one_regex[lexer] = None
         return self._one_regex[lexer]
 
 
+RuledOut = Callable[[str], Iterable[int]]
+"""The offsets of an input at which a terminal cannot match (see :class:`LeanParser`)."""
+
+
 class LeanParser:
     """The lean loop over one grammar's :class:`LeanTables`: per parser state, a scanner of the
     terminals it accepts, and what each terminal (or "$END") does there, a shift (the next state)
-    or a reduction."""
+    or a reduction.
 
-    def __init__(self, tables: LeanTables):
+    ``ruled_out`` maps a terminal to a function giving the offsets of an input at which that
+    terminal cannot match, found more cheaply than by trying its regex there: at those offsets
+    the state's scanner leaves the terminal out.  Every offset it gives must be one where the
+    terminal's regex does not match, or the trees would differ from Lark's; each such function
+    is tested to be so on every real letter and on random text."""
+
+    def __init__(self, tables: LeanTables, ruled_out: Mapping[str, RuledOut] | None = None):
         self.start, self.end, self.ignored = tables.start, tables.end, tables.ignored
         self.scanners = _Scanners(tables)
+        self._tables = tables
+        self.ruled_out = dict(ruled_out or {})
+        # the states whose scanner tries a terminal that may be ruled out
+        self._guarded = frozenset(
+            state
+            for state, lexer in tables.state_lexers.items()
+            if any(name in self.ruled_out for name, _ in tables.lexers[lexer][1])
+        )
+        self._narrowed: dict[frozenset[str], _Scanners] = {}
         reductions: dict[Reduction, _Reduction] = {}
         self.actions: dict[int, dict[str, int | _Reduction]] = {
             state: {
@@ -329,8 +356,12 @@ class LeanParser:
         stack = [self.start]
         found: list[Terminal] = []
         position = 0
+        excluded = self._excluded(text)
         while position < len(text):
-            match = self.scanners[stack[-1]].match(text, position)
+            state = stack[-1]
+            left_out = excluded.get(position) if state in self._guarded else None
+            scanner = self.scanners[state] if left_out is None else self._narrowed_scanner(state, left_out)
+            match = scanner.match(text, position)
             if match is None:
                 return None
             kind = match.lastgroup
@@ -347,13 +378,17 @@ class LeanParser:
     def tree(self, text: str) -> Tree | None:
         """The parse tree of ``text`` (its tokens with their lines and columns), as Lark builds it,
         if the grammar accepts the text, else None."""
-        actions, scanners, ignored = self.actions, self.scanners, self.ignored
+        actions, scanners, ignored, guarded = self.actions, self.scanners, self.ignored, self._guarded
+        excluded = self._excluded(text)
         stack = [self.start]
         values: list = []
         position, size = 0, len(text)
         line, line_start = 1, 0
         while position < size:
-            match = scanners[stack[-1]].match(text, position)
+            state = stack[-1]
+            left_out = excluded.get(position) if state in guarded else None
+            scanner = scanners[state] if left_out is None else self._narrowed_scanner(state, left_out)
+            match = scanner.match(text, position)
             if match is None:
                 return None
             kind, value, end = match.lastgroup, match.group(), match.end()
@@ -381,6 +416,25 @@ class LeanParser:
                 values.append(token)
             position, line, line_start = end, end_line, end_line_start
         return values[-1] if self._accept(stack, values) else None
+
+    def _excluded(self, text: str) -> dict[int, frozenset[str]]:
+        """The offsets of ``text`` at which some terminals are ruled out, and those terminals."""
+        excluded: dict[int, frozenset[str]] = {}
+        for name, ruled_out in self.ruled_out.items():
+            alone = frozenset((name,))
+            if not excluded:
+                excluded = dict.fromkeys(ruled_out(text), alone)
+                continue
+            for offset in ruled_out(text):
+                excluded[offset] = excluded.get(offset, frozenset()) | alone
+        return excluded
+
+    def _narrowed_scanner(self, state: int, left_out: frozenset[str]) -> Any:
+        """The scanner of ``state`` without the terminals ``left_out``."""
+        scanners = self._narrowed.get(left_out)
+        if scanners is None:
+            scanners = self._narrowed[left_out] = _Scanners(self._tables, left_out, self.scanners._terminals)
+        return scanners[state]
 
     def _accept(self, stack: list[int], values: list | None) -> bool:
         """Reduce at the end of the input: True if the input is a whole sentence of the grammar."""

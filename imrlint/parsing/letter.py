@@ -9,6 +9,7 @@ letter still yields a tree and the structural rules can still run.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -94,7 +95,52 @@ def lean_letter_parser() -> LeanParser | None:
     """The letter grammar's tables run without Lark (imrlint.parsing.lalr), or None where the
     installed Lark's tables cannot be read."""
     tables = lean_tables("letter.lark", **OPTIONS)
-    return None if tables is None else LeanParser(tables)
+    return None if tables is None else LeanParser(tables, {"ITEM_HEADING": headings_ruled_out})
+
+
+# What an item heading (ITEM_HEADING in grammars/letter.lark) ends at: a line whose last word is a
+# label, or the line before a "Claims Administrator guideline:" line; every line of it before the
+# last continues its sentence, so none ends one (in ".", "?" or "!", perhaps followed by a closing
+# quote or bracket), except a line ending in "original request." or "Claims Administrator.".
+# Matched as the grammar matches them: case-insensitively (re's folding of "i" and "s" included).
+_LABELS = ("upheld", "overturned")
+_GUIDELINE_LINE = re.compile(r"[ \t]*claims administrator guideline:", re.IGNORECASE)
+_CONTINUED_AFTER_FULL_STOP = re.compile(r"(?:original request|claims administrator)\.\Z", re.IGNORECASE)
+_SENTENCE_ENDS = (".", "?", "!")
+_CLOSERS = "\"')]"
+
+
+def headings_ruled_out(source: str) -> list[int]:
+    """The line breaks of ``source`` (the parser's input) after which no item heading can start:
+    those from which the next line that ends a sentence comes before any line a heading can end
+    at.  The lexer does not try the item heading's regex there (the one that costs most to try,
+    at every line of a summary or a rationale).
+
+    Read from the last line up, once, looking only at the two ends of each line.
+    Leaving the heading's twelve-line limit and its other conditions aside only rules out fewer
+    places; tests/test_lalr.py checks on every real letter and on random text that the regex
+    never matches where this rules it out."""
+    ruled_out = []
+    heading_ahead = False  # whether a line below could end a heading, with no sentence ended before it
+    end = len(source)
+    for line in reversed(source.split("\n")):
+        start = end - len(line)
+        content = line.rstrip(" \t")
+        if content:
+            last = content[-1]
+            labelled = last in "dD" and content.lower().endswith(_LABELS)
+            if labelled or (line.lstrip(" \t")[:1] in ("c", "C") and _GUIDELINE_LINE.match(line)):
+                heading_ahead = True  # a heading can end here, or on the line before this guideline line
+            elif last in _SENTENCE_ENDS:
+                if last != "." or _CONTINUED_AFTER_FULL_STOP.search(content) is None:
+                    heading_ahead = False
+            elif last in _CLOSERS and content[-2:-1] in _SENTENCE_ENDS:
+                heading_ahead = False
+        if not heading_ahead and start:
+            ruled_out.append(start - 1)
+        end = start - 1
+    ruled_out.reverse()
+    return ruled_out
 
 
 def token_start(token: Token) -> int:
