@@ -39,3 +39,20 @@ def test_fixes_are_guarded_in_work_linear_in_the_letter(linter, comparisons):
 
     small, large = guard(150), guard(300)
     assert large < 2.3 * small
+
+
+def test_a_fix_is_guarded_by_the_legal_wording_of_its_own_item_only(linter, monkeypatch):
+    read = []
+    original = legal_wording._item_legal_spans
+
+    def counting(letter, position, reader):
+        read.append(position)
+        return original(letter, position, reader)
+
+    monkeypatch.setattr(legal_wording, "_item_legal_spans", counting)
+    # the conclusion of the second item (Fexmid, before the 200 added ones) doubles a word
+    text = letter_with_items(200).replace("the record does not document", "the the record does not document", 1)
+    findings = findings_of(linter.lint_document(Document("letter.txt", text)).findings, "IMR603")
+    assert [finding.fix.applicability for finding in findings] == ["display-only"]
+    # and the last item's (the stimulator's), which holds the seed's page-footer fragment (IMR601)
+    assert sorted(read) == [1, 202]

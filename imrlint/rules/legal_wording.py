@@ -5,6 +5,7 @@ as a suggestion (``display-only``), never applied by imrlint: whether a determin
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from typing import TYPE_CHECKING
 
@@ -29,15 +30,31 @@ def _conclusion_sentence_bounds(rationale: Passage, reader: ConclusionReader) ->
     return tuple(dict.fromkeys(sentence_around(rationale.text, statement.start) for statement, _ in statements))
 
 
-def _legal_spans(letter: Letter, reader: ConclusionReader) -> tuple[Span, ...]:
-    spans = []
-    for item in letter.items:
-        spans += [label.span for label in (item.label, item.label_candidate) if label is not None]
-        rationale = item.rationale
-        if rationale is None or not rationale.text:
-            continue
+def _item_legal_spans(letter: Letter, position: int, reader: ConclusionReader) -> tuple[Span, ...]:
+    """The legal wording of the item at ``position`` in ``letter.items``: its label (or the word
+    that may be one) and its rationale's conclusion sentences."""
+    item = letter.items[position]
+    spans = [label.span for label in (item.label, item.label_candidate) if label is not None]
+    rationale = item.rationale
+    if rationale is not None and rationale.text:
         spans += [rationale.sub_span(start, end) for start, end in conclusion_sentence_bounds(rationale, reader)]
     return tuple(spans)
+
+
+def _item_starts(letter: Letter) -> list[int]:
+    return [item.heading.start for item in letter.items]
+
+
+def _items_under(letter: Letter, start: int, end: int) -> list[int]:
+    """The positions in ``letter.items`` of the items whose text meets the offsets [start, end]
+    (an item runs from its heading to the end of its last part; items follow one another)."""
+    items = letter.items
+    position = bisect.bisect_right(letter.derived(_item_starts), end) - 1
+    found = []
+    while position >= 0 and items[position].end >= start:
+        found.append(position)
+        position -= 1
+    return found
 
 
 def _overlaps(edit: Span, region: Span) -> bool:
@@ -48,26 +65,21 @@ def _overlaps(edit: Span, region: Span) -> bool:
     return start < region_end and region_start < end
 
 
-def _legal_spans_by_line(letter: Letter, reader: ConclusionReader) -> dict[int, tuple[Span, ...]]:
-    """The legal spans under each line they cover: a fix is compared with those of its own lines
-    only, so that a letter of a thousand items is guarded in time linear in its fixes."""
-    by_line: dict[int, list[Span]] = {}
-    for span in _legal_spans(letter, reader):
-        for line in range(span.line, span.end_line + 1):
-            by_line.setdefault(line, []).append(span)
-    return {line: tuple(spans) for line, spans in by_line.items()}
+def _offset(letter: Letter, line: int, column: int) -> int:
+    starts = letter.document.line_starts
+    return starts[min(max(line, 1), len(starts)) - 1] + column - 1
 
 
 def guarded(fix: Fix, letter: Letter, reader: ConclusionReader) -> Fix:
-    """``fix``, made display-only when one of its edits touches a label or a conclusion."""
+    """``fix``, made display-only when one of its edits touches a label or a conclusion.  An
+    edit is compared with the legal wording of the items it falls in only, each item's read when
+    first needed: a letter of a thousand items is guarded in work linear in its fixes."""
     if fix.applicability == "display-only":
         return fix
-    legal = letter.derived(_legal_spans_by_line, reader)
-    if any(
-        _overlaps(edit.span, region)
-        for edit in fix.edits
-        for line in range(edit.span.line, edit.span.end_line + 1)
-        for region in legal.get(line, ())
-    ):
-        return dataclasses.replace(fix, applicability="display-only")
+    for edit in fix.edits:
+        span = edit.span
+        start, end = _offset(letter, span.line, span.column), _offset(letter, span.end_line, span.end_column)
+        for position in _items_under(letter, start, end):
+            if any(_overlaps(span, region) for region in letter.derived(_item_legal_spans, position, reader)):
+                return dataclasses.replace(fix, applicability="display-only")
     return fix
