@@ -1,5 +1,5 @@
 """Work grows linearly with the letter for what the whole letter is compared with: a fix is
-checked against the legal wording (labels, conclusions) of its own lines only, not of every item.
+checked against the legal wording (labels, conclusions) of the items it falls in only, not of every item.
 Counted in comparisons made, never timed."""
 
 from __future__ import annotations
