@@ -337,12 +337,19 @@ def test_terminals_tried_one_by_one_match_as_the_compiled_regex_does(monkeypatch
     """A state's terminals tried one by one (an editor's single letter) and its one compiled
     regex (an archive, once the state has been met often) give the same trees."""
     monkeypatch.setattr(lalr, "COMPILE_AFTER", compile_after)
-    parser = LeanParser.of(letter_parser())
-    for source in SOURCES:
-        found = parser.tree(source)
-        assert found is not None and shape(found) == shape(letter_parser().parse(source))
-    one_by_one = [isinstance(scanner, lalr._TerminalByTerminal) for scanner in parser.scanners.values()]
-    assert all(one_by_one) if compile_after > 1 else not any(one_by_one)
+    tables = LeanTables.of(letter_parser())
+    # and with the item heading left out where it is ruled out (each state's scanner without it)
+    for parser in (LeanParser(tables), LeanParser(tables, {"ITEM_HEADING": headings_ruled_out})):
+        for source in SOURCES:
+            found = parser.tree(source)
+            assert found is not None and shape(found) == shape(letter_parser().parse(source))
+        scanners = [
+            *parser.scanners.values(),
+            *(scanner for narrowed in parser._narrowed.values() for scanner in narrowed.values()),
+        ]
+        one_by_one = [isinstance(scanner, lalr._TerminalByTerminal) for scanner in scanners]
+        assert all(one_by_one) if compile_after > 1 else not any(one_by_one)
+    assert parser._narrowed  # the scanners without the heading were used
 
 
 def test_a_state_s_regex_is_compiled_once_the_state_is_met_often(monkeypatch):
