@@ -18,7 +18,9 @@ ones).
 The tables are read from what Lark does not document as public: the parse table, each state's
 lexer, and the compiled rules.  A state's terminals are tried one by one until the state has been
 met a few hundred times, and its one regex compiled only then (:class:`_TerminalByTerminal`): the
-same matches, without compiling a regex for every state one letter meets.  :meth:`LeanTables.of`
+same matches, without compiling a regex for every state one letter meets; a terminal that a
+cheaper test rules out at a place (``ruled_out``, given by the grammar's owner) is left out of
+the state's scanner there.  :meth:`LeanTables.of`
 checks that the grammar uses nothing the loop leaves out and raises otherwise; pyproject.toml
 bounds the Lark version.  ``IMRLINT_PARSER=lark`` in the environment (``imrlint check --parser
 lark``) parses every input with Lark's own parser instead, and a Lark whose internals no longer fit
