@@ -286,10 +286,15 @@ class _Scanners(dict):
 
     def __missing__(self, state: int) -> _TerminalByTerminal:
         lexer = self._tables.state_lexers[state]
-        flags, terminals = self._tables.lexers[lexer]
-        patterns = [self._terminal(name, regex, flags) for name, regex in terminals if name not in self._without]
+        flags, terminals = self._tried(lexer)
+        patterns = [self._terminal(name, regex, flags) for name, regex in terminals]
         scanner = self[state] = _TerminalByTerminal(self, state, lexer, patterns)
         return scanner
+
+    def _tried(self, lexer: int) -> tuple[int, list[tuple[str, str]]]:
+        """A state lexer's regex flags and the terminals these scanners try, in Lark's order."""
+        flags, terminals = self._tables.lexers[lexer]
+        return flags, [(name, regex) for name, regex in terminals if name not in self._without]
 
     def _terminal(self, name: str, regex: str, flags: int) -> re.Pattern[str]:
         """A terminal's regex, alone, as a named group (its name is the match's ``lastgroup``)."""
@@ -303,8 +308,8 @@ class _Scanners(dict):
         by the states with the same terminals); None where Python cannot compile it (then the
         terminals stay tried one by one)."""
         if lexer not in self._one_regex:
-            flags, terminals = self._tables.lexers[lexer]
-            alternatives = "|".join(f"(?P<{name}>{regex})" for name, regex in terminals if name not in self._without)
+            flags, terminals = self._tried(lexer)
+            alternatives = "|".join(f"(?P<{name}>{regex})" for name, regex in terminals)
             try:
                 self._one_regex[lexer] = re.compile(alternatives, flags) if alternatives else _NOTHING
             except (re.error, AssertionError, OverflowError, RecursionError):
