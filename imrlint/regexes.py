@@ -20,12 +20,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pathlib
-import pickle
 import re
 import sys
 from typing import Any
 
-from imrlint.resources import keep, read_plain
+from imrlint.resources import keep, read_plain, write_plain
 
 # A kept regex: its pattern and flags as given to re.compile, then what the engine is given.
 Entry = tuple[str, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -107,7 +106,7 @@ def keep_regexes() -> None:
             entries.append(entry)
             if len(entries) == AT_MOST:
                 break
-    keep(_file.parent, _file.name, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    keep(_file.parent, _file.name, write_plain(entries))
     _kept.clear()
     _kept.update(((entry[0], entry[1]), entry) for entry in entries)
 
