@@ -290,3 +290,15 @@ def test_document_unit_and_offset_within_it():
         ((3, "cde"), 2),
     ]
     assert Document("t.txt", "abc").unit_offset(1) is None
+
+
+def test_document_offset_is_the_inverse_of_position():
+    from imrlint.input.document import Document
+
+    document = Document("t.txt", "ab\r\ncd\ref\n\ngh")
+    for offset in range(len(document.text) + 1):
+        if document.text[offset - 1 : offset + 1] == "\r\n":
+            continue  # the place between a CRLF's two characters is the line's end, as before the CR
+        assert document.offset(*document.position(offset)) == offset
+    # a line outside the text is read as its nearest one
+    assert (document.offset(0, 2), document.offset(99, 2)) == (1, document.line_starts[-1] + 1)

@@ -93,6 +93,11 @@ class Document:
         line_index = bisect.bisect_right(self.line_starts, offset) - 1
         return line_index + 1, offset - self.line_starts[line_index] + 1
 
+    def offset(self, line: int, column: int) -> int:
+        """The character offset of a 1-based line and column: the inverse of :meth:`position`
+        (a line outside the text is read as its nearest one)."""
+        return self.line_starts[min(max(line, 1), len(self.line_starts)) - 1] + column - 1
+
     def span(self, start: int, end: int) -> Span:
         """The Span of the character range [start, end)."""
         line, column = self.position(start)

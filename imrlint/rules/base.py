@@ -236,7 +236,7 @@ def make_finding(
         named += (heading,)  # the heading of the item it concerns
     unit = unit_offset = None
     if document is not None and document.units:
-        offset = document.line_starts[span.line - 1] + span.column - 1
+        offset = document.offset(span.line, span.column)
         unit, unit_offset = document.unit_at(offset), document.unit_offset(offset)
     return Finding(
         path=path,

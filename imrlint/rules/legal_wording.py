@@ -65,11 +65,6 @@ def _overlaps(edit: Span, region: Span) -> bool:
     return start < region_end and region_start < end
 
 
-def _offset(letter: Letter, line: int, column: int) -> int:
-    starts = letter.document.line_starts
-    return starts[min(max(line, 1), len(starts)) - 1] + column - 1
-
-
 def guarded(fix: Fix, letter: Letter, reader: ConclusionReader) -> Fix:
     """``fix``, made display-only when one of its edits touches a label or a conclusion.  An
     edit is compared with the legal wording of the items it falls in only, each item's read when
@@ -78,7 +73,10 @@ def guarded(fix: Fix, letter: Letter, reader: ConclusionReader) -> Fix:
         return fix
     for edit in fix.edits:
         span = edit.span
-        start, end = _offset(letter, span.line, span.column), _offset(letter, span.end_line, span.end_column)
+        start, end = (
+            letter.document.offset(span.line, span.column),
+            letter.document.offset(span.end_line, span.end_column),
+        )
         for position in _items_under(letter, start, end):
             if any(_overlaps(span, region) for region in letter.derived(_item_legal_spans, position, reader)):
                 return dataclasses.replace(fix, applicability="display-only")

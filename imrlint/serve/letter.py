@@ -27,7 +27,7 @@ class Offsets:
         return self.wide[offset] if self.wide is not None else offset
 
     def at(self, line: int, column: int) -> int:
-        return self.of(self.document.line_starts[line - 1] + column - 1)
+        return self.of(self.document.offset(line, column))
 
     def span(self, span: Span) -> tuple[int, int]:
         return self.at(span.line, span.column), self.at(span.end_line, span.end_column)
