@@ -300,3 +300,18 @@ def test_named_dates_are_the_named_pattern_s_matches_that_open_a_word(pieces, st
         if match.start() == 0 or not (text[match.start() - 1].isalnum() or text[match.start() - 1] == "_")
     ]
     assert [match.span() for match in _named_matches(text, start, end)] == expected
+
+
+def test_an_option_s_patterns_are_compiled_once_per_run():
+    import re
+
+    from imrlint.rules.base import RuleContext, RuleSettings
+
+    options = {"pattern": r"^CM\d{2}-\d{7}$", "words": ["left", "right"]}
+    settings = RuleSettings("ZZ101", "zz", "info", True, "m", "s", options=options, patterns=("pattern", "words"))
+    first, second = (RuleContext(settings, None, f"{index}.txt") for index in range(2))  # type: ignore[arg-type]
+    assert first.pattern("pattern") == re.compile(options["pattern"])
+    assert second.pattern("pattern") is first.pattern("pattern")  # the next letter's check finds it compiled
+    assert first.patterns("words") == (re.compile("left", re.I), re.compile("right", re.I))
+    assert second.patterns("words") is first.patterns("words")
+    assert first.patterns("absent") == ()

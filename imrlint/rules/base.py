@@ -160,11 +160,12 @@ class RuleContext:
         """The option ``option``, a list of regular expressions, compiled (once per list).  A run's
         options are the same objects for every letter: a list met before is known by its identity,
         without hashing its patterns again."""
-        value = self.options.get(option, ())
-        compiled = _COMPILED_LISTS.get(value, flags)
-        if compiled is None:
-            compiled = _COMPILED_LISTS.put(value, flags, _compiled(tuple(value), flags))
-        return compiled
+        return _compiled_option(self.options.get(option, ()), flags, one=False)
+
+    def pattern(self, option: str, flags: int = 0) -> re.Pattern[str]:
+        """The option ``option``, one regular expression, compiled once per run as :meth:`patterns`
+        compiles a list."""
+        return _compiled_option(self.options[option], flags, one=True)[0]
 
     def finding(
         self,
@@ -203,6 +204,15 @@ def _compiled(patterns: tuple[str, ...], flags: int) -> tuple[re.Pattern[str], .
 
 
 _COMPILED_LISTS: IdentityMemo[tuple[re.Pattern[str], ...]] = IdentityMemo(256)
+
+
+def _compiled_option(value: Any, flags: int, one: bool) -> tuple[re.Pattern[str], ...]:
+    """An option's regular expressions (``one``: the option is one), compiled: known by the
+    option's identity after the first letter."""
+    compiled = _COMPILED_LISTS.get(value, flags)
+    if compiled is None:
+        compiled = _COMPILED_LISTS.put(value, flags, _compiled((value,) if one else tuple(value), flags))
+    return compiled
 
 
 def _span_of(passage: Passage) -> Span:

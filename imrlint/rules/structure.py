@@ -3,7 +3,6 @@ header block's case number and dates."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -122,13 +121,6 @@ def no_disputed_items(letter: Letter, context: RuleContext) -> Iterator[Finding]
 _TOKEN = re.compile(r"\S+")
 
 
-@functools.lru_cache(maxsize=16)
-def _option_pattern(pattern: str) -> re.Pattern[str]:
-    """The option's pattern, compiled once per run (a function of this module's own, so that a
-    linter sent to a Dask worker pickles it by name)."""
-    return re.compile(pattern)
-
-
 @rule("IMR105", "case-number-format")
 def case_number_format(letter: Letter, context: RuleContext) -> Iterator[Finding]:
     """The header's case number is missing or not in the DWC form (CM16-0213037).
@@ -142,7 +134,7 @@ def case_number_format(letter: Letter, context: RuleContext) -> Iterator[Finding
     """
     if not letter.header and not letter.unpaired_header:
         return
-    pattern = _option_pattern(context.options["pattern"])
+    pattern = context.pattern("pattern")
     field = letter.header.get("case-number")
     if field is None:
         if any(unpaired.name == "case-number" for unpaired in letter.unpaired_header):
